@@ -1,0 +1,101 @@
+// The generic elementwise kernel: one loop per (op, arity), generated from the op's `scalar` so
+// V8 sees one monomorphic call per loop and can inline it. Inputs are strided and broadcast.
+
+import type { Kernel, KernelInput, OpKey } from '../../backend.js';
+import { allocArray } from '../../dtype.js';
+import { broadcastStrides, sizeOf } from '../../shape.js';
+import { coalesce } from '../../strided.js';
+import { dataOf, wrap } from './storage.js';
+
+type Fn = (...xs: number[]) => number;
+type Loop = (out: unknown, shape: number[], strides: number[][], arrays: unknown[], offsets: number[]) => void;
+
+function loopSource(arity: number, boolOut: boolean): string {
+  const ks = Array.from({ length: arity }, (_, k) => k);
+  const call = (idx: (k: number) => string) => `f(${ks.map((k) => `a${k}[${idx(k)}]`).join(', ')})`;
+  const store = (expr: string) => (boolOut ? `(${expr} !== 0 ? 1 : 0)` : expr);
+  return `
+    const rank = shape.length, n = shape[rank - 1];
+    ${ks.map((k) => `const a${k} = arrays[${k}], st${k} = strides[${k}], s${k} = st${k}[rank - 1]; let p${k} = offsets[${k}];`).join('\n')}
+    const allUnit = ${ks.map((k) => `s${k} === 1`).join(' && ')};
+    let outer = 1;
+    for (let d = 0; d < rank - 1; d++) outer *= shape[d];
+    const idx = new Int32Array(rank);
+    let o = 0;
+    for (let r = 0; r < outer; r++) {
+      if (allUnit) {
+        for (let j = 0; j < n; j++) out[o + j] = ${store(call((k) => `p${k} + j`))};
+      } else {
+        ${ks.map((k) => `let q${k} = p${k};`).join(' ')}
+        for (let j = 0; j < n; j++) {
+          out[o + j] = ${store(call((k) => `q${k}`))};
+          ${ks.map((k) => `q${k} += s${k};`).join(' ')}
+        }
+      }
+      o += n;
+      for (let d = rank - 2; d >= 0; d--) {
+        ${ks.map((k) => `p${k} += st${k}[d];`).join(' ')}
+        if (++idx[d] < shape[d]) break;
+        ${ks.map((k) => `p${k} -= st${k}[d] * shape[d];`).join(' ')}
+        idx[d] = 0;
+      }
+    }`;
+}
+
+function compile(arity: number, boolOut: boolean, f: Fn): Loop {
+  const body = loopSource(arity, boolOut);
+  try {
+    // A fresh function per op keeps the call to `f` monomorphic (V8 inlines it).
+    return new Function('f', `return function loop(out, shape, strides, arrays, offsets) {${body}\n};`)(f) as Loop;
+  } catch {
+    return genericLoop(arity, boolOut, f); // NOTE: pages whose Content-Security-Policy forbids eval
+  }
+}
+
+/** The same walk without code generation: slower (a megamorphic call per element), always allowed. */
+function genericLoop(arity: number, boolOut: boolean, f: Fn): Loop {
+  return (out, shape, strides, arrays, offsets) => {
+    const res = out as number[];
+    const arrs = arrays as number[][];
+    const rank = shape.length;
+    const n = shape[rank - 1]!;
+    const p = [...offsets];
+    const idx = new Array<number>(rank).fill(0);
+    const args = new Array<number>(arity);
+    let outer = 1;
+    for (let d = 0; d < rank - 1; d++) outer *= shape[d]!;
+    let o = 0;
+    for (let r = 0; r < outer; r++) {
+      for (let j = 0; j < n; j++) {
+        for (let k = 0; k < arity; k++) args[k] = arrs[k]![p[k]! + j * strides[k]![rank - 1]!]!;
+        const v = f(...args);
+        res[o++] = boolOut ? (v !== 0 ? 1 : 0) : v;
+      }
+      for (let d = rank - 2; d >= 0; d--) {
+        for (let k = 0; k < arity; k++) p[k]! += strides[k]![d]!;
+        if (++idx[d]! < shape[d]!) break;
+        for (let k = 0; k < arity; k++) p[k]! -= strides[k]![d]! * shape[d]!;
+        idx[d] = 0;
+      }
+    }
+  };
+}
+
+/** Builds the CPU kernel for an elementwise op (cached per op by the backend). */
+export function elementwiseKernel(op: OpKey & { intScalar?: Fn }): Kernel {
+  const loops = new Map<string, Loop>();
+  return (inputs: readonly KernelInput[], out) => {
+    const n = sizeOf(out.shape);
+    const res = allocArray(out.dtype, n);
+    if (n === 0) return wrap(res, out.dtype);
+    const f = out.dtype === 'int32' && op.intScalar ? op.intScalar : op.scalar!;
+    const boolOut = out.dtype === 'bool';
+    const key = `${inputs.length}:${boolOut}:${f === op.intScalar}`;
+    let loop = loops.get(key);
+    if (!loop) loops.set(key, (loop = compile(inputs.length, boolOut, f)));
+    const strides = inputs.map((x) => broadcastStrides(x.shape, x.strides, out.shape));
+    const [shape, cstrides] = coalesce(out.shape, strides);
+    loop(res, shape, cstrides, inputs.map((x) => dataOf(x.storage)), inputs.map((x) => x.offset));
+    return wrap(res, out.dtype);
+  };
+}

@@ -1,0 +1,53 @@
+// The CPU backend: TypedArray storage, generated elementwise loops and hand-written kernels for
+// the primitives where the loop is the point. It registers itself as device 'cpu'.
+
+import { registerBackend, type Backend, type Kernel, type OpKey } from '../../backend.js';
+import type { DType, TypedArray } from '../../dtype.js';
+import { cloneKernel, catKernel, copyInto, sliceScatterKernel } from './copy.js';
+import { elementwiseKernel } from './elementwise.js';
+import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
+import { matmulKernel } from './matmul.js';
+import { reduceKernel } from './reduce.js';
+import { logSoftmaxKernel, softmaxKernel } from './softmax.js';
+import { CpuStorage, dataOf } from './storage.js';
+
+const kernels: Record<string, Kernel> = {
+  sum: reduceKernel('sum'),
+  amax: reduceKernel('amax'),
+  amin: reduceKernel('amin'),
+  argmax: reduceKernel('argmax'),
+  argmin: reduceKernel('argmin'),
+  matmul: matmulKernel,
+  clone: cloneKernel,
+  cat: catKernel,
+  sliceScatter: sliceScatterKernel,
+  gather: gatherKernel,
+  scatterAdd: scatterAddKernel,
+  indexSelect: indexSelectKernel,
+  indexAdd: indexAddKernel,
+  softmax: softmaxKernel,
+  logSoftmax: logSoftmaxKernel,
+};
+
+const generated = new WeakMap<OpKey, Kernel>();
+
+/** The CPU backend object (device 'cpu'). Holds all four dtypes. */
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  dtypes: new Set<DType>(['float32', 'float64', 'int32', 'bool']),
+  fromArray: (data: TypedArray, dtype: DType) => new CpuStorage(data, dtype),
+  read: async (s) => dataOf(s),
+  readSync: (s) => dataOf(s),
+  dispose: () => {},
+  copyInto,
+  kernel(op) {
+    const k = kernels[op.name];
+    if (k) return k;
+    if (op.kind !== 'elementwise' || !op.scalar) return undefined;
+    let g = generated.get(op);
+    if (!g) generated.set(op, (g = elementwiseKernel(op)));
+    return g;
+  },
+};
+
+registerBackend(cpuBackend);

@@ -1,0 +1,242 @@
+// Tensor methods: thin wrappers over the functional ops, attached to Tensor.prototype here, the
+// one module that imports both (so tensor.ts never imports ops and no import circle forms).
+
+import { backward, type BackwardOptions } from './autograd/backward.js';
+import { noGrad } from './autograd/api.js';
+import { getBackend } from './backend.js';
+import { AutogradError } from './errors.js';
+import { isGradEnabled } from './grad-mode.js';
+import * as ops from './ops/index.js';
+import type { TensorLike } from './ops/helpers.js';
+import type { ToTarget } from './ops/cast.js';
+import type { ValuesIndices, VarOptions } from './ops/composite/reductions.js';
+import type { Reduction } from './ops/composite/losses.js';
+import { kernelInput } from './ops/define.js';
+import { Tensor } from './tensor.js';
+
+type Dims = number | readonly number[];
+
+declare module './tensor.js' {
+  interface Tensor {
+    abs(): Tensor;
+    add(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    amax(dim?: Dims, keepdim?: boolean): Tensor;
+    amin(dim?: Dims, keepdim?: boolean): Tensor;
+    argmax(dim?: number, keepdim?: boolean): Tensor;
+    argmin(dim?: number, keepdim?: boolean): Tensor;
+    /** Accumulates d(this)/d(leaf) into every leaf's `.grad` (see autograd). */
+    backward(gradient?: Tensor, opts?: BackwardOptions): void;
+    ceil(): Tensor;
+    chunk(chunks: number, dim?: number): Tensor[];
+    clamp(min?: number | Tensor, max?: number | Tensor): Tensor;
+    clip(min?: number | Tensor, max?: number | Tensor): Tensor;
+    clone(): Tensor;
+    contiguous(): Tensor;
+    cos(): Tensor;
+    detach(): Tensor;
+    div(other: TensorLike, opts?: { roundingMode?: 'trunc' | 'floor' }): Tensor;
+    eq(other: TensorLike): Tensor;
+    erf(): Tensor;
+    exp(): Tensor;
+    expand(shape: readonly number[]): Tensor;
+    expandAs(other: Tensor): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    floor(): Tensor;
+    gather(dim: number, index: Tensor): Tensor;
+    ge(other: TensorLike): Tensor;
+    gt(other: TensorLike): Tensor;
+    indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor;
+    indexSelect(dim: number, index: Tensor): Tensor;
+    isnan(): Tensor;
+    le(other: TensorLike): Tensor;
+    log(): Tensor;
+    log1p(): Tensor;
+    logSoftmax(dim: number): Tensor;
+    logicalAnd(other: TensorLike): Tensor;
+    logicalNot(): Tensor;
+    logicalOr(other: TensorLike): Tensor;
+    logicalXor(other: TensorLike): Tensor;
+    logsumexp(dim: Dims, keepdim?: boolean): Tensor;
+    lt(other: TensorLike): Tensor;
+    maskedFill(mask: Tensor, value: number | Tensor): Tensor;
+    matmul(other: Tensor): Tensor;
+    max(): Tensor;
+    max(dim: number, keepdim?: boolean): ValuesIndices;
+    maximum(other: TensorLike): Tensor;
+    mean(dim?: Dims, keepdim?: boolean): Tensor;
+    min(): Tensor;
+    min(dim: number, keepdim?: boolean): ValuesIndices;
+    minimum(other: TensorLike): Tensor;
+    /** The last two dims transposed (a view). */
+    readonly mT: Tensor;
+    mseLoss(target: Tensor, opts?: { reduction?: Reduction }): Tensor;
+    mul(other: TensorLike): Tensor;
+    narrow(dim: number, start: number, length: number): Tensor;
+    ne(other: TensorLike): Tensor;
+    neg(): Tensor;
+    permute(dims: readonly number[]): Tensor;
+    pow(exponent: TensorLike): Tensor;
+    reciprocal(): Tensor;
+    relu(): Tensor;
+    reshape(shape: readonly number[]): Tensor;
+    round(): Tensor;
+    rsqrt(): Tensor;
+    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    select(dim: number, index: number): Tensor;
+    sigmoid(): Tensor;
+    sign(): Tensor;
+    sin(): Tensor;
+    slice(dim: number, start?: number, end?: number, step?: number): Tensor;
+    softmax(dim: number): Tensor;
+    split(splitSize: number | readonly number[], dim?: number): Tensor[];
+    sqrt(): Tensor;
+    square(): Tensor;
+    squeeze(dim?: number | readonly number[]): Tensor;
+    std(dim?: Dims, opts?: VarOptions): Tensor;
+    sub(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    sum(dim?: Dims, keepdim?: boolean): Tensor;
+    sumToSize(shape: readonly number[]): Tensor;
+    t(): Tensor;
+    tanh(): Tensor;
+    to(target: ToTarget): Tensor;
+    transpose(dim0: number, dim1: number): Tensor;
+    tril(diagonal?: number): Tensor;
+    triu(diagonal?: number): Tensor;
+    trunc(): Tensor;
+    unflatten(dim: number, sizes: readonly number[]): Tensor;
+    unsqueeze(dim: number): Tensor;
+    var(dim?: Dims, opts?: VarOptions): Tensor;
+    view(shape: readonly number[]): Tensor;
+    where(condition: Tensor, other: TensorLike): Tensor;
+    /** In place: copies `src` (broadcast) into this tensor's elements. Not recorded by autograd. */
+    copy_(src: TensorLike): this;
+    /** In place: this += alpha * other. */
+    add_(other: TensorLike, opts?: { alpha?: number }): this;
+    /** In place: this -= alpha * other. */
+    sub_(other: TensorLike, opts?: { alpha?: number }): this;
+    /** In place: this *= other. */
+    mul_(other: TensorLike): this;
+    /** In place: this /= other. */
+    div_(other: TensorLike): this;
+    /** In place: every element = value. */
+    fill_(value: number | boolean): this;
+    /** In place: every element = 0. */
+    zero_(): this;
+  }
+}
+
+function inPlace(t: Tensor, op: string, compute: () => Tensor): Tensor {
+  if (isGradEnabled() && t.requiresGrad) {
+    throw new AutogradError(`${op}_`, `in-place ops are not recorded by autograd, and this tensor requires grad${t.isLeaf ? ' (a leaf)' : ''}`, { x: t.shape },
+      'wrap the update in noGrad(() => ...), as optimizers do, or use the out-of-place op');
+  }
+  const src = noGrad(compute);
+  getBackend(t.device).copyInto(kernelInput(t), kernelInput(src.dtype === t.dtype ? src : src.to(t.dtype)));
+  return t;
+}
+
+const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unknown } & ThisType<Tensor> = {
+  abs() { return ops.abs(this); },
+  add(other: TensorLike, opts?: { alpha?: number }) { return ops.add(this, other, opts); },
+  amax(dim?: Dims, keepdim?: boolean) { return ops.amax(this, dim, keepdim); },
+  amin(dim?: Dims, keepdim?: boolean) { return ops.amin(this, dim, keepdim); },
+  argmax(dim?: number, keepdim?: boolean) { return ops.argmax(this, dim, keepdim); },
+  argmin(dim?: number, keepdim?: boolean) { return ops.argmin(this, dim, keepdim); },
+  backward(gradient?: Tensor, opts?: BackwardOptions) { backward(this, gradient, opts); },
+  ceil() { return ops.ceil(this); },
+  chunk(chunks: number, dim?: number) { return ops.chunk(this, chunks, dim); },
+  clamp(min?: number | Tensor, max?: number | Tensor) { return ops.clamp(this, min, max); },
+  clip(min?: number | Tensor, max?: number | Tensor) { return ops.clamp(this, min, max); },
+  clone() { return ops.clone(this); },
+  contiguous() { return ops.contiguous(this); },
+  cos() { return ops.cos(this); },
+  detach() { return new Tensor(this.storage, this.shape, this.strides, this.offset); },
+  div(other: TensorLike, opts?: { roundingMode?: 'trunc' | 'floor' }) { return ops.div(this, other, opts); },
+  eq(other: TensorLike) { return ops.eq(this, other); },
+  erf() { return ops.erf(this); },
+  exp() { return ops.exp(this); },
+  expand(shape: readonly number[]) { return ops.expand(this, shape); },
+  expandAs(other: Tensor) { return ops.expandAs(this, other); },
+  flatten(startDim?: number, endDim?: number) { return ops.flatten(this, startDim, endDim); },
+  floor() { return ops.floor(this); },
+  gather(dim: number, index: Tensor) { return ops.gather(this, dim, index); },
+  ge(other: TensorLike) { return ops.ge(this, other); },
+  gt(other: TensorLike) { return ops.gt(this, other); },
+  indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }) { return ops.indexAdd(this, dim, index, source, opts); },
+  indexSelect(dim: number, index: Tensor) { return ops.indexSelect(this, dim, index); },
+  isnan() { return ops.isnan(this); },
+  le(other: TensorLike) { return ops.le(this, other); },
+  log() { return ops.log(this); },
+  log1p() { return ops.log1p(this); },
+  logSoftmax(dim: number) { return ops.logSoftmax(this, dim); },
+  logicalAnd(other: TensorLike) { return ops.logicalAnd(this, other); },
+  logicalNot() { return ops.logicalNot(this); },
+  logicalOr(other: TensorLike) { return ops.logicalOr(this, other); },
+  logicalXor(other: TensorLike) { return ops.logicalXor(this, other); },
+  logsumexp(dim: Dims, keepdim?: boolean) { return ops.logsumexp(this, dim, keepdim); },
+  lt(other: TensorLike) { return ops.lt(this, other); },
+  maskedFill(mask: Tensor, value: number | Tensor) { return ops.maskedFill(this, mask, value); },
+  matmul(other: Tensor) { return ops.matmul(this, other); },
+  max(dim?: number, keepdim?: boolean) { return dim === undefined ? ops.max(this) : ops.max(this, dim, keepdim); },
+  maximum(other: TensorLike) { return ops.maximum(this, other); },
+  mean(dim?: Dims, keepdim?: boolean) { return ops.mean(this, dim, keepdim); },
+  min(dim?: number, keepdim?: boolean) { return dim === undefined ? ops.min(this) : ops.min(this, dim, keepdim); },
+  minimum(other: TensorLike) { return ops.minimum(this, other); },
+  mseLoss(target: Tensor, opts?: { reduction?: Reduction }) { return ops.mseLoss(this, target, opts); },
+  mul(other: TensorLike) { return ops.mul(this, other); },
+  narrow(dim: number, start: number, length: number) { return ops.narrow(this, dim, start, length); },
+  ne(other: TensorLike) { return ops.ne(this, other); },
+  neg() { return ops.neg(this); },
+  permute(dims: readonly number[]) { return ops.permute(this, dims); },
+  pow(exponent: TensorLike) { return ops.pow(this, exponent); },
+  reciprocal() { return ops.reciprocal(this); },
+  relu() { return ops.relu(this); },
+  reshape(shape: readonly number[]) { return ops.reshape(this, shape); },
+  round() { return ops.round(this); },
+  rsqrt() { return ops.rsqrt(this); },
+  scatterAdd(dim: number, index: Tensor, src: Tensor) { return ops.scatterAdd(this, dim, index, src); },
+  select(dim: number, index: number) { return ops.select(this, dim, index); },
+  sigmoid() { return ops.sigmoid(this); },
+  sign() { return ops.sign(this); },
+  sin() { return ops.sin(this); },
+  slice(dim: number, start?: number, end?: number, step?: number) { return ops.slice(this, dim, start, end, step); },
+  softmax(dim: number) { return ops.softmax(this, dim); },
+  split(splitSize: number | readonly number[], dim?: number) { return ops.split(this, splitSize, dim); },
+  sqrt() { return ops.sqrt(this); },
+  square() { return ops.square(this); },
+  squeeze(dim?: number | readonly number[]) { return ops.squeeze(this, dim); },
+  std(dim?: Dims, opts?: VarOptions) { return ops.std(this, dim, opts); },
+  sub(other: TensorLike, opts?: { alpha?: number }) { return ops.sub(this, other, opts); },
+  sum(dim?: Dims, keepdim?: boolean) { return ops.sum(this, dim, keepdim); },
+  sumToSize(shape: readonly number[]) { return ops.sumToSize(this, shape); },
+  t() { return ops.t(this); },
+  tanh() { return ops.tanh(this); },
+  to(target: ToTarget) { return ops.to(this, target); },
+  transpose(dim0: number, dim1: number) { return ops.transpose(this, dim0, dim1); },
+  tril(diagonal?: number) { return ops.tril(this, diagonal); },
+  triu(diagonal?: number) { return ops.triu(this, diagonal); },
+  trunc() { return ops.trunc(this); },
+  unflatten(dim: number, sizes: readonly number[]) { return ops.unflatten(this, dim, sizes); },
+  unsqueeze(dim: number) { return ops.unsqueeze(this, dim); },
+  var(dim?: Dims, opts?: VarOptions) { return ops.variance(this, dim, opts); },
+  view(shape: readonly number[]) { return ops.view(this, shape); },
+  where(condition: Tensor, other: TensorLike) { return ops.where(condition, this, other); },
+  copy_(src: TensorLike) { return inPlace(this, 'copy', () => ops.expand(src instanceof Tensor ? src : ops.fullLike(this, src as number), this.shape)); },
+  add_(other: TensorLike, opts?: { alpha?: number }) { return inPlace(this, 'add', () => ops.add(this, other, opts)); },
+  sub_(other: TensorLike, opts?: { alpha?: number }) { return inPlace(this, 'sub', () => ops.sub(this, other, opts)); },
+  mul_(other: TensorLike) { return inPlace(this, 'mul', () => ops.mul(this, other)); },
+  div_(other: TensorLike) { return inPlace(this, 'div', () => ops.div(this, other)); },
+  fill_(value: number | boolean) { return inPlace(this, 'fill', () => ops.fullLike(this, value)); },
+  zero_() { return inPlace(this, 'zero', () => ops.zerosLike(this)); },
+};
+
+for (const [name, fn] of Object.entries(methods)) {
+  Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true, enumerable: false });
+}
+Object.defineProperty(Tensor.prototype, 'mT', {
+  get(this: Tensor) {
+    return ops.mT(this);
+  },
+  configurable: true,
+  enumerable: false,
+});

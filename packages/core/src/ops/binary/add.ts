@@ -1,0 +1,28 @@
+// add: elementwise sum with broadcasting: a + alpha * b.
+
+import type { Tensor } from '../../tensor.js';
+import { definePrimitive } from '../define.js';
+import { broadcastRule, applyBinary, promoteRule, type TensorLike } from '../helpers.js';
+import { mulOp } from './mul.js';
+
+export const addOp = definePrimitive({
+  name: 'add',
+  kind: 'elementwise',
+  args: ['a', 'b'],
+  shape: broadcastRule('add', ['a', 'b']),
+  dtype: promoteRule('add'),
+  scalar: (a, b) => a + b,
+  save: {},
+  // d(a + b) = da + db; broadcasting is undone by the engine
+  vjp: (g) => [g, g],
+  testDomain: { min: -3, max: 3 },
+});
+
+/**
+ * Elementwise sum with broadcasting: a + alpha * b. JS numbers are weak scalars: they take the tensor's dtype.
+ * @example add(tensor([1, 2]), 10).tolist(); // [11, 12]
+ */
+export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
+  if (opts.alpha !== undefined && opts.alpha !== 1) return applyBinary(addOp, a, applyBinary(mulOp, b, opts.alpha));
+  return applyBinary(addOp, a, b);
+}

@@ -1,0 +1,39 @@
+// div: true division with broadcasting (integers divide to float32, as torch.div does).
+
+import type { Tensor } from '../../tensor.js';
+import { ValueError } from '../../errors.js';
+import { definePrimitive } from '../define.js';
+import { applyBinary, broadcastRule, floatRule, promoteDtypes, toTensors, type TensorLike } from '../helpers.js';
+
+export const divOp = definePrimitive({
+  name: 'div',
+  kind: 'elementwise',
+  args: ['a', 'b'],
+  shape: broadcastRule('div', ['a', 'b']),
+  dtype: floatRule('div'),
+  scalar: (a, b) => a / b,
+  save: { inputs: true },
+  // d(a/b) = da/b - a db/b^2
+  vjp: (g, { inputs: [a, b], needsInputGrad: [na, nb] }) => [
+    na ? g.div(b!) : null,
+    nb ? g.mul(a!).div(b!.square()).neg() : null,
+  ],
+  testDomain: { min: 0.5, max: 3 },
+});
+
+/**
+ * Elementwise a / b with broadcasting. Integer inputs give float32. With `roundingMode`
+ * 'trunc' or 'floor' the quotient is rounded and keeps the promoted input dtype (torch.div).
+ * Gradient: g/b for a, -g*a/b^2 for b (zero with a rounding mode).
+ *
+ * @example div(tensor([1, 2]), 2).tolist(); // [0.5, 1]
+ */
+export function div(a: TensorLike, b: TensorLike, opts: { roundingMode?: 'trunc' | 'floor' } = {}): Tensor {
+  const mode = opts.roundingMode;
+  if (mode === undefined) return applyBinary(divOp, a, b);
+  if (mode !== 'trunc' && mode !== 'floor') throw new ValueError('div', `roundingMode must be 'trunc' or 'floor', got '${String(mode)}'`);
+  const [x, y] = toTensors('div', [a, b]);
+  const q = applyBinary(divOp, x!, y!);
+  const r = mode === 'trunc' ? q.trunc() : q.floor();
+  return r.to(promoteDtypes([x!, y!]));
+}

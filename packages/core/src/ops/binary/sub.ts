@@ -1,0 +1,31 @@
+// sub: elementwise difference with broadcasting: a - alpha * b.
+
+import type { Tensor } from '../../tensor.js';
+import { definePrimitive } from '../define.js';
+import { broadcastRule, applyBinary, numericRule, promoteDtypes, type TensorLike } from '../helpers.js';
+import { mulOp } from './mul.js';
+
+export const subOp = definePrimitive({
+  name: 'sub',
+  kind: 'elementwise',
+  args: ['a', 'b'],
+  shape: broadcastRule('sub', ['a', 'b']),
+  dtype: (inputs) => {
+    if (inputs.every((t) => t.dtype === 'bool')) numericRule('sub')(inputs);
+    return promoteDtypes(inputs);
+  },
+  scalar: (a, b) => a - b,
+  save: {},
+  // d(a - b) = da - db
+  vjp: (g) => [g, g.neg()],
+  testDomain: { min: -3, max: 3 },
+});
+
+/**
+ * Elementwise difference with broadcasting: a - alpha * b. JS numbers are weak scalars: they take the tensor's dtype.
+ * @example sub(tensor([5, 5]), tensor([1, 2])).tolist(); // [4, 3]
+ */
+export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
+  if (opts.alpha !== undefined && opts.alpha !== 1) return applyBinary(subOp, a, applyBinary(mulOp, b, opts.alpha));
+  return applyBinary(subOp, a, b);
+}

@@ -1,0 +1,32 @@
+// where: picks from `input` where the condition holds, else from `other` (ternary, broadcasting).
+
+import type { Tensor } from '../../tensor.js';
+import { apply, definePrimitive } from '../define.js';
+import { broadcastRule, promoteDtypes, requireBool, toTensors, type TensorLike } from '../helpers.js';
+
+export const whereOp = definePrimitive({
+  name: 'where',
+  kind: 'elementwise',
+  args: ['condition', 'input', 'other'],
+  shape: broadcastRule('where', ['condition', 'input', 'other']),
+  dtype: ([c, a, b]) => {
+    requireBool('where', 'condition', c!);
+    return promoteDtypes([a!, b!]);
+  },
+  scalar: (c, a, b) => (c !== 0 ? a : b),
+  save: { inputs: true },
+  // the gradient flows to the branch that was picked, and is zero for the other
+  vjp: (g, { inputs: [c], needsInputGrad: [, na, nb] }) => [null, na ? where(c!, g, 0) : null, nb ? where(c!, 0, g) : null],
+  testDomain: { min: -3, max: 3 },
+});
+
+/**
+ * `input` where `condition` is true, else `other`, with broadcasting (torch.where).
+ * Gradient: g where the condition holds for `input`, elsewhere for `other`.
+ *
+ * @example where(tensor([true, false]), tensor([1, 2]), 0).tolist(); // [1, 0]
+ */
+export function where(condition: Tensor, input: TensorLike, other: TensorLike): Tensor {
+  const [a, b] = toTensors('where', [input, other]);
+  return apply(whereOp, [condition, a!, b!], {});
+}

@@ -1,0 +1,54 @@
+// to: converts the dtype (and, for device strings, moves the tensor); differentiable between floats.
+
+import { DTYPES, isFloat, type DType } from '../dtype.js';
+import { ValueError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { apply, definePrimitive } from './define.js';
+
+type CastAttrs = { readonly dtype: DType };
+
+export const toOp = definePrimitive<CastAttrs>({
+  name: 'to',
+  kind: 'elementwise',
+  args: ['x'],
+  shape: ([x]) => x!.shape,
+  dtype: (_inputs, { dtype }) => dtype,
+  scalar: (x) => x,
+  // the gradient is converted back to the input's dtype (no gradient reaches int inputs)
+  vjp: (g, { dtypes: [dtype] }) => [isFloat(dtype!) ? g.to(dtype!) : null],
+  testDomain: { min: -3, max: 3 },
+});
+
+/** Where `to` sends a tensor: a dtype, a device name, or both. */
+export type ToTarget = DType | string | { dtype?: DType; device?: string };
+
+/**
+ * Converts to a dtype (float to int truncates toward zero; anything non-zero becomes true), or
+ * moves to a device. Returns `x` itself when nothing changes, as PyTorch does.
+ * @example to(tensor([1.7, -1.7]), 'int32').tolist(); // [1, -1]
+ */
+export function to(x: Tensor, target: ToTarget): Tensor {
+  const t = typeof target === 'string' ? (DTYPES.includes(target as DType) ? { dtype: target as DType } : { device: target }) : target;
+  let out = x;
+  if (t.dtype !== undefined && t.dtype !== x.dtype) {
+    if (!DTYPES.includes(t.dtype)) throw new ValueError('to', `unknown dtype '${t.dtype}'`, {}, `expected one of ${DTYPES.join(', ')}`);
+    out = apply(toOp, [x], { dtype: t.dtype });
+  }
+  if (t.device !== undefined && t.device !== out.device) out = moveTo(out, t.device);
+  return out;
+}
+
+type DeviceMover = (x: Tensor, device: string) => Tensor;
+let mover: DeviceMover = (x, device) => {
+  throw new ValueError('to', `cannot move a tensor from '${x.device}' to '${device}': no such device is set up`, {},
+    "call `await setBackend('gpu', { mode })` before moving tensors to 'gpu'");
+};
+
+/** @internal Installed by device backends: how `to(device)` moves tensors between devices. */
+export function setDeviceMover(m: DeviceMover): void {
+  mover = m;
+}
+
+function moveTo(x: Tensor, device: string): Tensor {
+  return mover(x, device);
+}

@@ -1,0 +1,44 @@
+// embedding (rows of a weight matrix by index), oneHot, and linear (x W^T + b).
+
+import { ShapeError, ValueError } from '../../errors.js';
+import type { Tensor } from '../../tensor.js';
+import { where } from '../binary/where.js';
+import { arange } from '../creation.js';
+import { requireIndex } from '../helpers.js';
+
+/**
+ * Looks up rows of `weight` [V, D] for int32 `input` of any shape: out [...input.shape, D]
+ * (torch.nn.functional.embedding). Rows at `paddingIdx` get no gradient.
+ * @example embedding(tensor([1], { dtype: 'int32' }), tensor([[0, 0], [1, 2]])).tolist(); // [[1, 2]]
+ */
+export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: number } = {}): Tensor {
+  requireIndex('embedding', 'input', input);
+  if (weight.ndim !== 2) throw new ShapeError('embedding', 'weight must be 2-D [numEmbeddings, embeddingDim]', { input: input.shape, weight: weight.shape });
+  const rows = weight.indexSelect(0, input.reshape([-1])).reshape([...input.shape, weight.shape[1]!]);
+  const pad = opts.paddingIdx;
+  if (pad === undefined) return rows;
+  const v = weight.shape[0]!;
+  if (!Number.isInteger(pad) || pad < -v || pad >= v) throw new ValueError('embedding', `paddingIdx ${pad} must be within the ${v} embeddings`);
+  const padRow = weight.select(0, pad < 0 ? pad + v : pad).detach();
+  // NOTE: the same values, but padding positions read a detached copy, so that row gets no gradient
+  return where(input.eq(pad < 0 ? pad + v : pad).unsqueeze(-1), padRow, rows);
+}
+
+/**
+ * One-hot int32 encoding: out [...input.shape, numClasses] (numClasses = max + 1 when omitted).
+ * @example oneHot(tensor([0, 2], { dtype: 'int32' }), 3).tolist(); // [[1, 0, 0], [0, 0, 1]]
+ */
+export function oneHot(input: Tensor, numClasses?: number): Tensor {
+  requireIndex('oneHot', 'input', input);
+  const c = numClasses ?? (input.numel() === 0 ? 0 : input.amax().item() + 1);
+  return input.unsqueeze(-1).eq(arange(c, undefined, 1, { device: input.device })).to('int32');
+}
+
+/**
+ * x W^T + b (torch.nn.functional.linear). Shapes: x [..., in], weight [out, in], bias [out] ->
+ * [..., out]. @example linear(ones([1, 2]), ones([3, 2])).shape; // [1, 3]
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const y = x.matmul(weight.mT);
+  return bias ? y.add(bias) : y;
+}

@@ -1,0 +1,141 @@
+// Losses: crossEntropy (class indices or probabilities, label smoothing), nllLoss, mseLoss and
+// binaryCrossEntropyWithLogits, with PyTorch's reductions and ignoreIndex rules.
+
+import { IndexError, ShapeError, ValueError } from '../../errors.js';
+import { isFloat } from '../../dtype.js';
+import type { Tensor } from '../../tensor.js';
+import { where } from '../binary/where.js';
+import { softplus } from '../unary/softplus.js';
+import { requireFloat, requireIndex } from '../helpers.js';
+
+/** How per-element losses are combined: averaged, summed, or returned as they are. */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+/** Options of nllLoss and crossEntropy (PyTorch's keyword arguments). */
+export interface ClassLossOptions {
+  /** A weight per class, shape [C]. */
+  weight?: Tensor;
+  /** Targets equal to this contribute nothing and are not counted in the mean (default -100). */
+  ignoreIndex?: number;
+  reduction?: Reduction;
+}
+
+function reduce(loss: Tensor, reduction: Reduction, op: string): Tensor {
+  if (reduction === 'none') return loss;
+  if (reduction === 'sum') return loss.sum();
+  if (reduction === 'mean') return loss.mean();
+  throw new ValueError(op, `reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+}
+
+function classDim(op: string, input: Tensor, target: Tensor): number {
+  const cd = input.ndim === 1 ? 0 : 1;
+  const expected = input.shape.filter((_, i) => i !== cd);
+  if (input.ndim === 0 || target.ndim !== expected.length || target.shape.some((s, i) => s !== expected[i])) {
+    throw new ShapeError(op, 'target must have the input\'s shape without the class dim (dim 1, or 0 for 1-D input)', { input: input.shape, target: target.shape },
+      'input is (N, C) or (N, C, d1, ...) and target (N) or (N, d1, ...) of class indices');
+  }
+  return cd;
+}
+
+function checkTargets(op: string, target: Tensor, classes: number, ignoreIndex: number): void {
+  if (target.device !== 'cpu') return; // NOTE: range checks on device tensors would force a sync; kernels still guard reads
+  const t = target.dataSync();
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i]!;
+    if (v !== ignoreIndex && (v < 0 || v >= classes)) {
+      throw new IndexError(op, `target ${v} is out of bounds for ${classes} classes`, { target: target.shape }, `targets must be in [0, ${classes - 1}] or equal ignoreIndex (${ignoreIndex})`);
+    }
+  }
+}
+
+/**
+ * Negative log-likelihood of `target` class indices under log-probabilities `input` [N, C, ...]:
+ * loss_i = -weight[t_i] input[i, t_i]; 'mean' divides by the summed weights of non-ignored targets.
+ * @example nllLoss(tensor([[-1, -2]]), tensor([1], { dtype: 'int32' })).item(); // 2
+ */
+export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
+  const { weight, ignoreIndex = -100, reduction = 'mean' } = opts;
+  requireFloat('nllLoss', 'input', input);
+  requireIndex('nllLoss', 'target', target);
+  const cd = classDim('nllLoss', input, target);
+  const classes = input.shape[cd]!;
+  if (weight && (weight.ndim !== 1 || weight.shape[0] !== classes)) {
+    throw new ShapeError('nllLoss', `weight must have shape [${classes}] (one per class)`, { input: input.shape, weight: weight.shape });
+  }
+  checkTargets('nllLoss', target, classes, ignoreIndex);
+  const valid = target.ne(ignoreIndex);
+  const safe = where(valid, target, 0);
+  const picked = input.gather(cd, safe.unsqueeze(cd)).squeeze(cd);
+  const w0 = weight ? weight.indexSelect(0, safe.reshape([-1])).reshape(target.shape) : valid.to(input.dtype);
+  const w = weight ? where(valid, w0, 0) : w0;
+  const loss = picked.neg().mul(w);
+  if (reduction === 'mean') return loss.sum().div(w.sum());
+  return reduce(loss, reduction, 'nllLoss');
+}
+
+/**
+ * Cross-entropy between logits `input` [N, C, ...] (or [C]) and `target`: class indices (int32,
+ * with `ignoreIndex` and class `weight`) or class probabilities (float, input's shape).
+ * `labelSmoothing` e mixes in the uniform distribution as PyTorch does:
+ * (1 - e) nll + e/C sum_c -w_c log p_c. Gradient: softmax(input) - smoothed one-hot target.
+ *
+ * @example crossEntropy(tensor([[0, 0]]), tensor([0], { dtype: 'int32' })).item(); // 0.6931...
+ */
+export function crossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptions & { labelSmoothing?: number } = {}): Tensor {
+  const { weight, ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 } = opts;
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ValueError('crossEntropy', `labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  requireFloat('crossEntropy', 'input', input);
+  const cd = input.ndim === 1 ? 0 : 1;
+  const classes = input.shape[cd] ?? 0;
+  const logp = input.logSoftmax(cd);
+  const wShape = input.shape.map((s, i) => (i === cd ? s : 1));
+  if (isFloat(target.dtype)) {
+    if (target.ndim !== input.ndim || target.shape.some((s, i) => s !== input.shape[i])) {
+      throw new ShapeError('crossEntropy', 'probability targets must have the input\'s shape', { input: input.shape, target: target.shape });
+    }
+    const t = labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / classes) : target;
+    const prod = weight ? logp.mul(t).mul(weight.reshape(wShape)) : logp.mul(t);
+    const loss = prod.sum(cd).neg();
+    if (reduction === 'mean') return loss.sum().div(input.numel() / classes);
+    return reduce(loss, reduction, 'crossEntropy');
+  }
+  const nll = nllLoss(logp, target, { weight, ignoreIndex, reduction });
+  if (labelSmoothing === 0) return nll;
+  const valid = target.ne(ignoreIndex);
+  const smooth = where(valid, (weight ? logp.mul(weight.reshape(wShape)) : logp).sum(cd).neg(), 0);
+  let smoothRed: Tensor;
+  if (reduction === 'mean') {
+    const denom = weight ? where(valid, weight.indexSelect(0, where(valid, target, 0).reshape([-1])).reshape(target.shape), 0).sum() : valid.sum();
+    smoothRed = smooth.sum().div(denom);
+  } else smoothRed = reduce(smooth, reduction, 'crossEntropy');
+  return nll.mul(1 - labelSmoothing).add(smoothRed.mul(labelSmoothing / classes));
+}
+
+/**
+ * Mean squared error (input - target)^2 with broadcasting and a reduction.
+ * @example mseLoss(tensor([1, 2]), tensor([1, 4])).item(); // 2
+ */
+export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  return reduce(input.sub(target).square(), opts.reduction ?? 'mean', 'mseLoss');
+}
+
+/**
+ * Binary cross-entropy on logits, stable for large |x|:
+ * (1 - t) x + (1 + (posWeight - 1) t) softplus(-x), times `weight`. Gradient: sigmoid(x) - t
+ * (with weights). @example binaryCrossEntropyWithLogits(tensor([0]), tensor([1])).item(); // 0.6931...
+ */
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  opts: { weight?: Tensor; posWeight?: Tensor; reduction?: Reduction } = {},
+): Tensor {
+  requireFloat('binaryCrossEntropyWithLogits', 'input', input);
+  if (target.ndim !== input.ndim || target.shape.some((s, i) => s !== input.shape[i])) {
+    throw new ShapeError('binaryCrossEntropyWithLogits', 'target must have the input\'s shape', { input: input.shape, target: target.shape });
+  }
+  const sp = softplus(input.neg());
+  const logWeight = opts.posWeight ? opts.posWeight.sub(1).mul(target).add(1) : undefined;
+  let loss = target.neg().add(1).mul(input).add(logWeight ? logWeight.mul(sp) : sp);
+  if (opts.weight) loss = loss.mul(opts.weight);
+  return reduce(loss, opts.reduction ?? 'mean', 'binaryCrossEntropyWithLogits');
+}

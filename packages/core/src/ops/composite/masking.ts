@@ -1,0 +1,41 @@
+// Masking composed from `where`: maskedFill, and the triangular masks tril and triu.
+
+import { ValueError } from '../../errors.js';
+import type { Tensor } from '../../tensor.js';
+import { where } from '../binary/where.js';
+import { arange } from '../creation.js';
+import { requireBool } from '../helpers.js';
+
+/**
+ * `x` with `value` where the bool `mask` (broadcast to x) is true. Gradient: g where the mask is
+ * false. @example maskedFill(tensor([1, 2]), tensor([true, false]), 0).tolist(); // [0, 2]
+ */
+export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+  requireBool('maskedFill', 'mask', mask);
+  const out = where(mask, value, x);
+  return out.dtype === x.dtype ? out : out.to(x.dtype);
+}
+
+function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
+  if (x.ndim < 2) throw new ValueError(op, `expects a tensor with >= 2 dims, got shape [${x.shape.join(', ')}]`);
+  const [m, n] = [x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!];
+  const offset = arange(n, undefined, 1, { device: x.device }).sub(arange(m, undefined, 1, { device: x.device }).unsqueeze(-1)); // (M, N): j - i
+  const keep = op === 'tril' ? offset.le(diagonal) : offset.ge(diagonal);
+  return where(keep, x, 0);
+}
+
+/**
+ * The lower triangle of the last two dims (j - i <= diagonal), zeros elsewhere.
+ * @example tril(ones([2, 2])).tolist(); // [[1, 0], [1, 1]]
+ */
+export function tril(x: Tensor, diagonal = 0): Tensor {
+  return triangle('tril', x, diagonal);
+}
+
+/**
+ * The upper triangle of the last two dims (j - i >= diagonal), zeros elsewhere.
+ * @example triu(ones([2, 2])).tolist(); // [[1, 1], [0, 1]]
+ */
+export function triu(x: Tensor, diagonal = 0): Tensor {
+  return triangle('triu', x, diagonal);
+}

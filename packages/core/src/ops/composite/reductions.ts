@@ -1,0 +1,97 @@
+// Reductions composed from primitives: mean, var, std, logsumexp, and max/min with indices.
+
+import { DTypeError } from '../../errors.js';
+import { isFloat } from '../../dtype.js';
+import type { Tensor } from '../../tensor.js';
+import { where } from '../binary/where.js';
+import { reduceAttrs } from '../reduce/reduce-rule.js';
+
+function reducedCount(x: Tensor, dims: readonly number[]): number {
+  return dims.reduce((n, d) => n * x.shape[d]!, 1);
+}
+
+function requireFloatInput(op: string, x: Tensor): void {
+  if (!isFloat(x.dtype)) {
+    throw new DTypeError(op, `could not infer the output dtype: input must be floating point, got ${x.dtype}`, { x: { shape: x.shape, dtype: x.dtype } },
+      "convert with x.to('float32')");
+  }
+}
+
+/**
+ * Mean over `dim` (all dims when omitted). Float input only, as in PyTorch. Gradient: g/N over
+ * the reduced dims. @example mean(tensor([[1, 2], [3, 4]]), 0).tolist(); // [2, 3]
+ */
+export function mean(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  requireFloatInput('mean', x);
+  const { dims } = reduceAttrs('mean', x, dim, keepdim);
+  return x.sum(dims, keepdim).div(reducedCount(x, dims));
+}
+
+/** Options of var/std: `correction` is subtracted from N in the divisor (1: unbiased, Bessel). */
+export interface VarOptions {
+  correction?: number;
+  keepdim?: boolean;
+}
+
+/**
+ * Variance over `dim` (`x.var()` as a method; `var` is reserved in JS): sum((x - mean)^2) / (N - correction), with PyTorch's default correction 1.
+ * N - correction <= 0 gives inf or NaN, as in PyTorch.
+ * @example variance(tensor([1, 2, 3, 4])).item(); // 1.6666...
+ */
+export function variance(x: Tensor, dim?: number | readonly number[], opts: VarOptions = {}): Tensor {
+  requireFloatInput('var', x);
+  const { correction = 1, keepdim = false } = opts;
+  const { dims } = reduceAttrs('var', x, dim, keepdim);
+  const mu = x.sum(dims, true).div(reducedCount(x, dims));
+  const ss = x.sub(mu).square().sum(dims, keepdim);
+  return ss.div(Math.max(0, reducedCount(x, dims) - correction));
+}
+
+/** Standard deviation: sqrt(var(x, dim, { correction })). @example std(tensor([1, 3])).item(); // 1.4142... */
+export function std(x: Tensor, dim?: number | readonly number[], opts: VarOptions = {}): Tensor {
+  return variance(x, dim, opts).sqrt();
+}
+
+/**
+ * log(sum(exp(x))) over `dim`, stable for large |x| (the max is subtracted first; rows of -inf
+ * give -inf). Gradient: softmax(x) times g. @example logsumexp(tensor([0, 0]), 0).item(); // 0.6931...
+ */
+export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+  const { dims } = reduceAttrs('logsumexp', x, dim, keepdim);
+  const xf = isFloat(x.dtype) ? x : x.to('float32');
+  const m0 = xf.amax(dims, true).detach();
+  const m = where(m0.abs().eq(Infinity), 0, m0); // all -inf (or +inf) rows must not become NaN
+  const out = xf.sub(m).exp().sum(dims, true).log().add(m);
+  return keepdim ? out : out.squeeze(dims as number[]);
+}
+
+/** Values and int32 indices of a max/min along a dim (PyTorch's namedtuple). */
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+
+function extremumWithIndices(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
+  const indices = op === 'max' ? x.argmax(dim, true) : x.argmin(dim, true);
+  const values = x.gather(dim, indices);
+  return keepdim ? { values, indices } : { values: values.squeeze(dim), indices: indices.squeeze(dim) };
+}
+
+/**
+ * The largest value (no `dim`; gradient split between ties), or `{ values, indices }` along `dim`
+ * (gradient to the chosen index, as torch.max). @example max(tensor([[1, 5], [7, 2]]), 1).indices.tolist(); // [1, 0]
+ */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  return dim === undefined ? x.amax() : extremumWithIndices('max', x, dim, keepdim);
+}
+
+/**
+ * The smallest value, or `{ values, indices }` along `dim`. @example min(tensor([[1, 5], [7, 2]]), 1).values.tolist(); // [1, 2]
+ */
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  return dim === undefined ? x.amin() : extremumWithIndices('min', x, dim, keepdim);
+}

@@ -1,0 +1,226 @@
+// Creation functions: tensors from JS data, constant fills, ranges and seeded random tensors.
+
+import { getBackend } from '../backend.js';
+import { ARRAY_OF, allocArray, dtypeOfArray, isFloat, type DType, type TypedArray } from '../dtype.js';
+import { ValueError, formatShape } from '../errors.js';
+import { defaultGenerator, type Generator } from '../rng.js';
+import { checkShape, sizeOf, type Shape } from '../shape.js';
+import { Tensor, type NestedArray } from '../tensor.js';
+
+/** Options shared by creation functions (PyTorch's keyword arguments). */
+export interface CreateOptions {
+  dtype?: DType;
+  device?: string;
+  requiresGrad?: boolean;
+}
+
+/** Options for random creation functions. */
+export interface RandomOptions extends CreateOptions {
+  /** Draw from this generator instead of the default one (seeded by `manualSeed`). */
+  generator?: Generator;
+}
+
+/** A shape given as an array, or a single size for 1-D. */
+export type ShapeLike = readonly number[] | number;
+
+function asShape(op: string, s: ShapeLike): number[] {
+  const shape = typeof s === 'number' ? [s] : [...s];
+  checkShape(op, shape);
+  return shape;
+}
+
+/** Wraps a flat array as a tensor (no copy on the CPU; the array must not be changed afterwards). */
+export function fromArray(data: TypedArray, shape: Shape, opts: CreateOptions = {}): Tensor {
+  const dtype = opts.dtype ?? dtypeOfArray(data)!;
+  let arr = data;
+  if (dtypeOfArray(data) !== dtype) arr = ARRAY_OF[dtype].from(data as ArrayLike<number>);
+  if (arr.length !== sizeOf(shape)) {
+    throw new ValueError('fromArray', `${arr.length} elements cannot have shape ${formatShape(shape)} (${sizeOf(shape)} elements)`);
+  }
+  const t = new Tensor(getBackend(opts.device ?? 'cpu').fromArray(arr, dtype), shape);
+  if (opts.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+function inferShape(data: NestedArray): number[] {
+  const shape: number[] = [];
+  let cur: NestedArray = data;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    cur = (cur as readonly NestedArray[])[0] as NestedArray;
+    if (cur === undefined) break;
+  }
+  return shape;
+}
+
+function flatten(data: NestedArray, shape: Shape, out: number[], depth = 0): boolean {
+  let sawBool = false;
+  if (depth === shape.length) {
+    if (typeof data === 'boolean') { out.push(data ? 1 : 0); return true; }
+    if (typeof data !== 'number') throw new ValueError('tensor', `expected a number or boolean at depth ${depth}, got ${Array.isArray(data) ? 'an array' : typeof data}`, {}, 'nested arrays must be rectangular');
+    out.push(data);
+    return false;
+  }
+  if (!Array.isArray(data) || data.length !== shape[depth]) {
+    throw new ValueError('tensor', `ragged nested array: expected length ${shape[depth]} at depth ${depth}, got ${Array.isArray(data) ? data.length : typeof data}`, {}, 'every row must have the same length');
+  }
+  for (const x of data as readonly NestedArray[]) sawBool = flatten(x, shape, out, depth + 1) || sawBool;
+  return sawBool;
+}
+
+/**
+ * Creates a tensor from nested arrays, a number, or a TypedArray (PyTorch's `torch.tensor`).
+ * Numbers give float32 unless `dtype` says otherwise; booleans give bool; a TypedArray keeps its dtype.
+ *
+ * @example
+ * tensor([[1, 2], [3, 4]]).shape; // [2, 2]
+ * tensor([1, 2], { dtype: 'int32' }).dtype; // 'int32'
+ */
+export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+  if (ArrayBuffer.isView(data)) {
+    const shape = opts.shape ?? [(data as TypedArray).length];
+    return fromArray((data as TypedArray).slice(), shape, opts);
+  }
+  const shape = inferShape(data);
+  const flat: number[] = [];
+  const isBool = flatten(data, shape, flat);
+  const dtype = opts.dtype ?? (isBool ? 'bool' : 'float32');
+  const finalShape = opts.shape ?? shape;
+  return fromArray(ARRAY_OF[dtype].from(flat), finalShape, { ...opts, dtype });
+}
+
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: ShapeLike, value: number | boolean, opts: CreateOptions = {}): Tensor {
+  const s = asShape('full', shape);
+  const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  const data = allocArray(dtype, sizeOf(s));
+  const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  if (v !== 0) data.fill(v);
+  return fromArray(data, s, { ...opts, dtype });
+}
+
+/** A tensor of zeros. @example zeros([2, 3]).shape; // [2, 3] */
+export function zeros(shape: ShapeLike, opts: CreateOptions = {}): Tensor {
+  return full(shape, 0, opts);
+}
+
+/** A tensor of ones. @example ones(2).tolist(); // [1, 1] */
+export function ones(shape: ShapeLike, opts: CreateOptions = {}): Tensor {
+  return full(shape, 1, opts);
+}
+
+function likeOpts(x: Tensor, opts: CreateOptions): CreateOptions {
+  return { dtype: x.dtype, device: x.device, ...opts };
+}
+
+/** Zeros with `x`'s shape, dtype and device. */
+export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
+  return full(x.shape, 0, likeOpts(x, opts));
+}
+
+/** Ones with `x`'s shape, dtype and device. */
+export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
+  return full(x.shape, 1, likeOpts(x, opts));
+}
+
+/** `value` with `x`'s shape, dtype and device. */
+export function fullLike(x: Tensor, value: number | boolean, opts: CreateOptions = {}): Tensor {
+  return full(x.shape, value, likeOpts(x, opts));
+}
+
+/**
+ * Values from `start` to `end` (exclusive) by `step`; `arange(n)` counts 0..n-1. Integer arguments
+ * give int32 (as PyTorch gives int64), otherwise float32.
+ *
+ * @example arange(5).tolist(); // [0, 1, 2, 3, 4]
+ */
+export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  if (end === undefined) [start, end] = [0, start];
+  if (step === 0 || !Number.isFinite(step)) throw new ValueError('arange', `step must be finite and non-zero, got ${step}`);
+  if ((end - start) / step < 0) throw new ValueError('arange', `upper bound and step sign are inconsistent (start ${start}, end ${end}, step ${step})`);
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const allInt = [start, end, step].every(Number.isInteger);
+  const dtype = opts.dtype ?? (allInt ? 'int32' : 'float32');
+  const data = allocArray(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return fromArray(data, [n], { ...opts, dtype });
+}
+
+/** `steps` evenly spaced values from `start` to `end` inclusive. @example linspace(0, 1, 3).tolist(); // [0, 0.5, 1] */
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new ValueError('linspace', `steps must be a non-negative integer, got ${steps}`);
+  const dtype = opts.dtype ?? 'float32';
+  const data = allocArray(dtype, steps);
+  const w = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // NOTE: PyTorch fills the second half from the end so the last value is exactly `end`.
+  for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * w : end - (steps - 1 - i) * w;
+  return fromArray(data, [steps], { ...opts, dtype });
+}
+
+/** The `n` x `m` identity matrix. @example eye(2).tolist(); // [[1, 0], [0, 1]] */
+export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  const dtype = opts.dtype ?? 'float32';
+  const data = allocArray(dtype, n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return fromArray(data, asShape('eye', [n, m]), { ...opts, dtype });
+}
+
+function randomFloat(op: string, shape: ShapeLike, opts: RandomOptions, fill: (a: Float64Array, g: Generator) => void): Tensor {
+  const s = asShape(op, shape);
+  const dtype = opts.dtype ?? 'float32';
+  if (!isFloat(dtype)) throw new ValueError(op, `expected a float dtype, got ${dtype}`);
+  const tmp = new Float64Array(sizeOf(s));
+  fill(tmp, opts.generator ?? defaultGenerator);
+  return fromArray(dtype === 'float64' ? tmp : Float32Array.from(tmp), s, { ...opts, dtype });
+}
+
+/**
+ * Standard normal samples, reproducible under `manualSeed`.
+ * @example manualSeed(0); randn([2, 3]).shape; // [2, 3]
+ */
+export function randn(shape: ShapeLike, opts: RandomOptions = {}): Tensor {
+  return randomFloat('randn', shape, opts, (a, g) => g.fillNormal(a));
+}
+
+/** Uniform samples in [0, 1). @example rand(4).shape; // [4] */
+export function rand(shape: ShapeLike, opts: RandomOptions = {}): Tensor {
+  return randomFloat('rand', shape, opts, (a, g) => g.fillUniform(a));
+}
+
+/** Normal samples shaped like `x`. */
+export function randnLike(x: Tensor, opts: RandomOptions = {}): Tensor {
+  return randn(x.shape, { dtype: x.dtype, device: x.device, ...opts });
+}
+
+/** Uniform [0, 1) samples shaped like `x`. */
+export function randLike(x: Tensor, opts: RandomOptions = {}): Tensor {
+  return rand(x.shape, { dtype: x.dtype, device: x.device, ...opts });
+}
+
+/** Integers uniform in [low, high), int32 by default. @example randint(0, 10, [3]).dtype; // 'int32' */
+export function randint(low: number, high: number, shape: ShapeLike, opts: RandomOptions = {}): Tensor {
+  const s = asShape('randint', shape);
+  if (!(Number.isInteger(low) && Number.isInteger(high) && high > low)) {
+    throw new ValueError('randint', `expected integers with low < high, got [${low}, ${high})`);
+  }
+  const g = opts.generator ?? defaultGenerator;
+  const dtype = opts.dtype ?? 'int32';
+  const data = allocArray(dtype, sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
+  return fromArray(data, s, { ...opts, dtype });
+}
+
+/** A random permutation of 0..n-1 (Fisher-Yates), int32. @example randperm(4).shape; // [4] */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new ValueError('randperm', `n must be a non-negative integer, got ${n}`);
+  const g = opts.generator ?? defaultGenerator;
+  const data = new Int32Array(n);
+  for (let i = 0; i < n; i++) data[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.randint(0, i + 1);
+    const t = data[i]!;
+    data[i] = data[j]!;
+    data[j] = t;
+  }
+  return fromArray(data, [n], { ...opts, dtype: opts.dtype ?? 'int32' });
+}

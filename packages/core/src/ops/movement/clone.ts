@@ -1,0 +1,25 @@
+// clone: a contiguous copy with its own storage (also what `contiguous()` runs when it must copy).
+
+import type { Tensor } from '../../tensor.js';
+import { apply, definePrimitive } from '../define.js';
+
+export const cloneOp = definePrimitive({
+  name: 'clone',
+  kind: 'other',
+  args: ['x'],
+  shape: ([x]) => x!.shape,
+  dtype: ([x]) => x!.dtype,
+  // d/dx x = 1
+  vjp: (g) => [g],
+  testDomain: { min: -3, max: 3 },
+});
+
+/** A copy of `x` in new contiguous storage; gradients flow through. @example clone(tensor([1, 2])).tolist(); // [1, 2] */
+export function clone(x: Tensor): Tensor {
+  return apply(cloneOp, [x], {});
+}
+
+/** `x` itself when already contiguous, else a contiguous copy. */
+export function contiguous(x: Tensor): Tensor {
+  return x.isContiguous() ? x : clone(x);
+}

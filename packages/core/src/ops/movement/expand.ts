@@ -1,0 +1,53 @@
+// expand: broadcasts size-1 dims (and new leading dims) to larger sizes with stride 0, no copy.
+
+import { ShapeError, formatShape } from '../../errors.js';
+import type { Tensor } from '../../tensor.js';
+import { apply, definePrimitive } from '../define.js';
+
+type ExpandAttrs = { readonly shape: readonly number[] };
+
+export const expandOp = definePrimitive<ExpandAttrs>({
+  name: 'expand',
+  kind: 'view',
+  args: ['x'],
+  shape: ([x], { shape }) => {
+    const lead = shape.length - x!.ndim;
+    if (lead < 0) {
+      throw new ShapeError('expand', `the target shape ${formatShape(shape)} has fewer dims than the input (${x!.ndim})`, { x: x!.shape });
+    }
+    return shape.map((s, i) => {
+      const cur = i >= lead ? x!.shape[i - lead]! : undefined;
+      if (s === -1) {
+        if (cur === undefined) throw new ShapeError('expand', `-1 is not allowed for the new leading dim ${i}`, { x: x!.shape });
+        return cur;
+      }
+      if (cur !== undefined && cur !== s && cur !== 1) {
+        throw new ShapeError('expand', `the size ${cur} at dim ${i - lead} must match ${s} or be 1`, { x: x!.shape },
+          `expand can only stretch size-1 dims; target ${formatShape(shape)}`);
+      }
+      return s;
+    });
+  },
+  dtype: ([x]) => x!.dtype,
+  view: (x, _attrs, shape) => {
+    const lead = shape.length - x.ndim;
+    return { strides: shape.map((s, i) => (i < lead || (x.shape[i - lead] === 1 && s !== 1) ? 0 : x.strides[i - lead]!)), offset: x.offset };
+  },
+  // an expanded element is read many times, so its gradient is the sum over the copies
+  vjp: (g, { shapes: [shape] }) => [g.sumToSize(shape!)],
+  testDomain: { min: -3, max: 3 },
+});
+
+/**
+ * A view that repeats size-1 dims to `shape` without copying (-1 keeps a size); new dims go in
+ * front. Gradient: summed over the repeated dims.
+ * @example expand(tensor([[1], [2]]), [2, 3]).tolist(); // [[1, 1, 1], [2, 2, 2]]
+ */
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  return apply(expandOp, [x], { shape });
+}
+
+/** `x` expanded to `other`'s shape. */
+export function expandAs(x: Tensor, other: Tensor): Tensor {
+  return expand(x, other.shape);
+}

@@ -1,0 +1,103 @@
+// slice (a strided view along one dim) and sliceScatter (its adjoint: embed a slice into a tensor).
+
+import { ShapeError, ValueError } from '../../errors.js';
+import { normalizeDim, shapesEqual, type Shape } from '../../shape.js';
+import type { Tensor } from '../../tensor.js';
+import { zeros } from '../creation.js';
+import { apply, definePrimitive, type PrimitiveDef } from '../define.js';
+
+/** A normalised slice: elements start, start + step, ... below end, along dim. */
+export type SliceAttrs = { readonly dim: number; readonly start: number; readonly end: number; readonly step: number };
+
+function sliceShape(shape: Shape, { dim, start, end, step }: SliceAttrs): number[] {
+  const out = [...shape];
+  out[dim] = end > start ? Math.ceil((end - start) / step) : 0;
+  return out;
+}
+
+/** Normalises Python-style bounds (negative counts from the end; out-of-range clamps, as PyTorch). */
+export function sliceAttrs(op: string, x: Tensor, dim: number, start = 0, end = Infinity, step = 1): SliceAttrs {
+  const d = normalizeDim(op, dim, x.ndim);
+  const n = x.shape[d] ?? 1;
+  if (!Number.isInteger(step) || step <= 0) throw new ValueError(op, `step must be a positive integer, got ${step}`);
+  const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+  if (!Number.isInteger(start) || (!Number.isInteger(end) && end !== Infinity)) {
+    throw new ValueError(op, `start and end must be integers, got ${start} and ${end}`);
+  }
+  return { dim: d, start: clamp(start), end: Math.max(clamp(end), clamp(start)), step };
+}
+
+export const sliceOp: PrimitiveDef<SliceAttrs> = definePrimitive<SliceAttrs>({
+  name: 'slice',
+  kind: 'view',
+  args: ['x'],
+  shape: ([x], attrs) => sliceShape(x!.shape, attrs),
+  dtype: ([x]) => x!.dtype,
+  view: (x, { dim, start, step }) => ({
+    strides: x.strides.map((s, i) => (i === dim ? s * step : s)),
+    offset: x.offset + start * (x.strides[dim] ?? 0),
+  }),
+  // the gradient of a slice is zero outside it
+  vjp: (g, { shapes: [shape], attrs }) => [apply(sliceScatterOp, [zeros(shape!, { dtype: g.dtype, device: g.device }), g], attrs)],
+  testDomain: { min: -3, max: 3 },
+});
+
+export const sliceScatterOp: PrimitiveDef<SliceAttrs> = definePrimitive<SliceAttrs>({
+  name: 'sliceScatter',
+  kind: 'other',
+  args: ['input', 'src'],
+  shape: ([x, src], attrs) => {
+    const expected = sliceShape(x!.shape, attrs);
+    if (!shapesEqual(expected, src!.shape)) {
+      throw new ShapeError('sliceScatter', `src must have the slice's shape [${expected.join(', ')}]`, { input: x!.shape, src: src!.shape });
+    }
+    return x!.shape;
+  },
+  dtype: ([x]) => x!.dtype,
+  // input keeps its gradient outside the slice; src gets the slice of the gradient
+  vjp: (g, { attrs, needsInputGrad: [ni, ns] }) => [
+    ni ? apply(sliceScatterOp, [g, zeros(sliceShape(g.shape, attrs), { dtype: g.dtype, device: g.device })], attrs) : null,
+    ns ? apply(sliceOp, [g], attrs) : null,
+  ],
+  testDomain: { min: -3, max: 3 },
+});
+
+/**
+ * Elements `start, start+step, ...` below `end` along `dim` (a view; bounds clamp as in Python).
+ * @example slice(arange(6), 0, 1, 5, 2).tolist(); // [1, 3]
+ */
+export function slice(x: Tensor, dim: number, start?: number, end?: number, step = 1): Tensor {
+  return apply(sliceOp, [x], sliceAttrs('slice', x, dim, start, end, step));
+}
+
+/** `length` elements of `dim` from `start` (a view). @example narrow(arange(5), 0, 1, 2).tolist(); // [1, 2] */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normalizeDim('narrow', dim, x.ndim);
+  const n = x.shape[d]!;
+  const s = start < 0 ? start + n : start;
+  if (s < 0 || length < 0 || s + length > n) {
+    throw new ValueError('narrow', `start ${start} + length ${length} exceeds dim ${dim} of size ${n}`, { x: x.shape });
+  }
+  return apply(sliceOp, [x], { dim: d, start: s, end: s + length, step: 1 });
+}
+
+/** Index `index` of dim `dim`, with that dim removed (x[i] for dim 0). @example select(tensor([[1, 2], [3, 4]]), 0, 1).tolist(); // [3, 4] */
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  const d = normalizeDim('select', dim, x.ndim);
+  const n = x.shape[d]!;
+  if (!Number.isInteger(index) || index < -n || index >= n) {
+    throw new ValueError('select', `index ${index} is out of range for dim ${dim} of size ${n}`, { x: x.shape });
+  }
+  const i = index < 0 ? index + n : index;
+  const s = apply(sliceOp, [x], { dim: d, start: i, end: i + 1, step: 1 });
+  return s.reshape(x.shape.filter((_, k) => k !== d));
+}
+
+/**
+ * A copy of `input` with `src` written into the slice `start:end:step` of `dim`
+ * (torch.slice_scatter). Gradient: g outside the slice for input, the slice of g for src.
+ * @example sliceScatter(zeros(4), ones(2), 0, 1, 3).tolist(); // [0, 1, 1, 0]
+ */
+export function sliceScatter(input: Tensor, src: Tensor, dim = 0, start?: number, end?: number, step = 1): Tensor {
+  return apply(sliceScatterOp, [input, src], sliceAttrs('sliceScatter', input, dim, start, end, step));
+}

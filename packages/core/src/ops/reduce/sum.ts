@@ -1,0 +1,27 @@
+// sum: adds over dims (all by default); ints and bools sum to int32.
+
+import { isFloat } from '../../dtype.js';
+import type { Tensor } from '../../tensor.js';
+import { apply, definePrimitive } from '../define.js';
+import { expandReduced, reduceAttrs, reducedShape, type ReduceAttrs } from './reduce-rule.js';
+
+export const sumOp = definePrimitive<ReduceAttrs>({
+  name: 'sum',
+  kind: 'reduce',
+  args: ['x'],
+  shape: ([x], { dims, keepdim }) => reducedShape(x!.shape, dims, keepdim),
+  dtype: ([x]) => (isFloat(x!.dtype) ? x!.dtype : 'int32'),
+  // d/dx_i sum(x) = 1: the gradient is broadcast back over the reduced dims
+  vjp: (g, { shapes: [shape], attrs }) => [expandReduced(g, shape!, attrs)],
+  testDomain: { min: -3, max: 3 },
+});
+
+/**
+ * Sum over `dim` (a dim, a list of dims, or all dims when omitted), keeping reduced dims as size
+ * 1 with `keepdim`. Shapes: [..., N, ...] -> [..., ...]. Gradient: g broadcast back over `dim`.
+ *
+ * @example sum(tensor([[1, 2], [3, 4]]), 1).tolist(); // [3, 7]
+ */
+export function sum(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  return apply(sumOp, [x], reduceAttrs('sum', x, dim, keepdim));
+}

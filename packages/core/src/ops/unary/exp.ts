@@ -1,0 +1,26 @@
+// exp: e^x, elementwise.
+
+import type { Tensor } from '../../tensor.js';
+import { apply, definePrimitive } from '../define.js';
+import { floatRule } from '../helpers.js';
+
+export const expOp = definePrimitive({
+  name: 'exp',
+  kind: 'elementwise',
+  args: ['x'],
+  shape: ([x]) => x!.shape,
+  dtype: floatRule('exp'),
+  scalar: (x) => Math.exp(x),
+  save: { output: true },
+  // d/dx e^x = e^x, so reuse the output
+  vjp: (g, { output }) => [g.mul(output!)],
+  testDomain: { min: -5, max: 5 },
+});
+
+/**
+ * e^x, elementwise. Integer inputs compute in float32.
+ * @example exp(tensor([0, 1])).tolist(); // [1, 2.718...]
+ */
+export function exp(x: Tensor): Tensor {
+  return apply(expOp, [x], {});
+}

@@ -1,0 +1,26 @@
+// sin: sine, elementwise (radians).
+
+import type { Tensor } from '../../tensor.js';
+import { apply, definePrimitive } from '../define.js';
+import { floatRule } from '../helpers.js';
+
+export const sinOp = definePrimitive({
+  name: 'sin',
+  kind: 'elementwise',
+  args: ['x'],
+  shape: ([x]) => x!.shape,
+  dtype: floatRule('sin'),
+  scalar: (x) => Math.sin(x),
+  save: { inputs: true },
+  // d/dx sin x = cos x
+  vjp: (g, { inputs: [x] }) => [g.mul(x!.cos())],
+  testDomain: { min: -4, max: 4 },
+});
+
+/**
+ * Sine, elementwise (radians).
+ * @example sin(tensor([0])).tolist(); // [0]
+ */
+export function sin(x: Tensor): Tensor {
+  return apply(sinOp, [x], {});
+}

@@ -1,0 +1,134 @@
+// Seeded random numbers: xoshiro128** streams, reproducible across runs, platforms and backends.
+
+import { ValueError } from './errors.js';
+
+function splitmix32(state: { x: number }): number {
+  state.x = (state.x + 0x9e3779b9) | 0;
+  let z = state.x;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/**
+ * A random-number generator (PyTorch's `torch.Generator`): xoshiro128** seeded through splitmix32.
+ * Its whole state is four 32-bit words, so checkpoints can save and restore it exactly.
+ *
+ * @example
+ * const g = new Generator(42);
+ * g.random(); // a number in [0, 1), the same on every run
+ */
+export class Generator {
+  private readonly s = new Uint32Array(4);
+  private seedValue = 0;
+
+  constructor(seed = 0) {
+    this.manualSeed(seed);
+  }
+
+  /** Re-seeds the stream; the same seed gives the same numbers. */
+  manualSeed(seed: number): this {
+    if (!Number.isSafeInteger(seed)) throw new ValueError('manualSeed', `seed must be a safe integer, got ${seed}`);
+    this.seedValue = seed;
+    const st = { x: (seed % 0x100000000) ^ Math.floor(seed / 0x100000000) };
+    for (let i = 0; i < 4; i++) this.s[i] = splitmix32(st);
+    if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
+    return this;
+  }
+
+  /** The seed last given to `manualSeed`. */
+  initialSeed(): number {
+    return this.seedValue;
+  }
+
+  /** The next 32 random bits as an unsigned integer. */
+  nextUint32(): number {
+    const s = this.s;
+    let s0 = s[0]!, s1 = s[1]!, s2 = s[2]!, s3 = s[3]!;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 11);
+    s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+    return result;
+  }
+
+  /** A uniform number in [0, 1) with 32 random bits. */
+  random(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** A uniform integer in [low, high), without modulo bias. */
+  randint(low: number, high: number): number {
+    const range = high - low;
+    if (!(range > 0) || range > 4294967296) throw new ValueError('randint', `empty or too large range [${low}, ${high})`);
+    const limit = 4294967296 - (4294967296 % range);
+    let x = this.nextUint32();
+    while (x >= limit) x = this.nextUint32();
+    return low + (x % range);
+  }
+
+  /** Fills `out` with uniform numbers in [low, high). */
+  fillUniform(out: { length: number; [i: number]: number }, low = 0, high = 1): void {
+    const w = high - low;
+    for (let i = 0; i < out.length; i++) out[i] = low + w * this.random();
+  }
+
+  /** Fills `out` with normal numbers (Box-Muller, two per pair of uniforms). */
+  fillNormal(out: { length: number; [i: number]: number }, mean = 0, std = 1): void {
+    for (let i = 0; i < out.length; i += 2) {
+      const u1 = 1 - this.random(); // (0, 1], so log is finite
+      const u2 = this.random();
+      const r = Math.sqrt(-2 * Math.log(u1));
+      out[i] = mean + std * r * Math.cos(2 * Math.PI * u2);
+      if (i + 1 < out.length) out[i + 1] = mean + std * r * Math.sin(2 * Math.PI * u2);
+    }
+  }
+
+  /** The full state, for checkpoints. */
+  getState(): GeneratorState {
+    return { seed: this.seedValue, s: Array.from(this.s) };
+  }
+
+  /** Restores a state from `getState`. */
+  setState(state: GeneratorState): this {
+    if (!state || !Array.isArray(state.s) || state.s.length !== 4 || state.s.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
+      throw new ValueError('Generator.setState', 'expected { seed, s: four unsigned 32-bit integers }');
+    }
+    this.seedValue = state.seed;
+    this.s.set(state.s);
+    return this;
+  }
+}
+
+/** A generator's saved state: the seed and the four xoshiro128** words. */
+export interface GeneratorState {
+  readonly seed: number;
+  readonly s: readonly number[];
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** The generator used when an op is given none (PyTorch's default generator). */
+export const defaultGenerator = new Generator(0);
+
+/** Seeds the default generator (`torch.manual_seed`). */
+export function manualSeed(seed: number): Generator {
+  return defaultGenerator.manualSeed(seed);
+}
+
+/** The default generator's state (`torch.get_rng_state`). */
+export function getRngState(): GeneratorState {
+  return defaultGenerator.getState();
+}
+
+/** Restores the default generator's state (`torch.set_rng_state`). */
+export function setRngState(state: GeneratorState): void {
+  defaultGenerator.setState(state);
+}

@@ -1,0 +1,115 @@
+// Strided reads and writes on flat arrays: the one index walk shared by CPU kernels and readback.
+
+import type { Shape } from './shape.js';
+
+type NumArray = { length: number; [i: number]: number };
+
+/**
+ * Copies the view (`shape`, `strides`, `offset`) of `src` into `dst` (row-major, from `dstOffset`),
+ * walking the innermost dim with its stride and carrying counters outward (no div/mod per element).
+ */
+export function gatherStrided(src: NumArray, shape: Shape, strides: readonly number[], offset: number, dst: NumArray, dstOffset = 0): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    dst[dstOffset] = src[offset]!;
+    return;
+  }
+  const n = shape[rank - 1]!;
+  const s = strides[rank - 1]!;
+  let outer = 1;
+  for (let i = 0; i < rank - 1; i++) outer *= shape[i]!;
+  if (outer === 0 || n === 0) return;
+  const idx = new Array<number>(rank - 1).fill(0);
+  let base = offset;
+  let o = dstOffset;
+  for (let r = 0; r < outer; r++) {
+    if (s === 1) for (let j = 0; j < n; j++) dst[o++] = src[base + j]!;
+    else for (let j = 0, p = base; j < n; j++, p += s) dst[o++] = src[p]!;
+    for (let d = rank - 2; d >= 0; d--) {
+      base += strides[d]!;
+      if (++idx[d]! < shape[d]!) break;
+      base -= strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+/**
+ * Writes (or with `accumulate`, adds) the view `src`/`srcStrides`/`srcOffset` into the view of
+ * `dst` described by `shape`/`strides`/`offset`. Broadcast sources have stride 0.
+ */
+export function scatterStrided(
+  dst: NumArray, shape: Shape, strides: readonly number[], offset: number,
+  src: NumArray, srcStrides: readonly number[], srcOffset: number, accumulate = false,
+): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    dst[offset] = accumulate ? dst[offset]! + src[srcOffset]! : src[srcOffset]!;
+    return;
+  }
+  const n = shape[rank - 1]!;
+  const s = strides[rank - 1]!;
+  const t = srcStrides[rank - 1]!;
+  let outer = 1;
+  for (let i = 0; i < rank - 1; i++) outer *= shape[i]!;
+  if (outer === 0 || n === 0) return;
+  const idx = new Array<number>(rank - 1).fill(0);
+  let base = offset;
+  let sbase = srcOffset;
+  for (let r = 0; r < outer; r++) {
+    if (accumulate) for (let j = 0, p = base, q = sbase; j < n; j++, p += s, q += t) dst[p] = dst[p]! + src[q]!;
+    else for (let j = 0, p = base, q = sbase; j < n; j++, p += s, q += t) dst[p] = src[q]!;
+    for (let d = rank - 2; d >= 0; d--) {
+      base += strides[d]!;
+      sbase += srcStrides[d]!;
+      if (++idx[d]! < shape[d]!) break;
+      base -= strides[d]! * shape[d]!;
+      sbase -= srcStrides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+/** The storage offset of every element of a view, in row-major order (for index kernels). */
+export function offsetsOf(shape: Shape, strides: readonly number[], base = 0): Int32Array {
+  let n = 1;
+  for (const d of shape) n *= d;
+  const out = new Int32Array(n);
+  if (n === 0) return out;
+  const rank = shape.length;
+  const idx = new Array<number>(rank).fill(0);
+  let p = base;
+  for (let i = 0; i < n; i++) {
+    out[i] = p;
+    for (let d = rank - 1; d >= 0; d--) {
+      p += strides[d]!;
+      if (++idx[d]! < shape[d]!) break;
+      p -= strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * Merges adjacent dims that every view walks contiguously (stride[i] = stride[i+1] * size[i+1])
+ * and drops size-1 dims, so kernels run long inner loops. Returns rank >= 1.
+ */
+export function coalesce(shape: Shape, stridesList: readonly (readonly number[])[]): [number[], number[][]] {
+  const outShape: number[] = [];
+  const outStrides: number[][] = stridesList.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && stridesList.every((st, k) => outStrides[k]![last] === st[d]! * size)) {
+      outShape[last]! *= size;
+      stridesList.forEach((st, k) => (outStrides[k]![last] = st[d]!));
+    } else {
+      outShape.push(size);
+      stridesList.forEach((st, k) => outStrides[k]!.push(st[d]!));
+    }
+  }
+  if (outShape.length === 0) return [[1], stridesList.map(() => [0])];
+  return [outShape, outStrides];
+}

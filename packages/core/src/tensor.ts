@@ -1,0 +1,217 @@
+// Tensor: a strided view (shape, strides, offset) of a backend storage, plus its autograd links.
+// Op methods (`x.add(y)`, `x.sum()`, ...) are attached in methods.ts, the one place that sees both.
+
+import { getBackend, type Storage } from './backend.js';
+import { isFloat, type DType, type TypedArray } from './dtype.js';
+import { AutogradError, ValueError, formatShape } from './errors.js';
+import { contiguousStrides, isContiguous, sizeOf, type Shape } from './shape.js';
+import { gatherStrided } from './strided.js';
+
+/**
+ * One recorded op in the autograd graph: the inputs it read and the vector-Jacobian product that
+ * maps the output's gradient to theirs. Created by dispatch; read by the backward loop.
+ */
+export interface GradNode {
+  /** The primitive's name, e.g. `'mul'`. */
+  readonly name: string;
+  /** The op's tensor inputs (emptied when the graph is freed after backward). */
+  inputs: readonly Tensor[];
+  /** Gradients for each input (null where none flows). Throws if the graph was freed. */
+  vjp(g: Tensor): readonly (Tensor | null)[];
+  /** Frees saved tensors; a later `vjp` throws a clear error. */
+  release(): void;
+  readonly released: boolean;
+}
+
+/** Nested arrays of numbers or booleans, as accepted by `tensor()` and returned by `tolist()`. */
+export type NestedArray = number | boolean | readonly NestedArray[];
+
+/**
+ * An N-d array on a device, with reverse-mode autograd. Create tensors with `tensor`, `zeros`,
+ * `randn`, ...; never with `new`.
+ *
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * x.grad!.tolist(); // [[2, 4], [6, 8]]
+ */
+export class Tensor {
+  /** Size of each dim. */
+  readonly shape: readonly number[];
+  /** Elements to step in the storage per index of each dim (0 where broadcast). */
+  readonly strides: readonly number[];
+  /** Index of element [0, ..., 0] in the storage. */
+  readonly offset: number;
+  /** The backend buffer this tensor views (shared by views). */
+  readonly storage: Storage;
+  /** Accumulated gradient, set by `backward` on leaves that require grad (and on `retainGrad` tensors). */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor, or null for leaves. PyTorch's `grad_fn`. */
+  gradFn: GradNode | null = null;
+  /** Whether `backward` stores the gradient of this non-leaf in `.grad`. */
+  retainsGrad = false;
+  private requires = false;
+
+  /** @internal Use the creation functions (`tensor`, `zeros`, ...) instead. */
+  constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.offset = offset;
+  }
+
+  /** Element dtype. */
+  get dtype(): DType {
+    return this.storage.dtype;
+  }
+
+  /** The device (backend name) the storage lives on: `'cpu'` or `'gpu'`. */
+  get device(): string {
+    return this.storage.device;
+  }
+
+  /** Number of dims. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of dims (PyTorch's `dim()`). */
+  dim(): number {
+    return this.shape.length;
+  }
+
+  /** Total number of elements. */
+  numel(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** The shape, or the size of one dim (negative dims count from the end). */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number | number[] {
+    if (dim === undefined) return [...this.shape];
+    const d = dim < 0 ? dim + this.shape.length : dim;
+    const s = this.shape[d];
+    if (s === undefined) throw new ValueError('size', `dim ${dim} out of range for shape ${formatShape(this.shape)}`);
+    return s;
+  }
+
+  /** Whether the view is row-major without gaps (so kernels can read it flat). */
+  isContiguous(): boolean {
+    return isContiguous(this.shape, this.strides);
+  }
+
+  /** Whether autograd tracks this tensor. Only float tensors can require grad. */
+  get requiresGrad(): boolean {
+    return this.requires;
+  }
+
+  set requiresGrad(on: boolean) {
+    if (on && !isFloat(this.dtype)) {
+      throw new AutogradError('requiresGrad', `only floating-point tensors can require gradients, got ${this.dtype}`);
+    }
+    if (!on && this.gradFn !== null) {
+      throw new AutogradError('requiresGrad', 'cannot turn off requiresGrad on a non-leaf tensor', {}, 'use x.detach() instead');
+    }
+    this.requires = on;
+  }
+
+  /** True for tensors not produced by a recorded op (user-created tensors and parameters). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** Keeps `.grad` on this non-leaf tensor after `backward` (PyTorch's `retain_grad()`). */
+  retainGrad(): this {
+    if (!this.requires) throw new AutogradError('retainGrad', "can't retain the gradient of a tensor that does not require grad");
+    this.retainsGrad = true;
+    return this;
+  }
+
+  /** Sets requiresGrad in place and returns this tensor (PyTorch's `requires_grad_()`). */
+  requiresGrad_(on = true): this {
+    this.requiresGrad = on;
+    return this;
+  }
+
+  /** The elements in row-major order, as a new TypedArray. Waits for the device on GPU backends. */
+  async data(): Promise<TypedArray> {
+    const full = await getBackend(this.device).read(this.storage);
+    return this.viewOf(full);
+  }
+
+  /** Synchronous `data()`, on backends that can read synchronously (the CPU). */
+  dataSync(): TypedArray {
+    const b = getBackend(this.device);
+    if (!b.readSync) {
+      throw new ValueError('dataSync', `the '${this.device}' backend cannot read synchronously`, {}, 'use `await x.data()`');
+    }
+    return this.viewOf(b.readSync(this.storage));
+  }
+
+  private viewOf(full: TypedArray): TypedArray {
+    const n = this.numel();
+    if (this.isContiguous() && this.offset === 0 && full.length === n) return full.slice();
+    const out = new (full.constructor as new (n: number) => TypedArray)(n);
+    gatherStrided(full, this.shape, this.strides, this.offset, out);
+    return out;
+  }
+
+  /** Nested JS arrays (booleans for bool tensors); a number for a scalar. Synchronous backends only. */
+  tolist(): NestedArray {
+    return toNested(this.dataSync(), this.shape, this.dtype);
+  }
+
+  /** The value of a one-element tensor as a JS number. */
+  item(): number {
+    if (this.numel() !== 1) {
+      throw new ValueError('item', `a tensor with ${this.numel()} elements cannot be converted to a number`, { x: this.shape }, 'item() needs exactly one element');
+    }
+    return this.dataSync()[0]!;
+  }
+
+  /** A PyTorch-style printout: `tensor([[1, 2], [3, 4]], dtype=int32)`. */
+  toString(): string {
+    let body: string;
+    try {
+      body = formatNested(this.tolist(), this.dtype);
+    } catch {
+      body = `<${this.device} data>`;
+    }
+    const extras = [
+      ...(this.dtype !== 'float32' ? [`dtype=${this.dtype}`] : []),
+      ...(this.device !== 'cpu' ? [`device='${this.device}'`] : []),
+      ...(this.gradFn ? [`gradFn=<${this.gradFn.name}>`] : this.requires ? ['requiresGrad=true'] : []),
+    ];
+    return `tensor(${body}${extras.map((e) => ', ' + e).join('')})`;
+  }
+}
+
+function toNested(flat: TypedArray, shape: Shape, dtype: DType): NestedArray {
+  const conv = dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
+  if (shape.length === 0) return conv(flat[0]!);
+  let pos = 0;
+  const build = (d: number): NestedArray[] => {
+    const n = shape[d]!;
+    const out: NestedArray[] = [];
+    for (let i = 0; i < n; i++) out.push(d === shape.length - 1 ? conv(flat[pos++]!) : build(d + 1));
+    return out;
+  };
+  return build(0);
+}
+
+function formatNested(v: NestedArray, dtype: DType): string {
+  if (Array.isArray(v)) return `[${(v as NestedArray[]).map((x) => formatNested(x, dtype)).join(', ')}]`;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  const x = v as number;
+  if (dtype === 'int32' || !Number.isFinite(x)) return String(x);
+  return Number.isInteger(x) ? x.toFixed(1).replace(/\.0$/, '.') : String(Number(x.toPrecision(dtype === 'float64' ? 8 : 5)));
+}
+
+/** Throws if `t`'s storage was written in place since `version` was recorded (autograd safety). */
+export function checkVersion(op: string, t: Tensor, version: number): void {
+  if (t.storage.version !== version) {
+    throw new AutogradError(op, `a tensor saved for the backward of '${op}' was modified by an in-place operation (version ${version} -> ${t.storage.version})`,
+      { saved: t.shape }, 'clone() the tensor before changing it in place, or change it after backward');
+  }
+}
