@@ -1,6 +1,7 @@
 // Masking composed from `where`: maskedFill, and the triangular masks tril and triu.
 
-import { ValueError } from '../../errors.js';
+import { ShapeError, ValueError } from '../../errors.js';
+import { broadcastShapes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { where } from '../binary/where.js';
 import { arange } from '../creation.js';
@@ -12,6 +13,10 @@ import { requireBool } from '../helpers.js';
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   requireBool('maskedFill', 'mask', mask);
+  const shape = broadcastShapes('maskedFill', { x: x.shape, mask: mask.shape });
+  if (shape.length !== x.ndim || shape.some((d, i) => d !== x.shape[i])) {
+    throw new ShapeError('maskedFill', 'mask must be broadcastable to the input\'s shape (the output keeps the input\'s shape)', { x: x.shape, mask: mask.shape });
+  }
   const out = where(mask, value, x);
   return out.dtype === x.dtype ? out : out.to(x.dtype);
 }
