@@ -1,0 +1,5 @@
+// Optimizers and gradient utilities.
+export * from './optimizer.js';
+export * from './sgd.js';
+export * from './adam.js';
+export * from './clip.js';
