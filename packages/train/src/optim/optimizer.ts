@@ -32,7 +32,7 @@ export abstract class Optimizer<S extends Record<string, Tensor | number>, H ext
 
   constructor(params: Iterable<ParamEntry> | Iterable<ParamGroupSpec<H>>, readonly defaults: H & { lr: number }) {
     const list = [...(params as Iterable<unknown>)];
-    const specs: ParamGroupSpec<H>[] = list.length > 0 && isGroupSpec<H>(list[0]) ? (list as ParamGroupSpec<H>[]) : [{ params: list as ParamEntry[] }];
+    const specs: ParamGroupSpec<H>[] = list.length > 0 && isGroupSpec<H>(list[0]) ? (list as ParamGroupSpec<H>[]) : [{ params: list as ParamEntry[] } as unknown as ParamGroupSpec<H>];
     const seen = new Set<Tensor>();
     let unnamed = 0;
     for (const spec of specs) {
