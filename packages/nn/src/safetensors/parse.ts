@@ -1,0 +1,57 @@
+// parseSafetensors: bytes of a safetensors file to tsgrad tensors and the string metadata.
+
+import { fromArray, type Tensor } from '@tsgrad/core';
+import { READ_DTYPES, decodeElements } from './dtypes.js';
+import { SafetensorsError } from './errors.js';
+import { readHeader, setOwn } from './header.js';
+
+/**
+ * What a safetensors file holds: tensors by name (in header order) and the `__metadata__` strings.
+ *
+ * @example
+ * ```ts
+ * import { parseSafetensors, serializeSafetensors, type SafetensorsContents } from '@tsgrad/nn';
+ * const contents: SafetensorsContents = parseSafetensors(serializeSafetensors({}, { step: '10' }));
+ * console.log(Object.keys(contents.tensors).length, contents.metadata.step); // 0 '10'
+ * ```
+ */
+export interface SafetensorsContents {
+  tensors: Record<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+/**
+ * Reads a safetensors file from memory. F64 loads as float64; F32, F16 and BF16 as float32 (exactly:
+ * every half and bfloat16 value, subnormals, infinities and NaN payloads included, is a float32);
+ * I64, I32, I16, I8, U64, U32, U16 and U8 as int32 (a value outside int32 is an error); BOOL as bool.
+ * Every tensor is a fresh copy, so `bytes` may be reused afterwards.
+ *
+ * Throws SafetensorsError, naming the tensor, offsets and sizes involved, for any file that breaks
+ * the format: too short, a header length beyond the file or above 100,000,000 bytes, a header that
+ * is not UTF-8 or not a JSON object, duplicate keys, unknown dtypes, bad shapes or offsets, offsets
+ * that leave holes in the data buffer or overlap, metadata that is not string to string.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@tsgrad/core';
+ * import { parseSafetensors, serializeSafetensors } from '@tsgrad/nn';
+ * const bytes = serializeSafetensors({ w: tensor([[1, 2], [3, 4]]) }, { format: 'pt' });
+ * const { tensors, metadata } = parseSafetensors(bytes);
+ * console.log(tensors.w!.tolist(), metadata.format); // [[1, 2], [3, 4]] 'pt'
+ * ```
+ */
+export function parseSafetensors(bytes: Uint8Array): SafetensorsContents {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new SafetensorsError('parseSafetensors', `expected the file as a Uint8Array, got ${Object.prototype.toString.call(bytes)}`, {}, 'pass `new Uint8Array(arrayBuffer)` or a Node Buffer');
+  }
+  const { entries, metadata, dataStart } = readHeader(bytes);
+  const tensors: Record<string, Tensor> = {};
+  for (const e of entries) {
+    // a private copy at offset 0: typed-array views of it are aligned, and the caller's bytes stay theirs
+    const raw = new Uint8Array(e.end - e.begin);
+    raw.set(bytes.subarray(dataStart + e.begin, dataStart + e.end));
+    const data = decodeElements(e.dtype, raw, e.numel, e.name);
+    setOwn(tensors, e.name, fromArray(data, e.shape, { dtype: READ_DTYPES[e.dtype].loadsAs }));
+  }
+  return { tensors, metadata };
+}
