@@ -1,1 +1,7 @@
-export {};
+// @tsgrad/train: the package's public API, one `export *` line per part (tokenizers and data so far).
+// NOTE: './data/node.js' holds the Node-only loaders (they import node:fs); './tokenizers/index.js' and
+// './data/index.js' are browser-safe, for a browser entry point that leaves the node line out.
+
+export * from './tokenizers/index.js';
+export * from './data/index.js';
+export * from './data/node.js';

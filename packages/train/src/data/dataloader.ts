@@ -1,0 +1,126 @@
+// A resumable data loader: seeded shuffling per epoch, batching through a collate function, and a state
+// (epoch, cursor, generator state) that a checkpoint saves so a resumed run sees exactly the same batches.
+
+import { Generator, ValueError, type GeneratorState } from '@tsgrad/core';
+import { permutation } from './shuffle.js';
+
+/** What a loader reads from: arrays qualify, and so does `PackedLMDataset`. */
+export interface Dataset<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
+
+/** Options for `DataLoader` (PyTorch's names). */
+export interface DataLoaderOptions<T, B> {
+  readonly batchSize: number;
+  /** Builds a batch from the items (e.g. `collateClassification` with its options bound). */
+  readonly collateFn: (items: T[]) => B;
+  /** Reshuffle at the start of every epoch. Default false. */
+  readonly shuffle?: boolean;
+  /** Seed of the loader's own generator. Default 0. */
+  readonly seed?: number;
+  /** Drop the last batch of an epoch if it is short. Default false. */
+  readonly dropLast?: boolean;
+}
+
+/** A loader's position, JSON-safe (PyTorch's StatefulDataLoader `state_dict`). */
+export interface DataLoaderState {
+  /** The epoch of the last batch given, counted from 0. */
+  readonly epoch: number;
+  /** Batches already taken from the current epoch. */
+  readonly cursor: number;
+  /** The generator state at the start of the current epoch, before its permutation was drawn. */
+  readonly epochStartGenerator: GeneratorState;
+  /** Size of the dataset the state belongs to, checked on load. */
+  readonly numSamples: number;
+  readonly batchSize: number;
+}
+
+/**
+ * Iterates a dataset in batches, epoch after epoch. `next()` gives the next batch (starting a new epoch when one
+ * ends); `for (const b of loader)` runs the rest of the current epoch. `stateDict()`/`loadStateDict()` save and
+ * restore the position bit-exactly.
+ *
+ * @example
+ * const loader = new DataLoader([1, 2, 3, 4, 5], { batchSize: 2, collateFn: (xs) => xs });
+ * [...loader]; // [[1, 2], [3, 4], [5]]
+ * loader.next(); // [1, 2]: the first batch of epoch 1
+ * loader.epoch; // 1
+ */
+export class DataLoader<T, B> implements Iterable<B> {
+  private readonly generator: Generator;
+  private order: Int32Array | undefined; // the current epoch's permutation, drawn when the epoch starts
+  private epochStart: GeneratorState;
+  private epochValue = 0;
+  private cursorValue = 0;
+
+  constructor(readonly dataset: Dataset<T>, readonly opts: DataLoaderOptions<T, B>) {
+    if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new ValueError('DataLoader', `batchSize must be a positive integer, got ${opts.batchSize}`);
+    if (dataset.length === 0) throw new ValueError('DataLoader', 'the dataset is empty');
+    this.generator = new Generator(opts.seed ?? 0);
+    this.epochStart = this.generator.getState();
+    if (this.length === 0) throw new ValueError('DataLoader', `dropLast with batchSize ${opts.batchSize} leaves no batch of the ${dataset.length} items`);
+  }
+
+  /** Batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length, b = this.opts.batchSize;
+    return this.opts.dropLast ? Math.floor(n / b) : Math.ceil(n / b);
+  }
+
+  /** The epoch of the last batch given, counted from 0. */
+  get epoch(): number {
+    return this.epochValue;
+  }
+
+  /** Batches taken from the current epoch. */
+  get cursor(): number {
+    return this.cursorValue;
+  }
+
+  private drawOrder(): Int32Array {
+    const n = this.dataset.length;
+    return this.opts.shuffle ? permutation(n, this.generator) : Int32Array.from({ length: n }, (_, i) => i);
+  }
+
+  /** The next batch; moves to a new (reshuffled) epoch after the last batch of one. */
+  next(): B {
+    if (this.order !== undefined && this.cursorValue >= this.length) {
+      this.epochValue++;
+      this.cursorValue = 0;
+      this.order = undefined;
+    }
+    if (this.order === undefined) {
+      this.epochStart = this.generator.getState();
+      this.order = this.drawOrder();
+    }
+    const b = this.opts.batchSize;
+    const idx = this.order.subarray(this.cursorValue * b, Math.min((this.cursorValue + 1) * b, this.order.length));
+    this.cursorValue++;
+    return this.opts.collateFn(Array.from(idx, (i) => this.dataset.at(i)!));
+  }
+
+  /** Runs the remaining batches of the current epoch, or all of the next epoch if this one is done. */
+  *[Symbol.iterator](): Iterator<B> {
+    if (this.order === undefined || this.cursorValue >= this.length) yield this.next(); // starts an epoch
+    while (this.cursorValue < this.length) yield this.next();
+  }
+
+  /** The position, to save in a checkpoint. */
+  stateDict(): DataLoaderState {
+    return { epoch: this.epochValue, cursor: this.cursorValue, epochStartGenerator: this.epochStart, numSamples: this.dataset.length, batchSize: this.opts.batchSize };
+  }
+
+  /** Restores a position from `stateDict`; the batches that follow are those the saved loader would have given. */
+  loadStateDict(state: DataLoaderState): void {
+    if (state.numSamples !== this.dataset.length || state.batchSize !== this.opts.batchSize) {
+      throw new ValueError('DataLoader.loadStateDict', `the state is for ${state.numSamples} items in batches of ${state.batchSize}, this loader has ${this.dataset.length} in batches of ${this.opts.batchSize}`);
+    }
+    if (!Number.isInteger(state.cursor) || state.cursor < 0 || state.cursor > this.length) throw new ValueError('DataLoader.loadStateDict', `cursor ${state.cursor} is outside [0, ${this.length}]`);
+    this.generator.setState(state.epochStartGenerator);
+    this.epochStart = this.generator.getState();
+    this.epochValue = state.epoch;
+    this.cursorValue = state.cursor;
+    this.order = this.drawOrder(); // redraws the same permutation, leaving the generator where the saved one was
+  }
+}
