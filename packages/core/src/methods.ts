@@ -4,7 +4,9 @@
 import { backward, type BackwardOptions } from './autograd/backward.js';
 import { noGrad } from './autograd/api.js';
 import { getBackend } from './backend.js';
-import { AutogradError } from './errors.js';
+import type { DType } from './dtype.js';
+import { AutogradError, DTypeError, ShapeError, ValueError, formatShape } from './errors.js';
+import { shapesEqual } from './shape.js';
 import { isGradEnabled } from './grad-mode.js';
 import * as ops from './ops/index.js';
 import type { TensorLike } from './ops/helpers.js';
@@ -125,14 +127,37 @@ declare module './tensor.js' {
   }
 }
 
-function inPlace(t: Tensor, op: string, compute: () => Tensor): Tensor {
+// bool < integer < float: an in-place result may not move up a category (PyTorch's can_cast)
+const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
+
+function inPlace(t: Tensor, op: string, compute: () => Tensor, castAny = false): Tensor {
+  const name = `${op}_`;
+  const x = { shape: t.shape, dtype: t.dtype };
   if (isGradEnabled() && t.requiresGrad) {
-    throw new AutogradError(`${op}_`, `in-place ops are not recorded by autograd, and this tensor requires grad${t.isLeaf ? ' (a leaf)' : ''}`, { x: t.shape },
+    throw new AutogradError(name, `in-place ops are not recorded by autograd, and this tensor requires grad${t.isLeaf ? ' (a leaf)' : ''}`, { x: t.shape },
       'wrap the update in noGrad(() => ...), as optimizers do, or use the out-of-place op');
   }
+  if (t.strides.some((s, i) => s === 0 && t.shape[i]! > 1)) {
+    throw new ValueError(name, 'more than one element of the written-to tensor refers to a single memory location (an expanded view)', { x },
+      'call .clone() before writing in place');
+  }
   const src = noGrad(compute);
+  if (!shapesEqual(src.shape, t.shape)) {
+    throw new ShapeError(name, `the result's broadcast shape ${formatShape(src.shape)} does not match the tensor's shape`, { x, result: src.shape },
+      'an in-place op cannot grow its tensor; use the out-of-place op');
+  }
+  if (!castAny && CATEGORY[src.dtype] > CATEGORY[t.dtype]) {
+    throw new DTypeError(name, `result type ${src.dtype} can't be cast to the tensor's dtype ${t.dtype}`, { x, result: { shape: src.shape, dtype: src.dtype } },
+      'use the out-of-place op, which promotes');
+  }
   getBackend(t.device).copyInto(kernelInput(t), kernelInput(src.dtype === t.dtype ? src : src.to(t.dtype)));
   return t;
+}
+
+// copy_'s source, broadcast to dst; a source that shares dst's storage (x.copy_(x.t())) is cloned first
+function copySource(dst: Tensor, src: TensorLike): Tensor {
+  const s = ops.expand(src instanceof Tensor ? src : ops.fullLike(dst, src as number), dst.shape);
+  return s.storage === dst.storage ? ops.clone(s) : s;
 }
 
 const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unknown } & ThisType<Tensor> = {
@@ -221,12 +246,12 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   var(dim?: Dims, opts?: VarOptions) { return ops.variance(this, dim, opts); },
   view(shape: readonly number[]) { return ops.view(this, shape); },
   where(condition: Tensor, other: TensorLike) { return ops.where(condition, this, other); },
-  copy_(src: TensorLike) { return inPlace(this, 'copy', () => ops.expand(src instanceof Tensor ? src : ops.fullLike(this, src as number), this.shape)); },
+  copy_(src: TensorLike) { return inPlace(this, 'copy', () => copySource(this, src), true); },
   add_(other: TensorLike, opts?: { alpha?: number }) { return inPlace(this, 'add', () => ops.add(this, other, opts)); },
   sub_(other: TensorLike, opts?: { alpha?: number }) { return inPlace(this, 'sub', () => ops.sub(this, other, opts)); },
   mul_(other: TensorLike) { return inPlace(this, 'mul', () => ops.mul(this, other)); },
   div_(other: TensorLike) { return inPlace(this, 'div', () => ops.div(this, other)); },
-  fill_(value: number | boolean) { return inPlace(this, 'fill', () => ops.fullLike(this, value)); },
+  fill_(value: number | boolean) { return inPlace(this, 'fill', () => ops.fullLike(this, value), true); },
   zero_() { return inPlace(this, 'zero', () => ops.zerosLike(this)); },
 };
 

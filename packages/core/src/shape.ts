@@ -43,24 +43,34 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 /**
  * Maps a possibly negative `dim` into `[0, rank)`, as PyTorch does, or throws an IndexError that
  * names the op and the valid range. A scalar accepts dims -1 and 0 (PyTorch's wrap rule).
+ * Pass the input's shape instead of its rank to have the error show it.
  */
-export function normalizeDim(op: string, dim: number, rank: number, arg = 'dim'): number {
+export function normalizeDim(op: string, dim: number, rankOrShape: number | Shape, arg = 'dim'): number {
+  const rank = typeof rankOrShape === 'number' ? rankOrShape : rankOrShape.length;
   const r = Math.max(rank, 1);
   if (!Number.isInteger(dim) || dim < -r || dim >= r) {
-    throw new IndexError(op, `${arg} ${dim} is out of range for a tensor of rank ${rank}`, {}, `expected ${arg} in [${-r}, ${r - 1}]`);
+    throw new IndexError(op, `${arg} ${dim} is out of range for a tensor of rank ${rank}`,
+      typeof rankOrShape === 'number' ? {} : { x: rankOrShape }, `expected ${arg} in [${-r}, ${r - 1}]`);
   }
   return dim < 0 ? dim + r : dim;
 }
 
 /** Normalises a list of dims (or all dims when `dims` is undefined), sorted and without repeats. */
-export function normalizeDims(op: string, dims: number | readonly number[] | undefined, rank: number): number[] {
+export function normalizeDims(op: string, dims: number | readonly number[] | undefined, rankOrShape: number | Shape): number[] {
+  const rank = typeof rankOrShape === 'number' ? rankOrShape : rankOrShape.length;
   if (dims === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof dims === 'number' ? [dims] : dims;
-  const out = list.map((d) => normalizeDim(op, d, rank));
+  if (!Array.isArray(list)) {
+    throw new ValueError(op, `dim must be a number or a list of numbers, got ${typeof dims}`, {}, 'pass undefined for every dim; options come after the dim');
+  }
+  const out = list.map((d) => normalizeDim(op, d, rankOrShape));
   if (rank === 0) return [];
   const seen = new Set<number>();
   for (const d of out) {
-    if (seen.has(d)) throw new IndexError(op, `dim ${d} appears more than once in [${list.join(', ')}]`);
+    if (seen.has(d)) {
+      throw new IndexError(op, `dim ${d} appears more than once in [${list.join(', ')}]`, typeof rankOrShape === 'number' ? {} : { x: rankOrShape },
+        'list each dim once (negative dims count from the end)');
+    }
     seen.add(d);
   }
   return out.sort((a, b) => a - b);

@@ -3,7 +3,7 @@
 
 import { getBackend, type Storage } from './backend.js';
 import { isFloat, type DType, type TypedArray } from './dtype.js';
-import { AutogradError, ValueError, formatShape } from './errors.js';
+import { AutogradError, IndexError, ValueError } from './errors.js';
 import { contiguousStrides, isContiguous, sizeOf, type Shape } from './shape.js';
 import { gatherStrided } from './strided.js';
 
@@ -92,7 +92,11 @@ export class Tensor {
     if (dim === undefined) return [...this.shape];
     const d = dim < 0 ? dim + this.shape.length : dim;
     const s = this.shape[d];
-    if (s === undefined) throw new ValueError('size', `dim ${dim} out of range for shape ${formatShape(this.shape)}`);
+    if (s === undefined || !Number.isInteger(dim)) {
+      const r = this.shape.length;
+      throw new IndexError('size', `dim ${dim} is out of range for a tensor of rank ${r}`, { x: this.shape },
+        r === 0 ? 'a 0-d tensor has no dims: use size() for its shape []' : `expected dim in [${-r}, ${r - 1}]`);
+    }
     return s;
   }
 
@@ -108,7 +112,8 @@ export class Tensor {
 
   set requiresGrad(on: boolean) {
     if (on && !isFloat(this.dtype)) {
-      throw new AutogradError('requiresGrad', `only floating-point tensors can require gradients, got ${this.dtype}`);
+      throw new AutogradError('requiresGrad', `only floating-point tensors can require gradients, got ${this.dtype}`,
+        { x: { shape: this.shape, dtype: this.dtype } }, "convert first: x.to('float32').requiresGrad_()");
     }
     if (!on && this.gradFn !== null) {
       throw new AutogradError('requiresGrad', 'cannot turn off requiresGrad on a non-leaf tensor', {}, 'use x.detach() instead');

@@ -1,12 +1,13 @@
 // The backward pass: one iterative loop over the graph in reverse topological order. Broadcasting
 // is undone here, once (sumToSize), and every gradient's shape and dtype is checked.
 
+import type { Storage } from '../backend.js';
 import { AutogradError } from '../errors.js';
 import { isGradEnabled, setGradEnabled } from '../grad-mode.js';
 import { onesLike } from '../ops/creation.js';
 import { sumToSize } from '../ops/reduce/sum-to-size.js';
 import { shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 
 /** Options of `backward` and `autograd.grad`. */
 export interface BackwardOptions {
@@ -45,6 +46,20 @@ function topoOrder(roots: readonly Tensor[]): Tensor[] {
   return order;
 }
 
+/**
+ * The gradient to store in `.grad`: it owns a dense storage, and is detached unless `keepGraph`
+ * (createGraph). VJPs may return views (sum's stride-0 expand) or one tensor for several inputs
+ * (add), and the seed may be the caller's tensor; a `.grad` must alias none of these, since
+ * optimizers update it in place (PyTorch's AccumulateGrad copies in such cases).
+ */
+function ownedGrad(g: Tensor, taken: Set<Storage>, keepGraph: boolean): Tensor {
+  const dense = g.isContiguous() && g.offset === 0 && g.storage.size === g.numel();
+  const own = dense && !taken.has(g.storage) ? g : g.clone(); // with createGraph, grad mode is on: the copy stays in the graph
+  const out = keepGraph ? own : own.detach();
+  taken.add(out.storage);
+  return out;
+}
+
 function accumulate(map: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
   const prev = map.get(t);
   map.set(t, prev ? prev.add(g) : g);
@@ -61,6 +76,7 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
   roots.forEach((r, i) => accumulate(grads, r, seeds[i]!));
   const wanted = targets ? new Set(targets) : undefined;
   const found = new Map<Tensor, Tensor>();
+  const taken = new Set<Storage>(seeds.map((s) => s.storage)); // storages a stored .grad may not reuse
   const order = topoOrder(roots);
   const prevMode = isGradEnabled();
   setGradEnabled(createGraph);
@@ -73,10 +89,10 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       if (wanted?.has(t)) found.set(t, g);
       const node = t.gradFn;
       if (node === null) {
-        if (!wanted) t.grad = t.grad ? t.grad.add(g) : createGraph ? g : g.detach();
+        if (!wanted) t.grad = t.grad ? t.grad.add(g) : ownedGrad(g, taken, createGraph);
         continue;
       }
-      if (!wanted && t.retainsGrad) t.grad = t.grad ? t.grad.add(g) : g.detach();
+      if (!wanted && t.retainsGrad) t.grad = t.grad ? t.grad.add(g) : ownedGrad(g, taken, false);
       const inputs = node.inputs;
       const gin = node.vjp(g);
       inputs.forEach((x, k) => {
@@ -101,6 +117,10 @@ function checkRoot(op: string, root: Tensor, gradient: Tensor | undefined): Tens
   if (!root.requiresGrad) {
     throw new AutogradError(op, 'the tensor does not require grad and has no gradFn', { output: root.shape },
       'make an input require grad (requiresGrad: true) and check that no noGrad() or detach() cut the graph');
+  }
+  if (gradient !== undefined && !(gradient instanceof Tensor)) {
+    throw new AutogradError(op, `gradient must be a Tensor, got ${gradient === null ? 'null' : typeof gradient}`, { output: root.shape },
+      'options go second: y.backward(undefined, { retainGraph: true })');
   }
   if (gradient === undefined) {
     if (root.numel() !== 1) {

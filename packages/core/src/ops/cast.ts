@@ -28,6 +28,9 @@ export type ToTarget = DType | string | { dtype?: DType; device?: string };
  * @example to(tensor([1.7, -1.7]), 'int32').tolist(); // [1, -1]
  */
 export function to(x: Tensor, target: ToTarget): Tensor {
+  if (typeof target === 'string' && !DTYPES.includes(target as DType) && /^(float|int|uint|bool|bfloat|complex|half|double|long)/.test(target)) {
+    throw new ValueError('to', `unknown dtype '${target}'`, { x: { shape: x.shape, dtype: x.dtype } }, `expected one of ${DTYPES.join(', ')}`);
+  }
   const t = typeof target === 'string' ? (DTYPES.includes(target as DType) ? { dtype: target as DType } : { device: target }) : target;
   let out = x;
   if (t.dtype !== undefined && t.dtype !== x.dtype) {

@@ -17,9 +17,13 @@ export const catOp = definePrimitive<CatAttrs>({
     const out = [...first.shape];
     out[dim] = 0;
     for (const [i, x] of xs.entries()) {
-      const ok = x.ndim === first.ndim && x.shape.every((s, d) => d === dim || s === first.shape[d]);
-      if (!ok) {
-        throw new ShapeError('cat', `sizes must match except in dim ${dim} (tensor ${i} differs from tensor 0)`, argInfo(catOp, xs),
+      const rankDiffers = x.ndim !== first.ndim;
+      const bad = rankDiffers ? -1 : x.shape.findIndex((s, d) => d !== dim && s !== first.shape[d]);
+      if (rankDiffers || bad !== -1) {
+        const why = rankDiffers
+          ? `tensor ${i} has ${x.ndim} dims but tensor 0 has ${first.ndim}`
+          : `expected size ${first.shape[bad]} but got size ${x.shape[bad]} at dim ${bad} for tensor ${i}`;
+        throw new ShapeError('cat', `sizes must match except in dim ${dim}: ${why}`, argInfo(catOp, xs),
           'check each tensor\'s shape; only the concatenated dim may differ');
       }
       out[dim]! += x.shape[dim]!;
@@ -46,8 +50,13 @@ export const catOp = definePrimitive<CatAttrs>({
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ValueError('cat', 'expected a non-empty list of tensors');
+  const scalar = tensors.findIndex((t) => t.ndim === 0);
+  if (scalar >= 0) {
+    throw new ShapeError('cat', `zero-dimensional tensor (at position ${scalar}) cannot be concatenated`, argInfo(catOp, tensors), 'use stack, or unsqueeze it first');
+  }
   const d = normalizeDim('cat', dim, tensors[0]!.ndim);
-  return tensors.length === 1 ? tensors[0]! : apply(catOp, tensors, { dim: d });
+  // NOTE: a single tensor is still copied, so the result never aliases its input (as torch.cat)
+  return apply(catOp, tensors, { dim: d });
 }
 
 /**
@@ -57,7 +66,10 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ValueError('stack', 'expected a non-empty list of tensors');
   const first = tensors[0]!;
   const bad = tensors.findIndex((t) => t.ndim !== first.ndim || t.shape.some((s, i) => s !== first.shape[i]));
-  if (bad >= 0) throw new ShapeError('stack', `all tensors must have the same shape (tensor ${bad} differs from tensor 0)`, argInfo({ args: ['...tensors'] }, tensors));
+  if (bad >= 0) {
+    throw new ShapeError('stack', `all tensors must have the same shape (tensor ${bad} differs from tensor 0)`, argInfo({ args: ['...tensors'] }, tensors),
+      'use cat to join along an existing dim of differing size');
+  }
   const d = normalizeDim('stack', dim, first.ndim + 1);
   return apply(catOp, tensors.map((t) => t.unsqueeze(d)), { dim: d });
 }
@@ -67,7 +79,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
  * sizes. The pieces are views. @example split(arange(5), 2).map((t) => t.tolist()); // [[0, 1], [2, 3], [4]]
  */
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
-  const d = normalizeDim('split', dim, x.ndim);
+  const d = normalizeDim('split', dim, x.shape);
   const n = x.shape[d]!;
   let sizes: number[];
   if (typeof splitSize === 'number') {
@@ -77,6 +89,9 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
     if (n === 0) sizes.push(0);
   } else {
     sizes = [...splitSize];
+    if (sizes.some((s) => !Number.isInteger(s) || s < 0)) {
+      throw new ValueError('split', `split sizes [${sizes.join(', ')}] must be non-negative integers`, { x: x.shape });
+    }
     const total = sizes.reduce((a, b) => a + b, 0);
     if (total !== n) throw new ValueError('split', `split sizes [${sizes.join(', ')}] sum to ${total}, but dim ${dim} has size ${n}`, { x: x.shape });
   }
@@ -91,6 +106,6 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
 /** Splits into `chunks` nearly equal views along `dim` (torch.chunk). @example chunk(arange(5), 2).map((t) => t.shape[0]); // [3, 2] */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError('chunk', `chunks must be a positive integer, got ${chunks}`);
-  const n = x.shape[normalizeDim('chunk', dim, x.ndim)]!;
+  const n = x.shape[normalizeDim('chunk', dim, x.shape)]!;
   return split(x, Math.max(1, Math.ceil(n / chunks)), dim);
 }

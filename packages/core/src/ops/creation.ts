@@ -29,11 +29,27 @@ function asShape(op: string, s: ShapeLike): number[] {
   return shape;
 }
 
+// bool storage holds exactly 0 or 1: any non-zero value (NaN included) is true, as in PyTorch
+function toBoolArray(data: ArrayLike<number>): Uint8Array {
+  let clean = data instanceof Uint8Array;
+  for (let i = 0; clean && i < data.length; i++) clean = data[i] === 0 || data[i] === 1;
+  if (clean) return data as Uint8Array;
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i] !== 0 ? 1 : 0;
+  return out;
+}
+
 /** Wraps a flat array as a tensor (no copy on the CPU; the array must not be changed afterwards). */
 export function fromArray(data: TypedArray, shape: Shape, opts: CreateOptions = {}): Tensor {
-  const dtype = opts.dtype ?? dtypeOfArray(data)!;
+  const src = dtypeOfArray(data);
+  if (src === undefined && opts.dtype === undefined) {
+    throw new ValueError('fromArray', `unsupported array type ${(data as object).constructor?.name ?? typeof data}`, {},
+      "use Float32Array, Float64Array, Int32Array or Uint8Array (bool), or pass { dtype } to convert");
+  }
+  const dtype = opts.dtype ?? src!;
   let arr = data;
-  if (dtypeOfArray(data) !== dtype) arr = ARRAY_OF[dtype].from(data as ArrayLike<number>);
+  if (dtype === 'bool') arr = toBoolArray(data);
+  else if (src !== dtype) arr = ARRAY_OF[dtype].from(data as ArrayLike<number>);
   if (arr.length !== sizeOf(shape)) {
     throw new ValueError('fromArray', `${arr.length} elements cannot have shape ${formatShape(shape)} (${sizeOf(shape)} elements)`);
   }
@@ -53,24 +69,29 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
-function flatten(data: NestedArray, shape: Shape, out: number[], depth = 0): boolean {
-  let sawBool = false;
+// Appends the leaves in row-major order and counts booleans and numbers (bool dtype needs all booleans).
+function flatten(data: NestedArray, shape: Shape, out: number[], kinds: { bools: number; numbers: number }, depth = 0): void {
   if (depth === shape.length) {
-    if (typeof data === 'boolean') { out.push(data ? 1 : 0); return true; }
+    if (typeof data === 'boolean') {
+      out.push(data ? 1 : 0);
+      kinds.bools++;
+      return;
+    }
     if (typeof data !== 'number') throw new ValueError('tensor', `expected a number or boolean at depth ${depth}, got ${Array.isArray(data) ? 'an array' : typeof data}`, {}, 'nested arrays must be rectangular');
     out.push(data);
-    return false;
+    kinds.numbers++;
+    return;
   }
   if (!Array.isArray(data) || data.length !== shape[depth]) {
     throw new ValueError('tensor', `ragged nested array: expected length ${shape[depth]} at depth ${depth}, got ${Array.isArray(data) ? data.length : typeof data}`, {}, 'every row must have the same length');
   }
-  for (const x of data as readonly NestedArray[]) sawBool = flatten(x, shape, out, depth + 1) || sawBool;
-  return sawBool;
+  for (const x of data as readonly NestedArray[]) flatten(x, shape, out, kinds, depth + 1);
 }
 
 /**
  * Creates a tensor from nested arrays, a number, or a TypedArray (PyTorch's `torch.tensor`).
- * Numbers give float32 unless `dtype` says otherwise; booleans give bool; a TypedArray keeps its dtype.
+ * Numbers give float32 unless `dtype` says otherwise; all-boolean data gives bool (booleans mixed
+ * with numbers count as 0 and 1); a TypedArray keeps its dtype. Converting to bool maps non-zero to true.
  *
  * @example
  * tensor([[1, 2], [3, 4]]).shape; // [2, 2]
@@ -83,10 +104,11 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { s
   }
   const shape = inferShape(data);
   const flat: number[] = [];
-  const isBool = flatten(data, shape, flat);
-  const dtype = opts.dtype ?? (isBool ? 'bool' : 'float32');
+  const kinds = { bools: 0, numbers: 0 };
+  flatten(data, shape, flat, kinds);
+  const dtype = opts.dtype ?? (kinds.bools > 0 && kinds.numbers === 0 ? 'bool' : 'float32');
   const finalShape = opts.shape ?? shape;
-  return fromArray(ARRAY_OF[dtype].from(flat), finalShape, { ...opts, dtype });
+  return fromArray(Float64Array.from(flat), finalShape, { ...opts, dtype }); // fromArray converts (bool: non-zero is true)
 }
 
 /** A tensor of `shape` filled with `value`. */
@@ -136,6 +158,7 @@ export function fullLike(x: Tensor, value: number | boolean, opts: CreateOptions
  */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   if (end === undefined) [start, end] = [0, start];
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new ValueError('arange', `start and end must be finite, got ${start} and ${end}`);
   if (step === 0 || !Number.isFinite(step)) throw new ValueError('arange', `step must be finite and non-zero, got ${step}`);
   if ((end - start) / step < 0) throw new ValueError('arange', `upper bound and step sign are inconsistent (start ${start}, end ${end}, step ${step})`);
   const n = Math.max(0, Math.ceil((end - start) / step));
@@ -159,19 +182,24 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 
 /** The `n` x `m` identity matrix. @example eye(2).tolist(); // [[1, 0], [0, 1]] */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  const shape = asShape('eye', [n, m]); // before allocating: a negative size must not reach the TypedArray
   const dtype = opts.dtype ?? 'float32';
   const data = allocArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
-  return fromArray(data, asShape('eye', [n, m]), { ...opts, dtype });
+  return fromArray(data, shape, { ...opts, dtype });
 }
 
-function randomFloat(op: string, shape: ShapeLike, opts: RandomOptions, fill: (a: Float64Array, g: Generator) => void): Tensor {
+function randomFloat(op: string, shape: ShapeLike, opts: RandomOptions, fill: (a: Float64Array, g: Generator) => void, belowOne = false): Tensor {
   const s = asShape(op, shape);
   const dtype = opts.dtype ?? 'float32';
   if (!isFloat(dtype)) throw new ValueError(op, `expected a float dtype, got ${dtype}`);
   const tmp = new Float64Array(sizeOf(s));
   fill(tmp, opts.generator ?? defaultGenerator);
-  return fromArray(dtype === 'float64' ? tmp : Float32Array.from(tmp), s, { ...opts, dtype });
+  if (dtype === 'float64') return fromArray(tmp, s, { ...opts, dtype });
+  const f32 = Float32Array.from(tmp);
+  // NOTE: uniforms above 1 - 2^-25 round up to 1 in float32; keep [0, 1) half-open
+  if (belowOne) for (let i = 0; i < f32.length; i++) if (f32[i]! >= 1) f32[i] = 1 - 2 ** -24;
+  return fromArray(f32, s, { ...opts, dtype });
 }
 
 /**
@@ -184,7 +212,7 @@ export function randn(shape: ShapeLike, opts: RandomOptions = {}): Tensor {
 
 /** Uniform samples in [0, 1). @example rand(4).shape; // [4] */
 export function rand(shape: ShapeLike, opts: RandomOptions = {}): Tensor {
-  return randomFloat('rand', shape, opts, (a, g) => g.fillUniform(a));
+  return randomFloat('rand', shape, opts, (a, g) => g.fillUniform(a), true);
 }
 
 /** Normal samples shaped like `x`. */

@@ -2,7 +2,7 @@
 
 import { getBackend } from '../backend.js';
 import { allocArray, isFloat, promoteTypes, toFloat, weakScalarDtype, type DType } from '../dtype.js';
-import { DTypeError, ShapeError } from '../errors.js';
+import { DTypeError, ShapeError, type ArgInfo } from '../errors.js';
 import { broadcastShapes, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { apply, argInfo, type PrimitiveDef } from './define.js';
@@ -21,17 +21,20 @@ export function scalarTensor(value: number | boolean, dtype: DType, device = 'cp
  * Converts op arguments to tensors. JS scalars take the dtype of the tensor arguments (weak
  * promotion), so `x.mul(0.5)` keeps float64 `x` in float64 and an int32 tensor times 0.5 becomes float32.
  */
-export function toTensors(op: string, xs: readonly TensorLike[]): Tensor[] {
+export function toTensors(op: string, xs: readonly TensorLike[], fallbackDevice = 'cpu'): Tensor[] {
   const tensors = xs.filter((x): x is Tensor => x instanceof Tensor);
   let base: DType | undefined;
   for (const t of tensors) base = base === undefined ? t.dtype : promoteTypes(base, t.dtype);
-  const device = tensors[0]?.device ?? 'cpu';
+  const device = tensors[0]?.device ?? fallbackDevice;
   return xs.map((x) => {
     if (x instanceof Tensor) return x;
     if (typeof x !== 'number' && typeof x !== 'boolean') {
       throw new DTypeError(op, `expected a Tensor, number or boolean, got ${x === null ? 'null' : typeof x}`);
     }
-    const dtype = base === undefined ? (typeof x === 'boolean' ? 'bool' : 'float32') : weakScalarDtype(base, x);
+    // with no tensor to adopt from, a scalar takes its own default: bool, int32 for integers, else float32
+    // (torch.where(c, 1, 0) is an integer tensor)
+    const own: DType = typeof x === 'boolean' ? 'bool' : Number.isInteger(x) ? 'int32' : 'float32';
+    const dtype = base === undefined ? own : weakScalarDtype(base, x);
     return scalarTensor(x, dtype, device);
   });
 }
@@ -72,10 +75,10 @@ export function requireFloat(op: string, arg: string, t: Tensor): DType {
   return t.dtype;
 }
 
-/** Throws unless `t` is an int32 index tensor. */
-export function requireIndex(op: string, arg: string, t: Tensor): void {
+/** Throws unless `t` is an int32 index tensor; `args` (every argument's shape/dtype) goes in the message. */
+export function requireIndex(op: string, arg: string, t: Tensor, args?: Record<string, ArgInfo>): void {
   if (t.dtype !== 'int32') {
-    throw new DTypeError(op, `expected ${arg} to be an int32 index tensor, got ${t.dtype}`, { [arg]: { shape: t.shape, dtype: t.dtype } },
+    throw new DTypeError(op, `expected ${arg} to be an int32 index tensor, got ${t.dtype}`, args ?? { [arg]: { shape: t.shape, dtype: t.dtype } },
       `convert with ${arg}.to('int32')`);
   }
 }

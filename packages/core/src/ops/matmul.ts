@@ -1,10 +1,10 @@
 // matmul: (batched) matrix product with broadcast batch dims; 1-D operands as in torch.matmul.
 
-import { ShapeError } from '../errors.js';
+import { DTypeError, ShapeError, formatShape } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { apply, argInfo, definePrimitive } from './define.js';
-import { promoteRule } from './helpers.js';
+import { promoteDtypes } from './helpers.js';
 
 const hint = 'a is [..., M, K] and b must be [..., K, N]; did you mean b.transpose(-1, -2)?';
 
@@ -18,10 +18,23 @@ export const matmulOp = definePrimitive({
     const k1 = a.shape[a.ndim - 1]!;
     const k2 = b.shape[b.ndim - 2]!;
     if (k1 !== k2) throw new ShapeError('matmul', `inner dimensions differ (${k1} vs ${k2})`, argInfo(matmulOp, inputs), hint);
-    const batch = broadcastShapes('matmul', { 'a batch': a.shape.slice(0, -2), 'b batch': b.shape.slice(0, -2) });
+    const [aBatch, bBatch] = [a.shape.slice(0, -2), b.shape.slice(0, -2)];
+    let batch: number[];
+    try {
+      batch = broadcastShapes('matmul', { a: aBatch, b: bBatch });
+    } catch {
+      throw new ShapeError('matmul', `batch dims ${formatShape(aBatch)} and ${formatShape(bBatch)} cannot be broadcast together`, argInfo(matmulOp, inputs),
+        'the dims before the last two must match or be 1 when aligned from the right');
+    }
     return [...batch, a.shape[a.ndim - 2]!, b.shape[b.ndim - 1]!];
   },
-  dtype: promoteRule('matmul'),
+  dtype: (inputs) => {
+    // NOTE: PyTorch has no bool matmul; a uint8 bool result would also wrap at 256
+    if (inputs.some((t) => t.dtype === 'bool')) {
+      throw new DTypeError('matmul', 'not supported on bool tensors', argInfo(matmulOp, inputs), "convert with .to('float32') or .to('int32')");
+    }
+    return promoteDtypes(inputs);
+  },
   save: { inputs: true },
   // C = A B: dA = dC B^T, dB = A^T dC (batch broadcasting is summed away by the engine)
   vjp: (g, { inputs: [a, b], needsInputGrad: [na, nb] }) => [na ? g.matmul(b!.mT) : null, nb ? a!.mT.matmul(g) : null],

@@ -46,7 +46,7 @@ export const logSoftmaxOp = definePrimitive<DimAttrs>({
  * @example softmax(tensor([0, 0]), -1).tolist(); // [0.5, 0.5]
  */
 export function softmax(x: Tensor, dim: number): Tensor {
-  return apply(softmaxOp, [x], { dim: normalizeDim('softmax', dim, x.ndim) });
+  return apply(softmaxOp, [x], { dim: normalizeDim('softmax', dim, x.shape) });
 }
 
 /**
@@ -54,5 +54,5 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * @example logSoftmax(tensor([0, 0]), -1).tolist(); // [-0.693..., -0.693...]
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
-  return apply(logSoftmaxOp, [x], { dim: normalizeDim('logSoftmax', dim, x.ndim) });
+  return apply(logSoftmaxOp, [x], { dim: normalizeDim('logSoftmax', dim, x.shape) });
 }

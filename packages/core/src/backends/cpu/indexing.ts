@@ -3,14 +3,20 @@
 
 import type { Attrs, Kernel, KernelInput } from '../../backend.js';
 import { allocArray, type TypedArray } from '../../dtype.js';
-import { IndexError } from '../../errors.js';
+import { IndexError, type ArgInfo } from '../../errors.js';
 import { contiguousStrides, sizeOf } from '../../shape.js';
 import { gatherStrided, offsetsOf, scatterStrided } from '../../strided.js';
 import { contiguousData, dataOf, wrap } from './storage.js';
 
-function checkedIndex(op: string, v: number, size: number, dim: number): number {
+// The arguments as errors show them (names as in the op definitions: x, index, then src/source).
+function argsOf(inputs: readonly KernelInput[], third: string): Record<string, ArgInfo> {
+  const names = ['x', 'index', third];
+  return Object.fromEntries(inputs.map((t, i) => [names[i]!, { shape: t.shape, dtype: t.dtype }]));
+}
+
+function checkedIndex(op: string, v: number, size: number, dim: number, inputs: readonly KernelInput[], third = 'src'): number {
   if (v < 0 || v >= size) {
-    throw new IndexError(op, `index ${v} is out of bounds for dim ${dim} with size ${size}`, {}, `indices must be in [0, ${size - 1}]`);
+    throw new IndexError(op, `index ${v} is out of bounds for dim ${dim} with size ${size}`, argsOf(inputs, third), `indices must be in [0, ${size - 1}]`);
   }
   return v;
 }
@@ -25,7 +31,7 @@ export const gatherKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const data = dataOf(x.storage);
   const size = x.shape[dim]!;
   const sd = x.strides[dim]!;
-  for (let i = 0; i < res.length; i++) res[i] = data[base[i]! + checkedIndex('gather', idx[i]!, size, dim) * sd]!;
+  for (let i = 0; i < res.length; i++) res[i] = data[base[i]! + checkedIndex('gather', idx[i]!, size, dim, inputs) * sd]!;
   return wrap(res, out.dtype);
 };
 
@@ -41,7 +47,7 @@ export const scatterAddKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const base = offsetsOf(index.shape, strides.map((s, i) => (i === dim ? 0 : s)));
   const size = x.shape[dim]!;
   for (let i = 0; i < idx.length; i++) {
-    const p = base[i]! + checkedIndex('scatterAdd', idx[i]!, size, dim) * strides[dim]!;
+    const p = base[i]! + checkedIndex('scatterAdd', idx[i]!, size, dim, inputs) * strides[dim]!;
     res[p] = res[p]! + vals[i]!;
   }
   return wrap(res, out.dtype);
@@ -59,7 +65,7 @@ export const indexSelectKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const idx = contiguousData(index);
   const data = dataOf(x.storage);
   if (x.shape.length === 0) {
-    for (let k = 0; k < idx.length; k++) res[k] = data[x.offset + checkedIndex('indexSelect', idx[k]!, 1, 0) * 0]!;
+    for (let k = 0; k < idx.length; k++) res[k] = data[x.offset + checkedIndex('indexSelect', idx[k]!, 1, 0, inputs) * 0]!;
     return wrap(res, out.dtype);
   }
   const slab = slabOf(x, dim);
@@ -69,7 +75,7 @@ export const indexSelectKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const contiguousRows = dim === 0 && x.strides.every((s, i) => i === 0 || s === outStrides[i]);
   const rowLen = sizeOf(slab.shape);
   for (let k = 0; k < idx.length; k++) {
-    const src = x.offset + checkedIndex('indexSelect', idx[k]!, size, dim) * x.strides[dim]!;
+    const src = x.offset + checkedIndex('indexSelect', idx[k]!, size, dim, inputs) * x.strides[dim]!;
     if (contiguousRows) (res as TypedArray).set((data as TypedArray).subarray(src, src + rowLen) as never, k * rowLen);
     else scatterStrided(res, slab.shape, outSlab, k * outStrides[dim]!, data, slab.strides, src);
   }
@@ -85,7 +91,7 @@ export const indexAddKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const idx = contiguousData(index);
   if (x.shape.length === 0) {
     const src = contiguousData(source);
-    for (let k = 0; k < idx.length; k++) res[checkedIndex('indexAdd', idx[k]!, 1, 0)] = res[0]! + src[k]!;
+    for (let k = 0; k < idx.length; k++) res[checkedIndex('indexAdd', idx[k]!, 1, 0, inputs, 'source')] = res[0]! + src[k]!;
     return wrap(res, out.dtype);
   }
   const outStrides = contiguousStrides(out.shape);
@@ -94,7 +100,7 @@ export const indexAddKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const srcData = dataOf(source.storage);
   const size = x.shape[dim]!;
   for (let k = 0; k < idx.length; k++) {
-    const dst = checkedIndex('indexAdd', idx[k]!, size, dim) * outStrides[dim]!;
+    const dst = checkedIndex('indexAdd', idx[k]!, size, dim, inputs, 'source') * outStrides[dim]!;
     scatterStrided(res, srcSlab.shape, outSlab, dst, srcData, srcSlab.strides, source.offset + k * source.strides[dim]!, true);
   }
   return wrap(res, out.dtype);

@@ -38,8 +38,9 @@ function rowwise(log: boolean): Kernel {
       for (let j = 0; j < n; j++) s += Math.exp(tmp[j]! - m);
       const o = outBase[r]!;
       if (log) {
-        const lse = m + Math.log(s);
-        for (let j = 0; j < n; j++) res[o + j * so] = tmp[j]! - lse;
+        // (x - m) - log s, not x - (m + log s): the shifted value is exact, so large x keeps its precision
+        const logS = Math.log(s);
+        for (let j = 0; j < n; j++) res[o + j * so] = tmp[j]! - m - logS;
       } else {
         const inv = 1 / s;
         for (let j = 0; j < n; j++) res[o + j * so] = Math.exp(tmp[j]! - m) * inv;

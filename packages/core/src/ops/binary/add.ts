@@ -23,6 +23,10 @@ export const addOp = definePrimitive({
  * @example add(tensor([1, 2]), 10).tolist(); // [11, 12]
  */
 export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
-  if (opts.alpha !== undefined && opts.alpha !== 1) return applyBinary(addOp, a, applyBinary(mulOp, b, opts.alpha));
+  if (opts.alpha !== undefined && opts.alpha !== 1) {
+    // a JS scalar b stays a weak scalar (int32 tensor + 2 * 3 is int32); a tensor b is scaled weakly
+    const scaled = typeof b === 'number' ? b * opts.alpha : typeof b === 'boolean' ? Number(b) * opts.alpha : applyBinary(mulOp, b, opts.alpha);
+    return applyBinary(addOp, a, scaled);
+  }
   return applyBinary(addOp, a, b);
 }

@@ -1,6 +1,7 @@
 // div: true division with broadcasting (integers divide to float32, as torch.div does).
 
 import type { Tensor } from '../../tensor.js';
+import { isFloat } from '../../dtype.js';
 import { ValueError } from '../../errors.js';
 import { definePrimitive } from '../define.js';
 import { applyBinary, broadcastRule, floatRule, promoteDtypes, toTensors, type TensorLike } from '../helpers.js';
@@ -33,7 +34,9 @@ export function div(a: TensorLike, b: TensorLike, opts: { roundingMode?: 'trunc'
   if (mode === undefined) return applyBinary(divOp, a, b);
   if (mode !== 'trunc' && mode !== 'floor') throw new ValueError('div', `roundingMode must be 'trunc' or 'floor', got '${String(mode)}'`);
   const [x, y] = toTensors('div', [a, b]);
-  const q = applyBinary(divOp, x!, y!);
+  const dtype = promoteDtypes([x!, y!]);
+  // NOTE: integers divide in float64, where the rounded int32 quotient is exact (float32 is not past 2^24)
+  const q = isFloat(dtype) ? applyBinary(divOp, x!, y!) : applyBinary(divOp, x!.to('float64'), y!.to('float64'));
   const r = mode === 'trunc' ? q.trunc() : q.floor();
-  return r.to(promoteDtypes([x!, y!]));
+  return r.to(dtype);
 }

@@ -1,6 +1,8 @@
 // pow: a^b elementwise with broadcasting.
 
-import type { Tensor } from '../../tensor.js';
+import { isFloat } from '../../dtype.js';
+import { ValueError } from '../../errors.js';
+import { Tensor } from '../../tensor.js';
 import { definePrimitive } from '../define.js';
 import { applyBinary, broadcastRule, promoteRule, type TensorLike } from '../helpers.js';
 import { where } from './where.js';
@@ -28,5 +30,9 @@ export const powOp = definePrimitive({
  * @example pow(tensor([2, 3]), 2).tolist(); // [4, 9]
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (a instanceof Tensor && !isFloat(a.dtype) && typeof b === 'number' && Number.isInteger(b) && b < 0) {
+    throw new ValueError('pow', `integers to negative integer powers are not allowed (exponent ${b})`, { a: { shape: a.shape, dtype: a.dtype } },
+      "convert the base to float first: a.to('float32').pow(...)");
+  }
   return applyBinary(powOp, a, b);
 }

@@ -26,6 +26,10 @@ export const subOp = definePrimitive({
  * @example sub(tensor([5, 5]), tensor([1, 2])).tolist(); // [4, 3]
  */
 export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
-  if (opts.alpha !== undefined && opts.alpha !== 1) return applyBinary(subOp, a, applyBinary(mulOp, b, opts.alpha));
+  if (opts.alpha !== undefined && opts.alpha !== 1) {
+    // a JS scalar b stays a weak scalar (int32 tensor - 2 * 3 is int32); a tensor b is scaled weakly
+    const scaled = typeof b === 'number' ? b * opts.alpha : typeof b === 'boolean' ? Number(b) * opts.alpha : applyBinary(mulOp, b, opts.alpha);
+    return applyBinary(subOp, a, scaled);
+  }
   return applyBinary(subOp, a, b);
 }

@@ -1,6 +1,7 @@
 // where: picks from `input` where the condition holds, else from `other` (ternary, broadcasting).
 
-import type { Tensor } from '../../tensor.js';
+import { DTypeError } from '../../errors.js';
+import { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { broadcastRule, promoteDtypes, requireBool, toTensors, type TensorLike } from '../helpers.js';
 
@@ -27,6 +28,10 @@ export const whereOp = definePrimitive({
  * @example where(tensor([true, false]), tensor([1, 2]), 0).tolist(); // [1, 0]
  */
 export function where(condition: Tensor, input: TensorLike, other: TensorLike): Tensor {
-  const [a, b] = toTensors('where', [input, other]);
+  if (!(condition instanceof Tensor)) {
+    throw new DTypeError('where', `expected condition to be a bool tensor, got ${condition === null ? 'null' : typeof condition}`, {},
+      'build it with a comparison (x.gt(0)) or tensor([...], { dtype: \'bool\' })');
+  }
+  const [a, b] = toTensors('where', [input, other], condition.device); // two JS scalars live on the condition's device
   return apply(whereOp, [condition, a!, b!], {});
 }

@@ -2,6 +2,7 @@
 
 import { ShapeError, ValueError } from '../../errors.js';
 import type { Generator } from '../../rng.js';
+import { broadcastShapes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { ones } from '../creation.js';
 import { dropout } from './dropout.js';
@@ -25,7 +26,8 @@ export interface AttentionOptions {
  */
 export function attentionWeights(q: Tensor, k: Tensor, opts: AttentionOptions = {}): Tensor {
   if (q.ndim < 2 || k.ndim < 2 || q.shape[q.ndim - 1] !== k.shape[k.ndim - 1]) {
-    throw new ShapeError('scaledDotProductAttention', 'query and key must be [..., L, E] and [..., S, E] with the same E', { query: q.shape, key: k.shape });
+    throw new ShapeError('scaledDotProductAttention', 'query and key must be [..., L, E] and [..., S, E] with the same E', { query: q.shape, key: k.shape },
+      'check the head dim of both projections');
   }
   const { attnMask, isCausal = false } = opts;
   if (isCausal && attnMask) throw new ValueError('scaledDotProductAttention', 'give either attnMask or isCausal, not both');
@@ -33,6 +35,7 @@ export function attentionWeights(q: Tensor, k: Tensor, opts: AttentionOptions = 
   let scores = q.matmul(k.mT).mul(scale); // (..., L, S)
   const [L, S] = [q.shape[q.ndim - 2]!, k.shape[k.ndim - 2]!];
   if (isCausal) scores = scores.maskedFill(ones([L, S], { dtype: 'bool', device: q.device }).tril().logicalNot(), -Infinity);
+  if (attnMask) broadcastShapes('scaledDotProductAttention', { scores: scores.shape, attnMask: attnMask.shape }); // names this op, not maskedFill
   if (attnMask) scores = attnMask.dtype === 'bool' ? scores.maskedFill(attnMask.logicalNot(), -Infinity) : scores.add(attnMask);
   return scores.softmax(-1);
 }
@@ -45,9 +48,10 @@ export function attentionWeights(q: Tensor, k: Tensor, opts: AttentionOptions = 
  */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: AttentionOptions = {}): Tensor {
   if (v.ndim < 2 || v.shape[v.ndim - 2] !== k.shape[k.ndim - 2]) {
-    throw new ShapeError('scaledDotProductAttention', 'value must be [..., S, Ev] with the key\'s S', { key: k.shape, value: v.shape });
+    throw new ShapeError('scaledDotProductAttention', 'value must be [..., S, Ev] with the key\'s S', { key: k.shape, value: v.shape },
+      'key and value need the same sequence length (dim -2)');
   }
   const w = attentionWeights(q, k, opts);
   const p = opts.dropoutP ?? 0;
-  return (p > 0 ? dropout(w, p, true, { generator: opts.generator }) : w).matmul(v);
+  return (p !== 0 ? dropout(w, p, true, { generator: opts.generator }) : w).matmul(v); // dropout validates p (a negative p throws)
 }

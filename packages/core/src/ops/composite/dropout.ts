@@ -11,7 +11,10 @@ import { rand } from '../creation.js';
  * Gradient: the same mask and scale. @example dropout(ones([4]), 0.5, false).tolist(); // [1, 1, 1, 1]
  */
 export function dropout(x: Tensor, p = 0.5, training = true, opts: { generator?: Generator } = {}): Tensor {
-  if (!(p >= 0 && p <= 1)) throw new ValueError('dropout', `probability has to be between 0 and 1, but got ${p}`);
+  if (!(p >= 0 && p <= 1)) {
+    throw new ValueError('dropout', `probability has to be between 0 and 1, but got ${p}`, { x: { shape: x.shape, dtype: x.dtype } },
+      'p is the probability of zeroing an element: 0 keeps everything, 1 zeroes everything');
+  }
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
   const keep = rand(x.shape, { device: x.device, generator: opts.generator }).ge(p);

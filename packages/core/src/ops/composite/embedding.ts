@@ -1,10 +1,21 @@
 // embedding (rows of a weight matrix by index), oneHot, and linear (x W^T + b).
 
-import { ShapeError, ValueError } from '../../errors.js';
+import { IndexError, ShapeError, ValueError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
 import { where } from '../binary/where.js';
 import { arange } from '../creation.js';
 import { requireIndex } from '../helpers.js';
+
+// Range check of index values on the CPU (device tensors are left to the kernels: a check would force a sync).
+function checkRange(op: string, input: Tensor, size: number, what: string, args: Record<string, readonly number[]>): void {
+  if (input.device !== 'cpu') return;
+  const v = input.dataSync();
+  for (let i = 0; i < v.length; i++) {
+    if (v[i]! < 0 || v[i]! >= size) {
+      throw new IndexError(op, `index ${v[i]} is out of range for ${size} ${what}`, args, `indices must be in [0, ${size - 1}]`);
+    }
+  }
+}
 
 /**
  * Looks up rows of `weight` [V, D] for int32 `input` of any shape: out [...input.shape, D]
@@ -14,6 +25,7 @@ import { requireIndex } from '../helpers.js';
 export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: number } = {}): Tensor {
   requireIndex('embedding', 'input', input);
   if (weight.ndim !== 2) throw new ShapeError('embedding', 'weight must be 2-D [numEmbeddings, embeddingDim]', { input: input.shape, weight: weight.shape });
+  checkRange('embedding', input, weight.shape[0]!, 'embeddings', { input: input.shape, weight: weight.shape });
   const rows = weight.indexSelect(0, input.reshape([-1])).reshape([...input.shape, weight.shape[1]!]);
   const pad = opts.paddingIdx;
   if (pad === undefined) return rows;
@@ -31,6 +43,8 @@ export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: nu
 export function oneHot(input: Tensor, numClasses?: number): Tensor {
   requireIndex('oneHot', 'input', input);
   const c = numClasses ?? (input.numel() === 0 ? 0 : input.amax().item() + 1);
+  if (!Number.isInteger(c) || c < 0) throw new ValueError('oneHot', `numClasses must be a non-negative integer, got ${c}`);
+  checkRange('oneHot', input, c, 'classes', { input: input.shape }); // PyTorch refuses negative and too-large class values
   return input.unsqueeze(-1).eq(arange(c, undefined, 1, { device: input.device })).to('int32');
 }
 

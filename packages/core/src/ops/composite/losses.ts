@@ -1,8 +1,9 @@
 // Losses: crossEntropy (class indices or probabilities, label smoothing), nllLoss, mseLoss and
 // binaryCrossEntropyWithLogits, with PyTorch's reductions and ignoreIndex rules.
 
-import { IndexError, ShapeError, ValueError } from '../../errors.js';
+import { DTypeError, IndexError, ShapeError, ValueError } from '../../errors.js';
 import { isFloat } from '../../dtype.js';
+import { broadcastShapes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { where } from '../binary/where.js';
 import { softplus } from '../unary/softplus.js';
@@ -37,14 +38,21 @@ function classDim(op: string, input: Tensor, target: Tensor): number {
   return cd;
 }
 
-function checkTargets(op: string, target: Tensor, classes: number, ignoreIndex: number): void {
+function checkTargets(op: string, input: Tensor, target: Tensor, classes: number, ignoreIndex: number): void {
   if (target.device !== 'cpu') return; // NOTE: range checks on device tensors would force a sync; kernels still guard reads
   const t = target.dataSync();
   for (let i = 0; i < t.length; i++) {
     const v = t[i]!;
     if (v !== ignoreIndex && (v < 0 || v >= classes)) {
-      throw new IndexError(op, `target ${v} is out of bounds for ${classes} classes`, { target: target.shape }, `targets must be in [0, ${classes - 1}] or equal ignoreIndex (${ignoreIndex})`);
+      throw new IndexError(op, `target ${v} is out of bounds for ${classes} classes`, { input: input.shape, target: target.shape },
+        `targets must be in [0, ${classes - 1}] or equal ignoreIndex (${ignoreIndex})`);
     }
+  }
+}
+
+function checkWeight(op: string, input: Tensor, classes: number, weight: Tensor | undefined): void {
+  if (weight && (weight.ndim !== 1 || weight.shape[0] !== classes)) {
+    throw new ShapeError(op, `weight must have shape [${classes}] (one per class)`, { input: input.shape, weight: weight.shape });
   }
 }
 
@@ -54,23 +62,27 @@ function checkTargets(op: string, target: Tensor, classes: number, ignoreIndex: 
  * @example nllLoss(tensor([[-1, -2]]), tensor([1], { dtype: 'int32' })).item(); // 2
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
+  return nll('nllLoss', input, target, opts);
+}
+
+// nllLoss with the public op's name in its errors (crossEntropy reports as itself)
+function nll(op: string, input: Tensor, target: Tensor, opts: ClassLossOptions): Tensor {
   const { weight, ignoreIndex = -100, reduction = 'mean' } = opts;
-  requireFloat('nllLoss', 'input', input);
-  requireIndex('nllLoss', 'target', target);
-  const cd = classDim('nllLoss', input, target);
+  requireFloat(op, 'input', input);
+  requireIndex(op, 'target', target, { input: { shape: input.shape, dtype: input.dtype }, target: { shape: target.shape, dtype: target.dtype } });
+  const cd = classDim(op, input, target);
   const classes = input.shape[cd]!;
-  if (weight && (weight.ndim !== 1 || weight.shape[0] !== classes)) {
-    throw new ShapeError('nllLoss', `weight must have shape [${classes}] (one per class)`, { input: input.shape, weight: weight.shape });
-  }
-  checkTargets('nllLoss', target, classes, ignoreIndex);
+  checkWeight(op, input, classes, weight);
+  checkTargets(op, input, target, classes, ignoreIndex);
   const valid = target.ne(ignoreIndex);
   const safe = where(valid, target, 0);
   const picked = input.gather(cd, safe.unsqueeze(cd)).squeeze(cd);
   const w0 = weight ? weight.indexSelect(0, safe.reshape([-1])).reshape(target.shape) : valid.to(input.dtype);
   const w = weight ? where(valid, w0, 0) : w0;
-  const loss = picked.neg().mul(w);
+  // NOTE: ignored positions read class 0 as a stand-in; zero them before weighting, since -inf * 0 is NaN
+  const loss = where(valid, picked.neg(), 0).mul(w);
   if (reduction === 'mean') return loss.sum().div(w.sum());
-  return reduce(loss, reduction, 'nllLoss');
+  return reduce(loss, reduction, op);
 }
 
 /**
@@ -91,16 +103,24 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptio
   const wShape = input.shape.map((s, i) => (i === cd ? s : 1));
   if (isFloat(target.dtype)) {
     if (target.ndim !== input.ndim || target.shape.some((s, i) => s !== input.shape[i])) {
-      throw new ShapeError('crossEntropy', 'probability targets must have the input\'s shape', { input: input.shape, target: target.shape });
+      const indexShape = input.shape.filter((_, i) => i !== cd);
+      if (target.ndim === indexShape.length && target.shape.every((s, i) => s === indexShape[i])) {
+        throw new DTypeError('crossEntropy', `class-index targets must be int32, got ${target.dtype}`,
+          { input: { shape: input.shape, dtype: input.dtype }, target: { shape: target.shape, dtype: target.dtype } },
+          "convert with target.to('int32'), or give class probabilities with the input's shape");
+      }
+      throw new ShapeError('crossEntropy', 'probability targets must have the input\'s shape', { input: input.shape, target: target.shape },
+        'give class indices (int32, the input\'s shape without the class dim) or probabilities (float, the input\'s shape)');
     }
+    checkWeight('crossEntropy', input, classes, weight);
     const t = labelSmoothing > 0 ? target.mul(1 - labelSmoothing).add(labelSmoothing / classes) : target;
     const prod = weight ? logp.mul(t).mul(weight.reshape(wShape)) : logp.mul(t);
     const loss = prod.sum(cd).neg();
     if (reduction === 'mean') return loss.sum().div(input.numel() / classes);
     return reduce(loss, reduction, 'crossEntropy');
   }
-  const nll = nllLoss(logp, target, { weight, ignoreIndex, reduction });
-  if (labelSmoothing === 0) return nll;
+  const nllRed = nll('crossEntropy', logp, target, { weight, ignoreIndex, reduction });
+  if (labelSmoothing === 0) return nllRed;
   const valid = target.ne(ignoreIndex);
   const smooth = where(valid, (weight ? logp.mul(weight.reshape(wShape)) : logp).sum(cd).neg(), 0);
   let smoothRed: Tensor;
@@ -108,7 +128,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptio
     const denom = weight ? where(valid, weight.indexSelect(0, where(valid, target, 0).reshape([-1])).reshape(target.shape), 0).sum() : valid.sum();
     smoothRed = smooth.sum().div(denom);
   } else smoothRed = reduce(smooth, reduction, 'crossEntropy');
-  return nll.mul(1 - labelSmoothing).add(smoothRed.mul(labelSmoothing / classes));
+  return nllRed.mul(1 - labelSmoothing).add(smoothRed.mul(labelSmoothing / classes));
 }
 
 /**
@@ -116,6 +136,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptio
  * @example mseLoss(tensor([1, 2]), tensor([1, 4])).item(); // 2
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  requireFloat('mseLoss', 'input', input);
+  broadcastShapes('mseLoss', { input: input.shape, target: target.shape }); // name this op, not 'sub', on a mismatch
   return reduce(input.sub(target).square(), opts.reduction ?? 'mean', 'mseLoss');
 }
 
@@ -132,6 +154,9 @@ export function binaryCrossEntropyWithLogits(
   requireFloat('binaryCrossEntropyWithLogits', 'input', input);
   if (target.ndim !== input.ndim || target.shape.some((s, i) => s !== input.shape[i])) {
     throw new ShapeError('binaryCrossEntropyWithLogits', 'target must have the input\'s shape', { input: input.shape, target: target.shape });
+  }
+  for (const [name, w] of [['weight', opts.weight], ['posWeight', opts.posWeight]] as const) {
+    if (w) broadcastShapes('binaryCrossEntropyWithLogits', { input: input.shape, [name]: w.shape }); // before any arithmetic names 'mul'
   }
   const sp = softplus(input.neg());
   const logWeight = opts.posWeight ? opts.posWeight.sub(1).mul(target).add(1) : undefined;

@@ -26,7 +26,7 @@ function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
   const [m, n] = [x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!];
   const offset = arange(n, undefined, 1, { device: x.device }).sub(arange(m, undefined, 1, { device: x.device }).unsqueeze(-1)); // (M, N): j - i
   const keep = op === 'tril' ? offset.le(diagonal) : offset.ge(diagonal);
-  return where(keep, x, 0);
+  return where(keep, x, x.dtype === 'bool' ? false : 0); // a weak 0 beside a bool tensor would make int32
 }
 
 /**

@@ -23,7 +23,7 @@ export const gatherOp = definePrimitive<DimAttrs>({
   args: ['x', 'index'],
   shape: (inputs, { dim }) => {
     const [x, index] = inputs as [Tensor, Tensor];
-    requireIndex('gather', 'index', index);
+    requireIndex('gather', 'index', index, argInfo(gatherOp, inputs));
     checkIndexShape('gather', ['x', 'index'], inputs, x, index, dim);
     return index.shape;
   },
@@ -43,7 +43,7 @@ export const scatterAddOp = definePrimitive<DimAttrs>({
   args: ['x', 'index', 'src'],
   shape: (inputs, { dim }) => {
     const [x, index, src] = inputs as [Tensor, Tensor, Tensor];
-    requireIndex('scatterAdd', 'index', index);
+    requireIndex('scatterAdd', 'index', index, argInfo(scatterAddOp, inputs));
     checkIndexShape('scatterAdd', ['x', 'index', 'src'], inputs, x, index, dim);
     if (src.ndim !== index.ndim || src.shape.some((s, d) => s !== index.shape[d])) {
       throw new ShapeError('scatterAdd', 'src must have the index\'s shape', argInfo({ args: ['x', 'index', 'src'] }, inputs));
@@ -63,7 +63,7 @@ export const scatterAddOp = definePrimitive<DimAttrs>({
  * @example gather(tensor([[1, 2], [3, 4]]), 1, tensor([[1], [0]], { dtype: 'int32' })).tolist(); // [[2], [3]]
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
-  return apply(gatherOp, [x, index], { dim: normalizeDim('gather', dim, x.ndim) });
+  return apply(gatherOp, [x, index], { dim: normalizeDim('gather', dim, x.shape) });
 }
 
 /**
@@ -72,5 +72,5 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
  * @example scatterAdd(zeros(3), 0, tensor([0, 0, 2], { dtype: 'int32' }), ones(3)).tolist(); // [2, 0, 1]
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  return apply(scatterAddOp, [x, index, src], { dim: normalizeDim('scatterAdd', dim, x.ndim) });
+  return apply(scatterAddOp, [x, index, src], { dim: normalizeDim('scatterAdd', dim, x.shape) });
 }

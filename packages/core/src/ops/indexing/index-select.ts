@@ -15,7 +15,7 @@ export const indexSelectOp = definePrimitive<DimAttrs>({
   args: ['x', 'index'],
   shape: (inputs, { dim }) => {
     const [x, index] = inputs as [Tensor, Tensor];
-    requireIndex('indexSelect', 'index', index);
+    requireIndex('indexSelect', 'index', index, argInfo(indexSelectOp, inputs));
     if (index.ndim > 1) throw new ShapeError('indexSelect', 'index must be 0-d or 1-d', argInfo({ args: ['x', 'index'] }, inputs), 'flatten it first');
     const out = [...x.shape];
     if (x.ndim > 0) out[dim] = index.numel();
@@ -37,7 +37,7 @@ export const indexAddOp = definePrimitive<DimAttrs>({
   args: ['x', 'index', 'source'],
   shape: (inputs, { dim }) => {
     const [x, index, source] = inputs as [Tensor, Tensor, Tensor];
-    requireIndex('indexAdd', 'index', index);
+    requireIndex('indexAdd', 'index', index, argInfo(indexAddOp, inputs));
     const ok = index.ndim <= 1 && source.ndim === x.ndim && source.shape.every((s, d) => (d === dim ? s === index.numel() : s === x.shape[d]));
     if (!ok) {
       throw new ShapeError('indexAdd', `source must have x's shape with dim ${dim} of size index.numel()`, argInfo({ args: ['x', 'index', 'source'] }, inputs));
@@ -56,7 +56,7 @@ export const indexAddOp = definePrimitive<DimAttrs>({
  * Gradient: index-added back. @example indexSelect(tensor([[1, 2], [3, 4]]), 0, tensor([1, 1], { dtype: 'int32' })).tolist(); // [[3, 4], [3, 4]]
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
-  return apply(indexSelectOp, [x, index], { dim: normalizeDim('indexSelect', dim, x.ndim) });
+  return apply(indexSelectOp, [x, index], { dim: normalizeDim('indexSelect', dim, x.shape) });
 }
 
 /**
@@ -65,5 +65,5 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
  */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}): Tensor {
   const src = opts.alpha !== undefined && opts.alpha !== 1 ? source.mul(opts.alpha) : source;
-  return apply(indexAddOp, [x, index, src], { dim: normalizeDim('indexAdd', dim, x.ndim) });
+  return apply(indexAddOp, [x, index, src], { dim: normalizeDim('indexAdd', dim, x.shape) });
 }

@@ -13,10 +13,15 @@ export const expandOp = definePrimitive<ExpandAttrs>({
   shape: ([x], { shape }) => {
     const lead = shape.length - x!.ndim;
     if (lead < 0) {
-      throw new ShapeError('expand', `the target shape ${formatShape(shape)} has fewer dims than the input (${x!.ndim})`, { x: x!.shape });
+      throw new ShapeError('expand', `the target shape ${formatShape(shape)} has fewer dims than the input (${x!.ndim})`, { x: x!.shape },
+        'expand only adds leading dims; use reshape or squeeze to drop dims');
     }
     return shape.map((s, i) => {
       const cur = i >= lead ? x!.shape[i - lead]! : undefined;
+      if (!Number.isInteger(s) || s < -1) {
+        throw new ShapeError('expand', `invalid size ${s} at dim ${i} of the target shape ${formatShape(shape)}`, { x: x!.shape },
+          'sizes are non-negative integers, or -1 to keep a size');
+      }
       if (s === -1) {
         if (cur === undefined) throw new ShapeError('expand', `-1 is not allowed for the new leading dim ${i}`, { x: x!.shape });
         return cur;

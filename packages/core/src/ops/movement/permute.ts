@@ -33,13 +33,13 @@ export const permuteOp = definePrimitive<PermuteAttrs>({
 /** Reorders dims: output dim i is input dim `dims[i]` (negative dims allowed). @example permute(zeros([2, 3, 4]), [2, 0, 1]).shape; // [4, 2, 3] */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.ndim) throw new ValueError('permute', `expected ${x.ndim} dims for shape [${x.shape.join(', ')}], got ${dims.length}`);
-  return apply(permuteOp, [x], { dims: dims.map((d) => normalizeDim('permute', d, x.ndim)) });
+  return apply(permuteOp, [x], { dims: dims.map((d) => normalizeDim('permute', d, x.shape)) });
 }
 
 /** Swaps two dims (a view). @example transpose(zeros([2, 3]), 0, 1).shape; // [3, 2] */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
-  const a = normalizeDim('transpose', dim0, x.ndim, 'dim0');
-  const b = normalizeDim('transpose', dim1, x.ndim, 'dim1');
+  const a = normalizeDim('transpose', dim0, x.shape, 'dim0');
+  const b = normalizeDim('transpose', dim1, x.shape, 'dim1');
   if (x.ndim === 0) return x;
   const dims = x.shape.map((_, i) => i);
   dims[a] = b;

@@ -22,8 +22,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 /** Merges dims `startDim`..`endDim` into one. @example flatten(zeros([2, 3, 4]), 1).shape; // [2, 12] */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
-  const s = normalizeDim('flatten', startDim, x.ndim, 'startDim');
-  const e = normalizeDim('flatten', endDim, x.ndim, 'endDim');
+  const s = normalizeDim('flatten', startDim, x.shape, 'startDim');
+  const e = normalizeDim('flatten', endDim, x.shape, 'endDim');
   if (s > e) throw new ValueError('flatten', `startDim ${startDim} comes after endDim ${endDim}`);
   const merged = x.shape.slice(s, e + 1).reduce((a, b) => a * b, 1);
   return reshape(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
@@ -31,11 +31,13 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Splits dim `dim` into `sizes` (one may be -1). @example unflatten(zeros([2, 12]), 1, [3, 4]).shape; // [2, 3, 4] */
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
-  const d = normalizeDim('unflatten', dim, x.ndim);
+  const d = normalizeDim('unflatten', dim, x.shape);
   const known = sizes.filter((s) => s !== -1).reduce((a, b) => a * b, 1);
   const resolved = sizes.map((s) => (s === -1 ? x.shape[d]! / known : s));
-  if (resolved.reduce((a, b) => a * b, 1) !== x.shape[d]) {
-    throw new ValueError('unflatten', `sizes ${formatShape(sizes)} do not multiply to dim ${dim}'s size ${x.shape[d]}`);
+  const inferred = sizes.filter((s) => s === -1).length;
+  if (inferred > 1 || resolved.some((s) => !Number.isInteger(s) || s < 0) || resolved.reduce((a, b) => a * b, 1) !== x.shape[d]) {
+    throw new ValueError('unflatten', `sizes ${formatShape(sizes)} do not multiply to dim ${dim}'s size ${x.shape[d]}`, { x: x.shape },
+      'give non-negative sizes whose product is that size, with at most one -1');
   }
   return reshape(x, [...x.shape.slice(0, d), ...resolved, ...x.shape.slice(d + 1)]);
 }
@@ -45,7 +47,7 @@ export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Ten
  * @example squeeze(zeros([2, 1, 3])).shape; // [2, 3]
  */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
-  const dims = dim === undefined ? x.shape.map((_, i) => i) : (typeof dim === 'number' ? [dim] : dim).map((d) => normalizeDim('squeeze', d, x.ndim));
+  const dims = dim === undefined ? x.shape.map((_, i) => i) : (typeof dim === 'number' ? [dim] : dim).map((d) => normalizeDim('squeeze', d, x.shape));
   return reshape(x, x.shape.filter((s, i) => !(s === 1 && dims.includes(i))));
 }
 

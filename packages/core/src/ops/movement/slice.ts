@@ -1,10 +1,15 @@
 // slice (a strided view along one dim) and sliceScatter (its adjoint: embed a slice into a tensor).
 
-import { ShapeError, ValueError } from '../../errors.js';
+import { IndexError, ShapeError, ValueError } from '../../errors.js';
 import { normalizeDim, shapesEqual, type Shape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { zeros } from '../creation.js';
 import { apply, definePrimitive, type PrimitiveDef } from '../define.js';
+
+// A 0-d tensor has no dim to slice (normalizeDim accepts dim 0 on it, as PyTorch's wrap rule).
+function noScalar(op: string, x: Tensor): void {
+  if (x.ndim === 0) throw new IndexError(op, 'cannot be applied to a 0-d tensor', { x: x.shape }, 'unsqueeze it first, or use the tensor itself');
+}
 
 /** A normalised slice: elements start, start + step, ... below end, along dim. */
 export type SliceAttrs = { readonly dim: number; readonly start: number; readonly end: number; readonly step: number };
@@ -17,8 +22,9 @@ function sliceShape(shape: Shape, { dim, start, end, step }: SliceAttrs): number
 
 /** Normalises Python-style bounds (negative counts from the end; out-of-range clamps, as PyTorch). */
 export function sliceAttrs(op: string, x: Tensor, dim: number, start = 0, end = Infinity, step = 1): SliceAttrs {
-  const d = normalizeDim(op, dim, x.ndim);
-  const n = x.shape[d] ?? 1;
+  noScalar(op, x);
+  const d = normalizeDim(op, dim, x.shape);
+  const n = x.shape[d]!;
   if (!Number.isInteger(step) || step <= 0) throw new ValueError(op, `step must be a positive integer, got ${step}`);
   const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
   if (!Number.isInteger(start) || (!Number.isInteger(end) && end !== Infinity)) {
@@ -72,9 +78,13 @@ export function slice(x: Tensor, dim: number, start?: number, end?: number, step
 
 /** `length` elements of `dim` from `start` (a view). @example narrow(arange(5), 0, 1, 2).tolist(); // [1, 2] */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
-  const d = normalizeDim('narrow', dim, x.ndim);
+  noScalar('narrow', x);
+  const d = normalizeDim('narrow', dim, x.shape);
   const n = x.shape[d]!;
   const s = start < 0 ? start + n : start;
+  if (!Number.isInteger(start) || !Number.isInteger(length)) {
+    throw new ValueError('narrow', `start and length must be integers, got ${start} and ${length}`, { x: x.shape });
+  }
   if (s < 0 || length < 0 || s + length > n) {
     throw new ValueError('narrow', `start ${start} + length ${length} exceeds dim ${dim} of size ${n}`, { x: x.shape });
   }
@@ -83,10 +93,11 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** Index `index` of dim `dim`, with that dim removed (x[i] for dim 0). @example select(tensor([[1, 2], [3, 4]]), 0, 1).tolist(); // [3, 4] */
 export function select(x: Tensor, dim: number, index: number): Tensor {
-  const d = normalizeDim('select', dim, x.ndim);
+  noScalar('select', x);
+  const d = normalizeDim('select', dim, x.shape);
   const n = x.shape[d]!;
   if (!Number.isInteger(index) || index < -n || index >= n) {
-    throw new ValueError('select', `index ${index} is out of range for dim ${dim} of size ${n}`, { x: x.shape });
+    throw new IndexError('select', `index ${index} is out of range for dim ${dim} of size ${n}`, { x: x.shape }, `expected index in [${-n}, ${n - 1}]`);
   }
   const i = index < 0 ? index + n : index;
   const s = apply(sliceOp, [x], { dim: d, start: i, end: i + 1, step: 1 });

@@ -21,7 +21,8 @@ export function inferShape(op: string, x: Tensor, requested: readonly number[]):
   const out = [...requested];
   if (infer >= 0) {
     if (known === 0 || numel % known !== 0) {
-      throw new ShapeError(op, `shape ${formatShape(requested)} is invalid for input of size ${numel}`, { x: x.shape });
+      throw new ShapeError(op, `shape ${formatShape(requested)} is invalid for input of size ${numel}`, { x: x.shape },
+        known === 0 ? 'the -1 is ambiguous next to a size-0 dim' : `the other sizes multiply to ${known}, which does not divide ${numel}`);
     }
     out[infer] = numel / known;
   } else if (known !== numel) {
@@ -72,7 +73,7 @@ export const viewOp = definePrimitive<ViewAttrs>({
   view: (x, _attrs, shape) => {
     const strides = viewStrides(x.shape, x.strides, shape);
     if (strides === null) {
-      throw new ShapeError('view', `size ${formatShape(shape)} is not compatible with the input's strides (a new dim would span non-contiguous memory)`,
+      throw new ShapeError('view', `size ${formatShape(shape)} is not compatible with the input's strides ${formatShape(x.strides)} (a new dim would span non-contiguous memory)`,
         { x: x.shape }, 'use .reshape(...), which copies when it must, or call .contiguous() first');
     }
     return { strides, offset: x.offset };

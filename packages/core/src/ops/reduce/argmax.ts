@@ -27,7 +27,7 @@ export const argminOp = argExtremum('argmin');
 
 function run(op: PrimitiveDef<ReduceAttrs>, x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
   if (dim === undefined) return apply(op, [x.reshape([-1])], { dims: [0], keepdim: false });
-  return apply(op, [x], { dims: [normalizeDim(op.name, dim, x.ndim)], keepdim });
+  return apply(op, [x], { dims: [normalizeDim(op.name, dim, x.shape)], keepdim });
 }
 
 /**

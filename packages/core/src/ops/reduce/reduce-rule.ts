@@ -20,7 +20,7 @@ export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boo
 /** Normalised reduce attributes; `dim` undefined (or []) means every dim, as in PyTorch. */
 export function reduceAttrs(op: string, x: Tensor, dim: number | readonly number[] | undefined, keepdim: boolean): ReduceAttrs {
   const all = dim === undefined || (Array.isArray(dim) && dim.length === 0);
-  return { dims: normalizeDims(op, all ? undefined : dim, x.ndim), keepdim };
+  return { dims: normalizeDims(op, all ? undefined : dim, x.shape), keepdim };
 }
 
 /** Reshapes a reduced tensor back to rank of `shape` (size 1 at the reduced dims). */
