@@ -1,0 +1,105 @@
+// Checkpoints as one safetensors file: model weights ("model.*"), optimizer tensors ("optim.*"),
+// and JSON metadata (format, model config, trainer state, tokenizer). Written atomically.
+
+import { Tensor, ValueError } from '@tsgrad/core';
+import { loadSafetensorsFile, saveSafetensorsFile, SafetensorsError } from '@tsgrad/nn';
+import type { OptimizerStateDict } from './optim/optimizer.js';
+
+/** The format tag written into every checkpoint. */
+export const CHECKPOINT_FORMAT = 'tsgrad-checkpoint-v1';
+
+/** What a checkpoint holds. Only `model` is required. */
+export interface CheckpointData {
+  /** The model's state dict (PyTorch key names). */
+  model: Record<string, Tensor>;
+  /** The model's config, to rebuild the architecture. */
+  modelConfig?: unknown;
+  optimizer?: OptimizerStateDict;
+  /** Trainer position: step, RNG and data-loader state, history (plain JSON). */
+  trainer?: unknown;
+  /** The tokenizer, as its toJSON() object. */
+  tokenizer?: unknown;
+  /** Anything else, JSON-serialisable. */
+  extra?: Record<string, unknown>;
+}
+
+/** A checkpoint error (unreadable, not a tsgrad checkpoint, inconsistent). */
+export class CheckpointError extends ValueError {
+  override name = 'CheckpointError';
+}
+
+function splitOptimizer(sd: OptimizerStateDict): { tensors: Record<string, Tensor>; json: unknown } {
+  const tensors: Record<string, Tensor> = {};
+  const scalars: Record<string, Record<string, number>> = {};
+  for (const [param, s] of Object.entries(sd.state)) {
+    for (const [k, v] of Object.entries(s)) {
+      if (v instanceof Tensor) tensors[`optim.${param}.${k}`] = v;
+      else (scalars[param] ??= {})[k] = v;
+    }
+  }
+  return { tensors, json: { paramGroups: sd.paramGroups, scalars } };
+}
+
+/** Writes a checkpoint to `path` atomically (temp file, fsync, rename): a crash never corrupts `path`. */
+export async function saveCheckpoint(path: string, data: CheckpointData): Promise<void> {
+  const tensors: Record<string, Tensor> = {};
+  for (const [k, v] of Object.entries(data.model)) tensors[`model.${k}`] = v;
+  const meta: Record<string, string> = { format: CHECKPOINT_FORMAT };
+  if (data.optimizer) {
+    const { tensors: ot, json } = splitOptimizer(data.optimizer);
+    Object.assign(tensors, ot);
+    meta['optimizer'] = JSON.stringify(json);
+  }
+  if (data.modelConfig !== undefined) meta['modelConfig'] = JSON.stringify(data.modelConfig);
+  if (data.trainer !== undefined) meta['trainer'] = JSON.stringify(data.trainer);
+  if (data.tokenizer !== undefined) meta['tokenizer'] = JSON.stringify(data.tokenizer);
+  if (data.extra !== undefined) meta['extra'] = JSON.stringify(data.extra);
+  await saveSafetensorsFile(path, tensors, meta);
+}
+
+function parseJson(path: string, key: string, text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CheckpointError('loadCheckpoint', `the '${key}' metadata of ${path} is not valid JSON`);
+  }
+}
+
+/** Reads a checkpoint written by `saveCheckpoint`, with a clear error for anything else. */
+export async function loadCheckpoint(path: string): Promise<CheckpointData> {
+  let contents;
+  try {
+    contents = await loadSafetensorsFile(path);
+  } catch (e) {
+    if (e instanceof SafetensorsError) throw new CheckpointError('loadCheckpoint', `${path} is not a readable checkpoint: ${e.reason}`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new CheckpointError('loadCheckpoint', `no checkpoint at ${path}`);
+    throw e;
+  }
+  const { tensors, metadata } = contents;
+  if (metadata['format'] !== CHECKPOINT_FORMAT) {
+    throw new CheckpointError('loadCheckpoint', `${path} is a safetensors file but not a tsgrad checkpoint (format '${metadata['format'] ?? 'missing'}')`,
+      {}, 'load plain weights with loadSafetensorsFile and model.loadStateDict');
+  }
+  const model: Record<string, Tensor> = {};
+  const optimTensors: Record<string, Record<string, Tensor | number>> = {};
+  for (const [k, v] of Object.entries(tensors)) {
+    if (k.startsWith('model.')) model[k.slice(6)] = v;
+    else if (k.startsWith('optim.')) {
+      const rest = k.slice(6);
+      const dot = rest.lastIndexOf('.');
+      (optimTensors[rest.slice(0, dot)] ??= {})[rest.slice(dot + 1)] = v;
+    }
+  }
+  const out: CheckpointData = { model };
+  const opt = parseJson(path, 'optimizer', metadata['optimizer']) as { paramGroups: OptimizerStateDict['paramGroups']; scalars: Record<string, Record<string, number>> } | undefined;
+  if (opt) {
+    for (const [param, s] of Object.entries(opt.scalars)) Object.assign((optimTensors[param] ??= {}), s);
+    out.optimizer = { state: optimTensors, paramGroups: opt.paramGroups };
+  }
+  for (const key of ['modelConfig', 'trainer', 'tokenizer', 'extra'] as const) {
+    const v = parseJson(path, key, metadata[key]);
+    if (v !== undefined) (out as unknown as Record<string, unknown>)[key] = v;
+  }
+  return out;
+}

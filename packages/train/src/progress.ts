@@ -1,0 +1,66 @@
+// Training progress output: a one-line progress bar on a terminal, plain log lines otherwise, and
+// JSONL metric records appended to a file.
+
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** How progress is shown: a bar (terminal), lines (logs, CI), or nothing. 'auto' picks by TTY. */
+export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
+
+/** A progress reporter for one training run. */
+export class Progress {
+  private readonly mode: Exclude<ProgressMode, 'auto'>;
+  private readonly start = performance.now();
+  private lastLine = 0;
+
+  constructor(
+    private readonly total: number,
+    mode: ProgressMode = 'auto',
+    private readonly label = 'train',
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly every = Math.max(1, Math.round(total / 20)),
+  ) {
+    this.mode = mode === 'auto' ? (stream.isTTY ? 'bar' : 'lines') : mode;
+  }
+
+  /** Reports step `step` (1-based count of finished steps) with its metrics. */
+  update(step: number, metrics: Record<string, number>): void {
+    if (this.mode === 'none') return;
+    const secs = (performance.now() - this.start) / 1000;
+    const rate = step / Math.max(secs, 1e-9);
+    const text = Object.entries(metrics).map(([k, v]) => `${k} ${format(v)}`).join('  ');
+    if (this.mode === 'bar') {
+      const width = 24;
+      const filled = Math.round((width * step) / this.total);
+      const eta = (this.total - step) / Math.max(rate, 1e-9);
+      this.stream.write(`\r${this.label} [${'='.repeat(filled)}${' '.repeat(width - filled)}] ${step}/${this.total}  ${text}  ${rate.toFixed(1)} it/s  eta ${eta.toFixed(0)}s\x1b[K`);
+      if (step >= this.total) this.stream.write('\n');
+    } else if (step - this.lastLine >= this.every || step >= this.total) {
+      this.lastLine = step;
+      this.stream.write(`${this.label} step ${step}/${this.total}  ${text}  ${secs.toFixed(1)}s\n`);
+    }
+  }
+
+  /** Prints a line outside the bar (evaluation results, notes). */
+  note(line: string): void {
+    if (this.mode === 'none') return;
+    this.stream.write(this.mode === 'bar' ? `\r\x1b[K${line}\n` : `${line}\n`);
+  }
+}
+
+function format(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) return v.toExponential(2);
+  return v.toFixed(4);
+}
+
+/** Appends JSON records, one per line, to a metrics log (creating its folder). */
+export class JsonlLog {
+  constructor(private readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+
+  write(record: Record<string, unknown>): void {
+    appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+  }
+}
