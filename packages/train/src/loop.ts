@@ -1,7 +1,7 @@
 // The one training loop, train(config): gradient accumulation, clipping, LR schedule, periodic
 // evaluation with early stopping, progress and JSONL logs, atomic checkpoints and exact resume.
 
-import { Generator, ValueError, defaultGenerator, noGrad, type GeneratorState, type Tensor } from '@tsgrad/core';
+import { Generator, Tensor, ValueError, defaultGenerator, noGrad, type GeneratorState } from '@tsgrad/core';
 import { loadCheckpoint, saveCheckpoint, type CheckpointData } from './checkpoint.js';
 import { clipGradNorm_ } from './optim/clip.js';
 import type { Optimizer } from './optim/optimizer.js';
@@ -150,8 +150,8 @@ export async function train<B>(config: TrainConfig<B>): Promise<TrainResult> {
     const extra: Record<string, number> = {};
     for (let k = 0; k < gradAccumSteps; k++) {
       const out = config.loss(data.next());
-      const loss = 'loss' in out && !(typeof (out as Tensor).backward === 'function') ? (out as { loss: Tensor }).loss : (out as Tensor);
-      const metrics = (out as { metrics?: Record<string, number> }).metrics;
+      const loss = out instanceof Tensor ? out : out.loss;
+      const metrics = out instanceof Tensor ? undefined : out.metrics;
       (gradAccumSteps > 1 ? loss.div(gradAccumSteps) : loss).backward();
       lossSum += loss.item();
       if (metrics) for (const [m, v] of Object.entries(metrics)) extra[m] = (extra[m] ?? 0) + v / gradAccumSteps;
