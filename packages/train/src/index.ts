@@ -12,3 +12,4 @@ export * from './checkpoint.js';
 export * from './progress.js';
 export * from './loop.js';
 export * from './report/svg-chart.js';
+export * from './baselines.js';
