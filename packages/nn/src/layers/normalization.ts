@@ -1,0 +1,84 @@
+// LayerNorm and RMSNorm modules over the trailing `normalizedShape` dims.
+
+import { type Tensor, layerNorm, rmsNorm, ones, zeros } from '@tsgrad/core';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+
+/** Options of LayerNorm (PyTorch's defaults). */
+export interface LayerNormOptions {
+  eps?: number;
+  /** Learn a per-element scale (and bias); default true. */
+  elementwiseAffine?: boolean;
+  /** Learn the additive bias when affine; default true. */
+  bias?: boolean;
+}
+
+const asShape = (s: number | readonly number[]) => (typeof s === 'number' ? [s] : [...s]);
+
+/**
+ * Layer normalisation (Ba et al. 2016, torch.nn.LayerNorm): (x - mean) / sqrt(var + eps) * weight
+ * + bias over the trailing dims, with the biased variance. `weight` starts at 1 and `bias` at 0.
+ *
+ * @example
+ * const ln = new LayerNorm(4);
+ * ln.forward(randn([2, 4])).shape; // [2, 4]
+ *
+ * # Shapes
+ * - input: (*, ...normalizedShape)
+ * - output: the same
+ */
+export class LayerNorm extends Module {
+  weight: Parameter | null;
+  bias: Parameter | null;
+  readonly normalizedShape: number[];
+  readonly eps: number;
+
+  constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
+    super();
+    const { eps = 1e-5, elementwiseAffine = true, bias = true } = opts;
+    this.normalizedShape = asShape(normalizedShape);
+    this.eps = eps;
+    this.weight = elementwiseAffine ? new Parameter(ones(this.normalizedShape)) : null;
+    this.bias = elementwiseAffine && bias ? new Parameter(zeros(this.normalizedShape)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
+  }
+}
+
+/** Options of RMSNorm. */
+export interface RMSNormOptions {
+  /** Defaults to the input dtype's machine epsilon, as PyTorch. */
+  eps?: number;
+  elementwiseAffine?: boolean;
+}
+
+/**
+ * RMS normalisation (Zhang & Sennrich 2019, torch.nn.RMSNorm): x / sqrt(mean(x^2) + eps) * weight
+ * over the trailing dims; `weight` starts at 1.
+ *
+ * @example
+ * const n = new RMSNorm([4]);
+ * n.forward(randn([2, 4])).shape; // [2, 4]
+ *
+ * # Shapes
+ * - input: (*, ...normalizedShape)
+ * - output: the same
+ */
+export class RMSNorm extends Module {
+  weight: Parameter | null;
+  readonly normalizedShape: number[];
+  readonly eps: number | undefined;
+
+  constructor(normalizedShape: number | readonly number[], opts: RMSNormOptions = {}) {
+    super();
+    this.normalizedShape = asShape(normalizedShape);
+    this.eps = opts.eps;
+    this.weight = (opts.elementwiseAffine ?? true) ? new Parameter(ones(this.normalizedShape)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return rmsNorm(x, this.normalizedShape, this.weight, this.eps);
+  }
+}

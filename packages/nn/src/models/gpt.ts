@@ -1,0 +1,191 @@
+// GPT-style decoder-only language model: token + position embedding (learned, sinusoidal or RoPE),
+// pre-norm torch.nn.TransformerEncoderLayer blocks with a causal mask, final LayerNorm, tied LM head.
+
+import { ShapeError, type Tensor, ValueError, linear } from '@tsgrad/core';
+import { KVCache } from '../attention/kv-cache.js';
+import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../attention/positional.js';
+import { RotaryEmbedding } from '../attention/rotary.js';
+import { Dropout } from '../layers/activation.js';
+import { Embedding } from '../layers/embedding.js';
+import { Linear } from '../layers/linear.js';
+import { LayerNorm } from '../layers/normalization.js';
+import { Module } from '../module.js';
+import { TransformerEncoderLayer } from '../transformer/layers.js';
+import { type GenerateOptions, generateIds } from './generate.js';
+import { initTransformerWeights } from './init-weights.js';
+
+/** The hyperparameters of a GPT (nanoGPT's GPTConfig, camelCase); saved beside the weights. */
+export interface GPTConfig {
+  vocabSize: number;
+  /** The longest context (positions) the model handles. */
+  blockSize: number;
+  nLayer: number;
+  nHead: number;
+  nEmbd: number;
+  /** Feed-forward hidden size (default 4 * nEmbd). */
+  dimFeedforward?: number;
+  /** Dropout on embeddings, attention and residual branches (default 0). */
+  dropout?: number;
+  /** Biases in Linear layers and LayerNorms (default true). */
+  bias?: boolean;
+  /** Position information (default 'learned'). */
+  positional?: 'learned' | 'sinusoidal' | 'rope';
+  activation?: 'gelu' | 'relu';
+  layerNormEps?: number;
+  /** LM head shares the token embedding (default true). */
+  tieWeights?: boolean;
+}
+
+/** A GPTConfig with every default filled in (what `model.config` holds). */
+export type FullGPTConfig = Required<GPTConfig>;
+
+/**
+ * Fills a GPTConfig's defaults and checks it.
+ * @example gptConfig({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 }).dimFeedforward; // 32
+ *
+ * # Shapes
+ * Not applicable (a config).
+ */
+export function gptConfig(cfg: GPTConfig): FullGPTConfig {
+  const full: FullGPTConfig = {
+    dimFeedforward: 4 * cfg.nEmbd, dropout: 0, bias: true, positional: 'learned', activation: 'gelu', layerNormEps: 1e-5, tieWeights: true, ...cfg,
+  };
+  for (const k of ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd', 'dimFeedforward'] as const) {
+    if (!Number.isInteger(full[k]) || full[k] < 1) throw new ValueError('GPTConfig', `${k} must be a positive integer, got ${full[k]}`);
+  }
+  if (full.nEmbd % full.nHead !== 0) throw new ValueError('GPTConfig', `nEmbd (${full.nEmbd}) must be divisible by nHead (${full.nHead})`);
+  if (full.positional === 'rope' && (full.nEmbd / full.nHead) % 2 !== 0) throw new ValueError('GPTConfig', 'rope needs an even head size nEmbd / nHead');
+  return full;
+}
+
+/** Options of the GPT forward passes. */
+export interface GPTForwardOptions {
+  /** One KVCache per block (from `createCaches()`); positions continue after the cached ones. */
+  caches?: readonly KVCache[];
+  /** (B, T) bool, true = padding (use right padding: a causal row of only padding would be NaN). */
+  keyPaddingMask?: Tensor | null;
+}
+
+/**
+ * The GPT body: embeddings, `nLayer` pre-norm causal blocks (`h.0`, `h.1`, ...) and `ln_f`;
+ * returns hidden states. Keys: `wte.weight`, `wpe.weight` (learned positions only),
+ * `h.0.self_attn.in_proj_weight`, ..., `ln_f.weight`, `ln_f.bias`.
+ *
+ * @example
+ * const body = new GPTModel({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 });
+ * body.forward(tensor([[1, 2, 3]], { dtype: 'int32' })).shape; // [1, 3, 8]
+ *
+ * # Shapes
+ * - idx: (B, T) int32, offset + T <= blockSize; output: (B, T, nEmbd)
+ */
+export class GPTModel extends Module {
+  static readonly modelType = 'gpt-model';
+  readonly config: FullGPTConfig;
+  wte: Embedding;
+  wpe: LearnedPositionalEmbedding | null = null;
+  pe: SinusoidalPositionalEncoding | null = null;
+  rotary: RotaryEmbedding | null = null;
+  drop: Dropout;
+  h: TransformerEncoderLayer[];
+  ln_f: LayerNorm;
+
+  constructor(config: GPTConfig) {
+    super();
+    const c = (this.config = gptConfig(config));
+    this.wte = new Embedding(c.vocabSize, c.nEmbd);
+    if (c.positional === 'learned') this.wpe = new LearnedPositionalEmbedding(c.blockSize, c.nEmbd);
+    else if (c.positional === 'sinusoidal') this.pe = new SinusoidalPositionalEncoding(c.nEmbd, c.blockSize);
+    else if (c.positional === 'rope') this.rotary = new RotaryEmbedding(c.nEmbd / c.nHead, { maxSeqLen: c.blockSize });
+    else throw new ValueError('GPTModel', `positional must be 'learned', 'sinusoidal' or 'rope', got ${String(c.positional)}`);
+    this.drop = new Dropout(c.dropout);
+    const block = { dimFeedforward: c.dimFeedforward, dropout: c.dropout, activation: c.activation, layerNormEps: c.layerNormEps, batchFirst: true, normFirst: true, bias: c.bias };
+    this.h = Array.from({ length: c.nLayer }, () => new TransformerEncoderLayer(c.nEmbd, c.nHead, block));
+    this.ln_f = new LayerNorm(c.nEmbd, { eps: c.layerNormEps, bias: c.bias });
+    initTransformerWeights(this, { residualLayers: c.nLayer });
+  }
+
+  /** Empty KV caches, one per block, for incremental decoding. */
+  createCaches(): KVCache[] {
+    return this.h.map(() => new KVCache());
+  }
+
+  forward(idx: Tensor, opts: GPTForwardOptions = {}): Tensor {
+    const { blockSize, nEmbd } = this.config;
+    const offset = opts.caches?.[0]?.length ?? 0;
+    if (idx.ndim !== 2) throw new ShapeError('GPTModel', 'expected token ids of shape (B, T)', { idx: idx.shape });
+    const T = idx.shape[1]!;
+    if (offset + T > blockSize) {
+      throw new ShapeError('GPTModel', `cannot forward a sequence of length ${offset + T}, the block size is only ${blockSize}`, { idx: idx.shape },
+        offset > 0 ? `${offset} positions are already cached` : 'crop the input to the last blockSize tokens');
+    }
+    let x = this.wte.forward(idx); // (B, T, C)
+    if (this.wpe) x = this.wpe.forward(x, offset);
+    // NOTE: Vaswani et al. (section 3.4) scale embeddings by sqrt(d) before adding the sinusoids
+    if (this.pe) x = this.pe.forward(x.mul(Math.sqrt(nEmbd)), offset);
+    x = this.drop.forward(x);
+    const rope = this.rotary ?? undefined;
+    this.h.forEach((block, i) => {
+      x = block.forward(x, { isCausal: true, srcKeyPaddingMask: opts.keyPaddingMask, cache: opts.caches?.[i], rope }); // (B, T, C)
+    });
+    return this.ln_f.forward(x);
+  }
+}
+
+/**
+ * A GPT language model (Radford et al. 2019; nanoGPT's layout, torch.nn blocks): `transformer`
+ * (a GPTModel) and an LM head tied to `transformer.wte.weight` (or `lm_head` when
+ * `tieWeights: false`). `forward` returns next-token logits; `generate` decodes with a KV cache.
+ * Initialised as GPT-2: N(0, 0.02), residual projections scaled by 1/sqrt(2 nLayer).
+ *
+ * @example
+ * manualSeed(0);
+ * const gpt = GPT.fromConfig({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 });
+ * gpt.forward(tensor([[1, 2, 3]], { dtype: 'int32' })).shape; // [1, 3, 16]
+ * await gpt.eval().generate([1, 2], { maxNewTokens: 3, temperature: 0 }); // 5 ids
+ *
+ * # Shapes
+ * - idx: (B, T) int32; output: (B, T, vocabSize)
+ */
+export class GPT extends Module {
+  static readonly modelType = 'gpt';
+  readonly config: FullGPTConfig;
+  transformer: GPTModel;
+  lm_head: Linear | null = null;
+
+  constructor(config: GPTConfig) {
+    super();
+    this.transformer = new GPTModel(config);
+    this.config = this.transformer.config;
+    if (!this.config.tieWeights) {
+      this.lm_head = new Linear(this.config.nEmbd, this.config.vocabSize, { bias: false });
+      initTransformerWeights(this.lm_head);
+    }
+  }
+
+  /** `new GPT(config)`: builds a model from a (saved) config. */
+  static fromConfig(config: GPTConfig): GPT {
+    return new GPT(config);
+  }
+
+  /** Empty KV caches, one per block. */
+  createCaches(): KVCache[] {
+    return this.transformer.createCaches();
+  }
+
+  forward(idx: Tensor, opts: GPTForwardOptions = {}): Tensor {
+    const h = this.transformer.forward(idx, opts); // (B, T, C)
+    return this.lm_head ? this.lm_head.forward(h) : linear(h, this.transformer.wte.weight); // (B, T, V)
+  }
+
+  /**
+   * Continues each prompt by `maxNewTokens` tokens (fewer when every row produced `eosId`),
+   * one forward of one token per step thanks to the KV cache; when the context reaches
+   * `blockSize`, it is cropped to the last blockSize tokens and recomputed. Runs without
+   * autograd; call `eval()` first so dropout is off.
+   */
+  generate(prompt: readonly number[], opts: GenerateOptions): Promise<number[]>;
+  generate(prompt: Tensor, opts: GenerateOptions): Promise<Tensor>;
+  generate(prompt: Tensor | readonly number[], opts: GenerateOptions): Promise<Tensor | number[]> {
+    return generateIds(this, prompt, opts);
+  }
+}

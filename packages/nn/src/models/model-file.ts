@@ -1,0 +1,86 @@
+// Checkpoints: a model's config and state dict in one safetensors file (the config as JSON in the
+// metadata, the tensors under their PyTorch keys), and rebuilding a model from such a file.
+
+import { type Tensor, ValueError, fromArray } from '@tsgrad/core';
+import type { Module } from '../module.js';
+import { loadSafetensorsFile, saveSafetensorsFile } from '../safetensors/node.js';
+import { BertMLM, BertModel } from './bert.js';
+import { GPT, GPTModel } from './gpt.js';
+import { SequenceClassifier, TokenClassifier } from './heads.js';
+
+/** A model that can be saved with its config: a Module with `config` and a static `modelType`. */
+export type ConfiguredModel = Module & { readonly config: object };
+
+type ModelClass = { modelType: string; new (config: never): ConfiguredModel };
+
+/** The model families a checkpoint can name, by `modelType`. */
+export const MODEL_TYPES: Record<string, ModelClass> = Object.fromEntries(
+  ([GPT, GPTModel, BertMLM, BertModel, SequenceClassifier, TokenClassifier] as ModelClass[]).map((c) => [c.modelType, c]),
+);
+
+/** What a checkpoint file holds. */
+export interface ModelFile {
+  modelType: string;
+  config: Record<string, unknown>;
+  state: Record<string, Tensor>;
+}
+
+/**
+ * Saves `model.stateDict()` (moved to the CPU) as safetensors with metadata `format: 'pt'`,
+ * `tsgrad.model_type` and `tsgrad.config` (JSON), atomically. PyTorch's `safetensors.torch.load_file`
+ * reads the tensors under the same keys.
+ *
+ * @example
+ * const gpt = new GPT({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 });
+ * await saveModel('/tmp/gpt.safetensors', gpt);
+ *
+ * # Shapes
+ * Not applicable.
+ */
+export async function saveModel(file: string, model: ConfiguredModel): Promise<void> {
+  const type = (model.constructor as Partial<ModelClass>).modelType;
+  if (!type || !MODEL_TYPES[type]) throw new ValueError('saveModel', `${model.constructor.name} is not a known model family`, {}, `known: ${Object.keys(MODEL_TYPES).join(', ')}`);
+  const state: Record<string, Tensor> = {};
+  for (const [k, t] of Object.entries(model.stateDict())) state[k] = t.device === 'cpu' ? t : fromArray(await t.data(), t.shape, { dtype: t.dtype }); // device readback is async
+  await saveSafetensorsFile(file, state, { format: 'pt', 'tsgrad.model_type': type, 'tsgrad.config': JSON.stringify(model.config) });
+}
+
+/**
+ * Reads a checkpoint written by `saveModel`: `{ modelType, config, state }`.
+ *
+ * @example
+ * await saveModel('/tmp/gpt.safetensors', new GPT({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 }));
+ * const { modelType, config, state } = await readModelFile('/tmp/gpt.safetensors'); // 'gpt', the full config, the tensors
+ *
+ * # Shapes
+ * Not applicable.
+ */
+export async function readModelFile(file: string): Promise<ModelFile> {
+  const { tensors, metadata } = await loadSafetensorsFile(file);
+  const modelType = metadata['tsgrad.model_type'];
+  const json = metadata['tsgrad.config'];
+  if (modelType === undefined || json === undefined) {
+    throw new ValueError('readModelFile', `${file} has no tsgrad.model_type / tsgrad.config metadata`, {}, 'load the tensors with loadSafetensorsFile and call loadStateDict yourself');
+  }
+  return { modelType, config: JSON.parse(json) as Record<string, unknown>, state: tensors };
+}
+
+/**
+ * Rebuilds the saved model (its class from `modelType`, then `new Class(config)`) and loads the
+ * state strictly. The model is in training mode, as a new one is.
+ *
+ * @example
+ * await saveModel('/tmp/gpt.safetensors', new GPT({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 }));
+ * const gpt = (await loadModel('/tmp/gpt.safetensors')) as GPT;
+ *
+ * # Shapes
+ * Not applicable.
+ */
+export async function loadModel(file: string): Promise<ConfiguredModel> {
+  const { modelType, config, state } = await readModelFile(file);
+  const cls = MODEL_TYPES[modelType];
+  if (!cls) throw new ValueError('loadModel', `unknown model type '${modelType}' in ${file}`, {}, `known: ${Object.keys(MODEL_TYPES).join(', ')}`);
+  const model = new cls(config as never);
+  model.loadStateDict(state);
+  return model;
+}
