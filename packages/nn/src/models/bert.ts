@@ -1,6 +1,7 @@
 // BERT-style bidirectional encoder (Devlin et al. 2019) from torch.nn blocks, and a masked-LM head
 // whose decoder is tied to the token embedding.
 
+import { withDefaults } from '../config.js';
 import { ShapeError, type Tensor, ValueError, gelu, linear, zeros } from '@tsgrad/core';
 import { LearnedPositionalEmbedding } from '../attention/positional.js';
 import { Dropout } from '../layers/activation.js';
@@ -44,7 +45,7 @@ export type FullBertConfig = Required<BertConfig>;
  * Not applicable (a config).
  */
 export function bertConfig(cfg: BertConfig): FullBertConfig {
-  const full: FullBertConfig = { dimFeedforward: 4 * cfg.nEmbd, dropout: 0.1, layerNormEps: 1e-5, activation: 'gelu', padId: null, normFirst: false, ...cfg };
+  const full = withDefaults({ dimFeedforward: 4 * cfg.nEmbd, dropout: 0.1, layerNormEps: 1e-5, activation: 'gelu', padId: null, normFirst: false }, cfg) as FullBertConfig;
   for (const k of ['vocabSize', 'maxPositions', 'nLayer', 'nHead', 'nEmbd', 'dimFeedforward'] as const) {
     if (!Number.isInteger(full[k]) || full[k] < 1) throw new ValueError('BertConfig', `${k} must be a positive integer, got ${full[k]}`);
   }

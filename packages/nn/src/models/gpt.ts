@@ -1,6 +1,7 @@
 // GPT-style decoder-only language model: token + position embedding (learned, sinusoidal or RoPE),
 // pre-norm torch.nn.TransformerEncoderLayer blocks with a causal mask, final LayerNorm, tied LM head.
 
+import { withDefaults } from '../config.js';
 import { ShapeError, type Tensor, ValueError, linear } from '@tsgrad/core';
 import { KVCache } from '../attention/kv-cache.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../attention/positional.js';
@@ -47,9 +48,10 @@ export type FullGPTConfig = Required<GPTConfig>;
  * Not applicable (a config).
  */
 export function gptConfig(cfg: GPTConfig): FullGPTConfig {
-  const full: FullGPTConfig = {
-    dimFeedforward: 4 * cfg.nEmbd, dropout: 0, bias: true, positional: 'learned', activation: 'gelu', layerNormEps: 1e-5, tieWeights: true, ...cfg,
-  };
+  const full: FullGPTConfig = withDefaults(
+    { dimFeedforward: 4 * cfg.nEmbd, dropout: 0, bias: true, positional: 'learned', activation: 'gelu', layerNormEps: 1e-5, tieWeights: true } as const,
+    cfg,
+  ) as FullGPTConfig;
   for (const k of ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd', 'dimFeedforward'] as const) {
     if (!Number.isInteger(full[k]) || full[k] < 1) throw new ValueError('GPTConfig', `${k} must be a positive integer, got ${full[k]}`);
   }

@@ -1,6 +1,7 @@
 // Fine-tuning heads over a GPT or BERT body: sequence classification with pooling over non-padding
 // tokens (cls, last, mean, max, mean+max) and token classification.
 
+import { withDefaults } from '../config.js';
 import { type Tensor, ValueError, arange, cat } from '@tsgrad/core';
 import { Dropout } from '../layers/activation.js';
 import { Linear } from '../layers/linear.js';
@@ -104,7 +105,7 @@ export class SequenceClassifier extends Module {
 
   constructor(config: SequenceClassifierConfig) {
     super();
-    this.config = { pooling: 'mean', classifierDropout: 0.1, ...config };
+    this.config = withDefaults({ pooling: 'mean' as Pooling, classifierDropout: 0.1 }, config) as Required<SequenceClassifierConfig>;
     this.transformer = buildBody(config.body);
     this.drop = new Dropout(this.config.classifierDropout);
     const C = this.transformer.config.nEmbd;
@@ -150,7 +151,7 @@ export class TokenClassifier extends Module {
 
   constructor(config: TokenClassifierConfig) {
     super();
-    this.config = { classifierDropout: 0.1, ...config };
+    this.config = withDefaults({ classifierDropout: 0.1 }, config) as Required<TokenClassifierConfig>;
     this.transformer = buildBody(config.body);
     this.drop = new Dropout(this.config.classifierDropout);
     this.classifier = new Linear(this.transformer.config.nEmbd, config.numLabels);
