@@ -13,3 +13,4 @@ export * from './progress.js';
 export * from './loop.js';
 export * from './report/svg-chart.js';
 export * from './baselines.js';
+export * from './recipes/index.js';

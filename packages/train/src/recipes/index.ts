@@ -1,0 +1,6 @@
+// Recipes: pretraining (causal and masked LM), fine-tuning classifiers, and the corpora they use.
+export * from './corpus.js';
+export * from './models.js';
+export * from './param-groups.js';
+export * from './pretrain.js';
+export * from './finetune.js';
