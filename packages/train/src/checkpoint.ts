@@ -1,6 +1,8 @@
 // Checkpoints as one safetensors file: model weights ("model.*"), optimizer tensors ("optim.*"),
 // and JSON metadata (format, model config, trainer state, tokenizer). Written atomically.
 
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Tensor, ValueError } from '@tsgrad/core';
 import { loadSafetensorsFile, saveSafetensorsFile, SafetensorsError } from '@tsgrad/nn';
 import type { OptimizerStateDict } from './optim/optimizer.js';
@@ -40,7 +42,7 @@ function splitOptimizer(sd: OptimizerStateDict): { tensors: Record<string, Tenso
   return { tensors, json: { paramGroups: sd.paramGroups, scalars } };
 }
 
-/** Writes a checkpoint to `path` atomically (temp file, fsync, rename): a crash never corrupts `path`. */
+/** Writes a checkpoint to `path` atomically (temp file, fsync, rename; folders created): a crash never corrupts `path`. */
 export async function saveCheckpoint(path: string, data: CheckpointData): Promise<void> {
   const tensors: Record<string, Tensor> = {};
   for (const [k, v] of Object.entries(data.model)) tensors[`model.${k}`] = v;
@@ -54,6 +56,7 @@ export async function saveCheckpoint(path: string, data: CheckpointData): Promis
   if (data.trainer !== undefined) meta['trainer'] = JSON.stringify(data.trainer);
   if (data.tokenizer !== undefined) meta['tokenizer'] = JSON.stringify(data.tokenizer);
   if (data.extra !== undefined) meta['extra'] = JSON.stringify(data.extra);
+  mkdirSync(dirname(path), { recursive: true });
   await saveSafetensorsFile(path, tensors, meta);
 }
 

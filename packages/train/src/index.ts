@@ -14,3 +14,4 @@ export * from './loop.js';
 export * from './report/svg-chart.js';
 export * from './baselines.js';
 export * from './recipes/index.js';
+export * from './report/experiment-report.js';

@@ -19,8 +19,9 @@ test('a chart is one svg element with a path per series and a legend entry', () 
   expect(svg).toContain('pretrained &lt;ours&gt;');
   expect(svg).toContain('Accuracy &amp; labels');
   expect(svg).toContain('stroke-dasharray');
-  // with logX, x=50 maps to the left edge of the plot area (64) and x=200 to the right (640-150)
-  expect(svg).toMatch(/<path d="M64\.0,[\d.]+ L490\.0,/);
+  // with logX, x=50 maps to the left edge of the plot area (64) and x=200 to the right: 640 minus
+  // the legend margin (56 + 7 px per character of the longest name, 'pretrained <ours>' = 17)
+  expect(svg).toMatch(/<path d="M64\.0,[\d.]+ L465\.0,/);
   const opens = (svg.match(/<(?!\/)[a-z]+[^>]*[^/]>/g) ?? []).filter((t) => !t.startsWith('<svg')).length;
   const closes = (svg.match(/<\/(?!svg)[a-z]+>/g) ?? []).length;
   expect(opens).toBe(closes);

@@ -4,3 +4,4 @@ export * from './models.js';
 export * from './param-groups.js';
 export * from './pretrain.js';
 export * from './finetune.js';
+export * from './experiment.js';

@@ -50,7 +50,8 @@ export function lineChart(series: readonly Series[], o: ChartOptions): string {
   if (o.logX && pts.some(([x]) => x <= 0)) throw new ValueError('lineChart', 'logX needs positive x values');
   const W = o.width ?? 640;
   const H = o.height ?? 400;
-  const m = { l: 64, r: 150, t: 36, b: 48 };
+  const legend = Math.max(...series.map((s) => s.name.length));
+  const m = { l: 64, r: Math.min(320, 56 + 7 * legend), t: 36, b: 48 };
   const tx = (x: number) => (o.logX ? Math.log10(x) : x);
   const xs = pts.map(([x]) => tx(x));
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];

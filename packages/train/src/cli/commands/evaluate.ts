@@ -1,0 +1,65 @@
+// tsgrad evaluate: metrics of a checkpoint on data — accuracy and macro F1 for a fine-tuned
+// classifier, held-out loss and perplexity for a pretrained language model.
+
+import { ValueError } from '@tsgrad/core';
+import { loadCheckpoint } from '../../checkpoint.js';
+import { encodeExamples } from '../../data/collate.js';
+import { labelsToIds } from '../../data/records.js';
+import { loadCsv, loadJsonl } from '../../data/node.js';
+import { accuracy, macroF1 } from '../../metrics.js';
+import { predict } from '../../recipes/finetune.js';
+import { classifierFor, type RecipeModelConfig } from '../../recipes/models.js';
+import { evaluateLanguageModel } from '../../recipes/lm-eval.js';
+import { tokenizerFromJSON } from '../../tokenizers/from-json.js';
+import { CliError, required, type Command } from '../args.js';
+import { useDevice } from '../device.js';
+import { labelledData, pretrainingDocuments } from './data.js';
+
+export const evaluateCommand: Command = {
+  name: 'evaluate',
+  summary: 'evaluate a checkpoint: classifier accuracy/macro F1, or language-model perplexity',
+  usage: 'tsgrad evaluate --from CKPT [--data sentiment|sotu|FILE]',
+  options: {
+    from: { type: 'string', help: 'the checkpoint to evaluate', arg: 'CKPT' },
+    data: { type: 'string', help: "classifiers: 'sentiment' (its test split) or a .jsonl/.csv file (all of it); language models: 'sotu' (held-out speeches) or a text file", arg: 'SRC' },
+  },
+  async run(v) {
+    const from = required(v, 'from', 'CKPT');
+    const ck = await loadCheckpoint(from);
+    const cfg = ck.modelConfig as RecipeModelConfig | undefined;
+    if (!ck.tokenizer || !cfg?.shape) throw new CliError(`${from} is not a tsgrad recipe checkpoint (it has no tokenizer or model config)`);
+    await useDevice(String(v['device']));
+    const tokenizer = tokenizerFromJSON(ck.tokenizer);
+    const extra = ck.extra as { task?: string; classNames?: string[]; pooling?: never } | undefined;
+    if (extra?.task === 'classification') {
+      const src = typeof v['data'] === 'string' ? v['data'] : 'sentiment';
+      const raw = src === 'sentiment' ? labelledData(src, 0).splits.test : src.endsWith('.csv') ? loadCsv(src) : loadJsonl(src);
+      let examples;
+      try {
+        examples = labelsToIds(raw, extra.classNames).examples;
+      } catch (e) {
+        throw new CliError(`the data's labels do not match the checkpoint's [${(extra.classNames ?? []).join(', ')}]: ${(e as Error).message.split('\n')[0]}`);
+      }
+      if (examples.length === 0) throw new CliError(`${src} holds no examples`);
+      const model = classifierFor(cfg, extra.classNames!.length, { pooling: extra.pooling });
+      try {
+        model.loadStateDict(ck.model);
+      } catch (e) {
+        throw new CliError(`${from} does not fit its own config: ${(e as Error).message.split('\n')[0]}`);
+      }
+      const prefix = [cfg.objective === 'clm' ? tokenizer.bosTokenId! : tokenizer.clsTokenId!];
+      const enc = encodeExamples(tokenizer, examples, { maxLength: cfg.shape.blockSize, prefix });
+      const preds = predict(model, enc, tokenizer.padTokenId ?? 0);
+      const labels = enc.map((e) => e.label);
+      process.stdout.write(`${JSON.stringify({ examples: enc.length, accuracy: accuracy(preds, labels), macroF1: macroF1(preds, labels, extra.classNames!.length) })}\n`);
+      return;
+    }
+    const docs = pretrainingDocuments(typeof v['data'] === 'string' ? v['data'] : 'sotu').validation;
+    try {
+      process.stdout.write(`${JSON.stringify(evaluateLanguageModel(ck, tokenizer, docs))}\n`);
+    } catch (e) {
+      if (e instanceof ValueError) throw new CliError(e.message.split('\n')[0]!);
+      throw e;
+    }
+  },
+};

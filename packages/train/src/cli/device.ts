@@ -1,0 +1,18 @@
+// --device: the CPU by default; 'gpu' sets up the gpu.js backend (WebGPU through Dawn in Node).
+
+import * as core from '@tsgrad/core';
+import { CliError } from './args.js';
+
+/** Prepares the backend for `device` and returns its name. */
+export async function useDevice(device: string): Promise<string> {
+  if (device === 'cpu') return 'cpu';
+  if (device !== 'gpu') throw new CliError(`--device must be 'cpu' or 'gpu', got '${device}'`, 2);
+  const setBackend = (core as unknown as { setBackend?: (name: string, opts?: object) => Promise<unknown> }).setBackend;
+  if (!setBackend) throw new CliError('this build of @tsgrad/core has no GPU backend');
+  try {
+    await setBackend('gpu', { mode: 'webgpu' });
+  } catch (e) {
+    throw new CliError(`could not start the GPU backend: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return 'gpu';
+}

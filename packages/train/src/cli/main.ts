@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// The tsgrad command line: pretrain, finetune, evaluate, generate, experiment. User errors print
+// one line and exit non-zero; a stack trace only with TSGRAD_DEBUG=1.
+
+import { TsgradError } from '@tsgrad/core';
+import { CliError, helpText, parse, type Command } from './args.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { experimentCommand } from './commands/experiment.js';
+import { finetuneCommand } from './commands/finetune.js';
+import { generateCommand } from './commands/generate.js';
+import { pretrainCommand } from './commands/pretrain.js';
+
+const COMMANDS: Command[] = [experimentCommand, pretrainCommand, finetuneCommand, evaluateCommand, generateCommand];
+
+function usage(): string {
+  return ['tsgrad: pretraining and fine-tuning Transformers in TypeScript', '', 'usage: tsgrad <command> [options]', '', 'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), '', "run 'tsgrad <command> --help' for a command's options", ''].join('\n');
+}
+
+/** Runs the CLI on `argv` (without node and the script); resolves to the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  try {
+    if (!cmd) throw new CliError(`unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`, 2);
+    const values = parse(cmd, rest);
+    if (values['help']) {
+      process.stdout.write(helpText(cmd));
+      return 0;
+    }
+    await cmd.run(values);
+    return 0;
+  } catch (e) {
+    if (process.env['TSGRAD_DEBUG']) console.error(e);
+    // a library error prints its reason and hint (the op name is an internal detail here)
+    const first = e instanceof TsgradError ? `${e.reason}${e.hint ? ` (${e.hint})` : ''}` : (e as Error).message?.split('\n')[0] ?? String(e);
+    const known = e instanceof TsgradError || (e as NodeJS.ErrnoException).code !== undefined;
+    process.stderr.write(`tsgrad${cmd ? ` ${cmd.name}` : ''}: ${known ? '' : 'internal error: '}${first}${known ? '' : ' (set TSGRAD_DEBUG=1 for details)'}\n`);
+    return e instanceof CliError ? e.exitCode : 1;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /(?:^|[\\/])(?:main\.[jt]s|tsgrad)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

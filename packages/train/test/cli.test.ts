@@ -1,0 +1,114 @@
+// The tsgrad command line, run as a user would (node on the built CLI): the quick experiment writes a
+// well-formed report, finetune prints one JSON line, bad input gives one line and a non-zero exit
+// without touching a good checkpoint, and a killed pretraining run resumes bit-identically.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { loadSafetensorsFile } from '@tsgrad/nn';
+
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const tsgrad = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000 });
+const tmp = () => mkdtempSync(join(tmpdir(), 'tsgrad-cli-'));
+
+describe('tsgrad CLI', () => {
+  test('experiment --quick writes the report folder: table, JSON, SVG charts, config', () => {
+    const out = join(tmp(), 'report');
+    const r = tsgrad('experiment', '--quick', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\| labels \| pretrained \| from scratch \| margin \(points\) \| Naive Bayes/);
+    for (const f of ['results.md', 'results.json', 'config.json', 'accuracy-vs-labels.svg', 'loss-curves.svg']) expect(existsSync(join(out, f)), f).toBe(true);
+    const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(json.rows.map((x: { labels: number }) => x.labels)).toEqual([50, 200]);
+    for (const row of json.rows) {
+      for (const acc of [...row.pretrained.runs, ...row.scratch.runs]) expect(acc).toBeGreaterThanOrEqual(0), expect(acc).toBeLessThanOrEqual(1);
+      expect(row.margin).toBeCloseTo(100 * (row.pretrained.mean - row.scratch.mean), 9);
+    }
+    expect(json.runs).toHaveLength(4); // 2 label counts x 1 seed x (pretrained, scratch)
+    for (const svg of ['accuracy-vs-labels.svg', 'loss-curves.svg']) {
+      const text = readFileSync(join(out, svg), 'utf8');
+      expect(text.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      expect(text.trim().endsWith('</svg>')).toBe(true);
+    }
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ name: 'quick', labelCounts: [50, 200], seeds: [0] });
+  });
+
+  test('finetune --scratch on a JSONL file prints one JSON line with test metrics', () => {
+    const dir = tmp();
+    const data = join(dir, 'data.jsonl');
+    const lines = Array.from({ length: 60 }, (_, i) => JSON.stringify({ text: i % 2 ? `great lovely film number ${i}` : `awful boring mess number ${i}`, label: i % 2 ? 'pos' : 'neg' }));
+    writeFileSync(data, lines.join('\n'));
+    const r = tsgrad('finetune', '--data', data, '--scratch', '--preset', 'tiny', '--vocab', '300', '--steps', '30', '--labels', '20', '--out', join(dir, 'ft'));
+    expect(r.status, r.stderr).toBe(0);
+    const out = r.stdout.trim().split('\n');
+    expect(out).toHaveLength(1);
+    const m = JSON.parse(out[0]!);
+    expect(m).toMatchObject({ labels: 20, init: 'scratch' });
+    expect(m.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(existsSync(join(dir, 'ft', 'model.safetensors'))).toBe(true);
+    const ev = tsgrad('evaluate', '--from', join(dir, 'ft', 'model.safetensors'), '--data', data);
+    expect(ev.status, ev.stderr).toBe(0);
+    expect(JSON.parse(ev.stdout)).toMatchObject({ examples: 60 });
+    // labels that do not match the checkpoint: one line, non-zero, and the checkpoint is untouched
+    const other = join(dir, 'other.jsonl');
+    writeFileSync(other, lines.map((l) => l.replace('"pos"', '"good"').replace('"neg"', '"bad"')).join('\n'));
+    const before = statSync(join(dir, 'ft', 'model.safetensors')).mtimeMs;
+    const bad = tsgrad('finetune', '--data', other, '--from', join(dir, 'ft', 'model.safetensors'), '--out', join(dir, 'ft'));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim()).toBe("tsgrad finetune: the data's labels [bad, good] do not match the checkpoint's [neg, pos]");
+    expect(statSync(join(dir, 'ft', 'model.safetensors')).mtimeMs).toBe(before);
+  });
+
+  test('bad input gives one line on stderr and a non-zero status, never a stack trace', () => {
+    const dir = tmp();
+    const cases: Array<[string[], RegExp, number]> = [
+      [['finetune', '--data', join(dir, 'missing.jsonl'), '--scratch'], /^tsgrad finetune: no such file: .*missing\.jsonl$/, 1],
+      [['finetune', '--data', 'sentiment'], /^tsgrad finetune: give --from CKPT \(a pretrained checkpoint\) or --scratch$/, 2],
+      [['finetune', '--steps', 'ten', '--scratch'], /^tsgrad finetune: --steps must be an integer >= 1, got 'ten'$/, 2],
+      [['evaluate', '--from', join(dir, 'nope.safetensors')], /^tsgrad evaluate: no checkpoint at .*nope\.safetensors$/, 1],
+      [['frobnicate'], /^tsgrad: unknown command 'frobnicate'/, 2],
+    ];
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    cases.push([['finetune', '--data', join(dir, 'empty.jsonl'), '--scratch'], /^tsgrad finetune: .*(no examples|empty)/, 1]);
+    writeFileSync(join(dir, 'fields.jsonl'), '{"sentence": "hi", "y": 1}\n');
+    cases.push([['finetune', '--data', join(dir, 'fields.jsonl'), '--scratch'], /^tsgrad finetune: .*text/, 1]);
+    writeFileSync(join(dir, 'corrupt.safetensors'), 'garbage');
+    cases.push([['finetune', '--from', join(dir, 'corrupt.safetensors')], /^tsgrad finetune: .*corrupt\.safetensors is not a readable checkpoint/, 1]);
+    for (const [args, pattern, status] of cases) {
+      const r = tsgrad(...args);
+      expect(r.status, args.join(' ')).toBe(status);
+      const err = r.stderr.trim();
+      expect(err.split('\n'), args.join(' ')).toHaveLength(1);
+      expect(err, args.join(' ')).toMatch(pattern);
+      expect(err).not.toMatch(/\s+at .*\(.*:\d+:\d+\)/);
+    }
+  });
+
+  test('a pretraining run killed after a checkpoint resumes to the same weights as an uninterrupted run', async () => {
+    const dir = tmp();
+    const args = ['pretrain', '--preset', 'tiny', '--vocab', '300', '--steps', '24', '--batch-size', '4', '--checkpoint-every', '4', '--seed', '3'];
+    const full = tsgrad(...args, '--out', join(dir, 'full'));
+    expect(full.status, full.stderr).toBe(0);
+    const ck = join(dir, 'killed', 'checkpoint.safetensors');
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, ...args, '--out', join(dir, 'killed')], { stdio: 'ignore' });
+      const timer = setInterval(() => {
+        if (existsSync(ck)) {
+          child.kill('SIGKILL');
+          clearInterval(timer);
+        }
+      }, 5);
+      child.on('exit', (code, signal) => (signal === 'SIGKILL' || code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
+    });
+    const resumed = tsgrad(...args, '--out', join(dir, 'killed'), '--resume', ck);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const a = await loadSafetensorsFile(join(dir, 'full', 'checkpoint.safetensors'));
+    const b = await loadSafetensorsFile(ck);
+    expect(JSON.parse(b.metadata['trainer']!).step).toBe(24);
+    expect(Object.keys(b.tensors).sort()).toEqual(Object.keys(a.tensors).sort());
+    for (const k of Object.keys(a.tensors)) expect(Array.from(b.tensors[k]!.dataSync()), k).toEqual(Array.from(a.tensors[k]!.dataSync()));
+  });
+});
