@@ -1,81 +1,82 @@
-// Matmul: C = A B per batch, blocked over a packed contiguous panel of B, four rows of A at a
-// time so each loaded element of B feeds four multiply-adds. Reads strided/transposed A and B.
+// The CPU matmul kernel: batched with broadcast batch dims, reading strided and transposed views in
+// place. Picks per call the WebAssembly SIMD GEMM (threaded when large) or the TypeScript GEMM.
+// Measured on a 2-core Zen 5 (bench/RESULTS.md): wasm beats TS from ~1k multiply-adds; helper
+// threads pay from ~4M (they add wake-up latency of 0.05-2 ms on a VM).
 
-import type { Kernel } from '../../backend.js';
-import { allocArray, type TypedArray } from '../../dtype.js';
+import type { Kernel, KernelInput } from '../../backend.js';
+import { allocArray, type DType, type TypedArray } from '../../dtype.js';
 import { broadcastStrides, sizeOf } from '../../shape.js';
 import { offsetsOf } from '../../strided.js';
+import { gemmTs, tsWorkspace } from './gemm-ts.js';
+import { matmulWasm, type MatmulProblem } from './matmul-wasm.js';
 import { dataOf, wrap } from './storage.js';
+import { numThreads } from './threads/pool.js';
+import type { WasmKind } from './wasm/gemm-module.js';
+import { wasmGemm } from './wasm/runtime.js';
 
-const KC = 256;
-const NC = 512;
+/** Which implementation runs: chosen per call ('auto'), or forced (tests, benchmarks). */
+export type MatmulPath = 'auto' | 'ts' | 'wasm';
 
-/** One matrix product C[M, N] (+)= A[M, K] B[K, N]; A and B are strided views, C is contiguous. */
-export function gemm(
-  M: number, N: number, K: number,
-  A: TypedArray, aOff: number, sam: number, sak: number,
-  B: TypedArray, bOff: number, sbk: number, sbn: number,
-  C: TypedArray, cOff: number, panel: Float64Array | Float32Array,
-): void {
-  for (let j0 = 0; j0 < N; j0 += NC) {
-    const nc = Math.min(NC, N - j0);
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      const kc = Math.min(KC, K - k0);
-      // pack B[k0:k0+kc, j0:j0+nc] row-major, so the inner loop reads it with stride 1
-      for (let k = 0; k < kc; k++) {
-        const src = bOff + (k0 + k) * sbk + j0 * sbn;
-        const dst = k * nc;
-        if (sbn === 1) for (let j = 0; j < nc; j++) panel[dst + j] = B[src + j]!;
-        else for (let j = 0; j < nc; j++) panel[dst + j] = B[src + j * sbn]!;
-      }
-      let i = 0;
-      for (; i + 4 <= M; i += 4) {
-        const c0 = cOff + i * N + j0, c1 = c0 + N, c2 = c1 + N, c3 = c2 + N;
-        const ar = aOff + i * sam + k0 * sak;
-        for (let k = 0; k < kc; k++) {
-          const ak = ar + k * sak;
-          const a0 = A[ak]!, a1 = A[ak + sam]!, a2 = A[ak + 2 * sam]!, a3 = A[ak + 3 * sam]!;
-          const pb = k * nc;
-          for (let j = 0; j < nc; j++) {
-            const b = panel[pb + j]!;
-            C[c0 + j] = C[c0 + j]! + a0 * b;
-            C[c1 + j] = C[c1 + j]! + a1 * b;
-            C[c2 + j] = C[c2 + j]! + a2 * b;
-            C[c3 + j] = C[c3 + j]! + a3 * b;
-          }
-        }
-      }
-      for (; i < M; i++) {
-        const c0 = cOff + i * N + j0;
-        const ar = aOff + i * sam + k0 * sak;
-        for (let k = 0; k < kc; k++) {
-          const a0 = A[ar + k * sak]!;
-          const pb = k * nc;
-          for (let j = 0; j < nc; j++) C[c0 + j] = C[c0 + j]! + a0 * panel[pb + j]!;
-        }
-      }
-    }
+/** Tunables of the matmul dispatch; the defaults come from bench/RESULTS.md. */
+export interface MatmulOptions {
+  path: MatmulPath;
+  /** Below this many multiply-adds (M*N*K*batch) 'auto' uses the TypeScript GEMM: staging costs more. */
+  wasmMinMacs: number;
+  /** From this many multiply-adds on, the wasm GEMM splits the work over helper threads. */
+  threadMinMacs: number;
+  /** Most threads one call may use (the caller's included); the pool size is set by setNumThreads. */
+  maxThreads: number;
+}
+
+const options: MatmulOptions = { path: 'auto', wasmMinMacs: 1024, threadMinMacs: 1 << 22, maxThreads: Infinity };
+
+/** Changes the matmul dispatch (for tests and benchmarks); returns the previous options. */
+export function setMatmulOptions(o: Partial<MatmulOptions>): MatmulOptions {
+  const prev = { ...options };
+  Object.assign(options, o);
+  return prev;
+}
+
+const KIND: Record<DType, WasmKind> = { float32: 'f32', float64: 'f64', int32: 'i32', bool: 'i32' };
+const ws = tsWorkspace();
+
+/** The batched product on the TypeScript GEMM, into `res` (zero-filled, contiguous). */
+function matmulTs(p: MatmulProblem, res: TypedArray, int: boolean): void {
+  const { a, b, batch, M, N, K } = p;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const aBatch = offsetsOf(batch, broadcastStrides(a.shape.slice(0, -2), a.strides.slice(0, -2), batch), a.offset);
+  const bBatch = offsetsOf(batch, broadcastStrides(b.shape.slice(0, -2), b.strides.slice(0, -2), batch), b.offset);
+  const [A, B] = [dataOf(a.storage), dataOf(b.storage)];
+  for (let t = 0; t < aBatch.length; t++) {
+    gemmTs(M, N, K,
+      { data: A, off: aBatch[t]!, si: a.strides[ra - 2]!, sj: a.strides[ra - 1]! },
+      { data: B, off: bBatch[t]!, si: b.strides[rb - 2]!, sj: b.strides[rb - 1]! },
+      res, t * M * N, int, ws);
   }
 }
 
-/** The batched, broadcasting matmul kernel. */
+/**
+ * C = A B over broadcast batch dims: [..., M, K] x [..., K, N] -> [..., M, N]. Inputs may be any
+ * strided views (transposes from the backward pass included) and of mixed dtypes.
+ * NOTE: int32 wraps modulo 2^32 as PyTorch's does; bool is computed in int32, then tested != 0.
+ */
 export const matmulKernel: Kernel = (inputs, out) => {
-  const [a, b] = [inputs[0]!, inputs[1]!];
+  const [a, b] = [inputs[0]!, inputs[1]!] as [KernelInput, KernelInput];
   const res = allocArray(out.dtype, sizeOf(out.shape));
   const r = out.shape.length;
   const [M, N] = [out.shape[r - 2]!, out.shape[r - 1]!];
   const K = a.shape[a.shape.length - 1]!;
   if (res.length === 0 || K === 0) return wrap(res, out.dtype);
-  const batch = out.shape.slice(0, -2);
-  const aBatch = offsetsOf(batch, broadcastStrides(a.shape.slice(0, -2), a.strides.slice(0, -2), batch), a.offset);
-  const bBatch = offsetsOf(batch, broadcastStrides(b.shape.slice(0, -2), b.strides.slice(0, -2), batch), b.offset);
-  const [sam, sak] = a.strides.slice(-2) as [number, number];
-  const [sbk, sbn] = b.strides.slice(-2) as [number, number];
-  const A = dataOf(a.storage);
-  const B = dataOf(b.storage);
-  const panel = out.dtype === 'float32' ? new Float32Array(KC * Math.min(NC, N)) : new Float64Array(KC * Math.min(NC, N));
-  for (let t = 0; t < aBatch.length; t++) {
-    gemm(M, N, K, A, aBatch[t]!, sam, sak, B, bBatch[t]!, sbk, sbn, res, t * M * N, panel);
-  }
+  const p: MatmulProblem = { a, b, batch: out.shape.slice(0, -2), M, N, K };
+  const macs = res.length * K;
+  const g = options.path === 'ts' || (options.path === 'auto' && macs < options.wasmMinMacs) ? null : wasmGemm();
+  const threads = macs >= options.threadMinMacs ? Math.min(options.maxThreads, numThreads()) : 1;
+  if (g && matmulWasm(g, KIND[out.dtype], p, res, threads)) return wrap(res, out.dtype);
+  if (out.dtype === 'bool') {
+    const tmp = new Int32Array(res.length);
+    matmulTs(p, tmp, true);
+    for (let i = 0; i < res.length; i++) res[i] = tmp[i] !== 0 ? 1 : 0;
+  } else matmulTs(p, res, out.dtype === 'int32');
   return wrap(res, out.dtype);
 };
