@@ -78,3 +78,9 @@ describe('takeLabelled and helpers', () => {
     expect(s).not.toEqual(xs);
   });
 });
+
+test('splitDataset handles collections too large to spread into push (CMUdict has 125k words)', () => {
+  const many = Array.from({ length: 200_000 }, (_, i) => ({ text: `w${i}` }));
+  const s = splitDataset(many, { test: 10, validation: 5, seed: 0 });
+  expect([s.train.length, s.validation.length, s.test.length]).toEqual([199_985, 5, 10]);
+});

@@ -112,9 +112,8 @@ export function splitDataset<T extends { readonly text: string; readonly label?:
   const train: T[] = [], validation: T[] = [], test: T[] = [];
   lists.forEach((list, i) => {
     const t = testPer[i]!, v = valPer[i]!;
-    test.push(...list.slice(0, t));
-    validation.push(...list.slice(t, t + v));
-    train.push(...list.slice(t + v));
+    // NOTE: loops, not push(...slice): spreading 100k+ items overflows the call stack
+    for (let i = 0; i < list.length; i++) (i < t ? test : i < t + v ? validation : train).push(list[i]!);
   });
   return {
     train: shuffled(train, g),
