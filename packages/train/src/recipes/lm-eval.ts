@@ -1,12 +1,12 @@
 // Held-out evaluation of a pretrained language model checkpoint: mean token loss and perplexity
 // (causal LM: next-token; masked LM: masked tokens under a fixed seed).
 
-import { ValueError, crossEntropy, defaultGenerator, noGrad } from '@tsgrad/core';
+import { ValueError, defaultGenerator, noGrad } from '@tsgrad/core';
 import type { BertMLM, GPT } from '@tsgrad/nn';
 import type { CheckpointData } from '../checkpoint.js';
-import { IGNORE_INDEX, maskTokens } from '../data/mlm.js';
 import { collateLM, packSequences, PackedLMDataset } from '../data/packing.js';
 import type { Tokenizer } from '../tokenizers/types.js';
+import { causalLmLoss, maskedLmLoss } from './lm-loss.js';
 import { pretrainingModel, type RecipeModelConfig } from './models.js';
 
 /** Loss and perplexity of a pretraining checkpoint on `documents`. */
@@ -22,16 +22,11 @@ export function evaluateLanguageModel(ck: CheckpointData, tokenizer: Tokenizer, 
   defaultGenerator.manualSeed(1234);
   let sum = 0;
   let n = 0;
-  const V = cfg.vocabSize;
   noGrad(() => {
     for (let i = 0; i < data.length; i += batchSize) {
       const b = collateLM(Array.from({ length: Math.min(batchSize, data.length - i) }, (_, k) => data.at(i + k)!));
-      const loss = cfg.objective === 'clm'
-        ? crossEntropy((model as GPT).forward(b.inputIds).reshape([-1, V]), b.targets.reshape([-1]))
-        : (() => {
-          const m = maskTokens(b.inputIds, tokenizer, { generator: defaultGenerator });
-          return crossEntropy((model as BertMLM).forward(m.inputIds).reshape([-1, V]), m.labels.reshape([-1]), { ignoreIndex: IGNORE_INDEX });
-        })();
+      const loss = cfg.objective === 'clm' ? causalLmLoss(model as GPT, b) : maskedLmLoss(model as BertMLM, b, tokenizer, defaultGenerator);
+      if (!loss) continue;
       sum += loss.item() * b.inputIds.shape[0]!;
       n += b.inputIds.shape[0]!;
     }

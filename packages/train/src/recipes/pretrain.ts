@@ -1,16 +1,16 @@
 // Pretraining recipes: causal-LM (GPT-style, next-token prediction on packed windows) and masked-LM
 // (BERT-style, 15% of tokens corrupted 80/10/10), on any documents, with held-out perplexity.
 
-import { crossEntropy, defaultGenerator, manualSeed, type Tensor } from '@tsgrad/core';
+import { defaultGenerator, manualSeed, zeros, type Tensor } from '@tsgrad/core';
 import type { BertMLM, GPT } from '@tsgrad/nn';
 import { DataLoader } from '../data/dataloader.js';
-import { IGNORE_INDEX, maskTokens } from '../data/mlm.js';
 import { collateLM, packSequences, PackedLMDataset, type LMBatch } from '../data/packing.js';
 import { train, type TrainResult } from '../loop.js';
 import { AdamW } from '../optim/adam.js';
 import type { ProgressMode } from '../progress.js';
 import { warmupCosine } from '../schedule.js';
 import type { Tokenizer } from '../tokenizers/types.js';
+import { causalLmLoss, maskedLmLoss } from './lm-loss.js';
 import { decayGroups } from './param-groups.js';
 import { pretrainingModel, type ModelShape, type Objective, type RecipeModelConfig } from './models.js';
 
@@ -64,13 +64,9 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const train_ = new PackedLMDataset(stream(tok, o.documents.train), T);
   const val = new PackedLMDataset(stream(tok, o.documents.validation), T);
   const data = new DataLoader(train_, { batchSize, collateFn: collateLM, shuffle: true, seed: o.seed ?? 0, dropLast: true });
-  const V = tok.vocabSize;
-  const lossOf = (b: LMBatch): Tensor => {
-    if (o.objective === 'clm') return crossEntropy((model as GPT).forward(b.inputIds).reshape([-1, V]), b.targets.reshape([-1]));
-    // MLM on the first T tokens of each window; masking draws from the default generator (saved with checkpoints)
-    const m = maskTokens(b.inputIds, tok, { generator: defaultGenerator });
-    return crossEntropy((model as BertMLM).forward(m.inputIds).reshape([-1, V]), m.labels.reshape([-1]), { ignoreIndex: IGNORE_INDEX });
-  };
+  // masking draws from the default generator, which checkpoints save, so resumed runs mask the same way
+  const lossOf = (b: LMBatch): Tensor =>
+    o.objective === 'clm' ? causalLmLoss(model as GPT, b) : (maskedLmLoss(model as BertMLM, b, tok, defaultGenerator) ?? zeros([]).requiresGrad_());
   const evalBatches = o.evalBatches ?? 8;
   const evaluate = () => {
     const gen = defaultGenerator.getState(); // evaluation masks must not shift the training stream
