@@ -14,17 +14,24 @@ export interface VjpContext<A extends Attrs> {
   readonly inputs: readonly Tensor[];
   /** The op's output, present when `save.output` is set. */
   readonly output: Tensor | undefined;
+  /** The attributes the op was applied with. */
   readonly attrs: A;
-  /** Every input's shape and dtype (always kept: they are cheap). */
+  /** Every input's shape (always kept: they are cheap). */
   readonly shapes: readonly Shape[];
+  /** Every input's dtype. */
   readonly dtypes: readonly DType[];
   /** Which inputs need a gradient; a VJP may return null for the others to skip work. */
   readonly needsInputGrad: readonly boolean[];
 }
 
-/** A view's layout over its input's storage. */
+/**
+ * A view's layout over its input's storage.
+ * @inline
+ */
 export interface ViewLayout {
+  /** The output's strides over the input's storage. */
   readonly strides: readonly number[];
+  /** The output's first element in the input's storage. */
   readonly offset: number;
 }
 
@@ -36,33 +43,95 @@ export interface ViewLayout {
 export interface PrimitiveDef<A extends Attrs = Attrs> extends OpKey {
   /** Argument names for error messages; a single `'...tensors'` marks a variadic op. */
   readonly args: readonly string[];
-  /** Output shape; throws a ShapeError naming the op and arguments. */
+  /**
+   * Output shape; throws a ShapeError naming the op and arguments.
+   * @param inputs - The op's tensor inputs (read their shapes, never their data).
+   * @param attrs - The op's attributes.
+   * @returns The output shape.
+   */
   shape(inputs: readonly Tensor[], attrs: A): Shape;
-  /** Output dtype; throws a DTypeError. */
+  /**
+   * Output dtype; throws a DTypeError.
+   * @param inputs - The op's tensor inputs.
+   * @param attrs - The op's attributes.
+   * @returns The output dtype.
+   */
   dtype(inputs: readonly Tensor[], attrs: A): DType;
   /** For int32 outputs where `scalar` would lose bits (e.g. `Math.imul` for mul). */
   readonly intScalar?: (...xs: number[]) => number;
-  /** For `kind: 'view'`: the strides and offset of the output over the input's storage. */
+  /**
+   * For `kind: 'view'`: the strides and offset of the output over the input's storage.
+   * @param x - The input tensor.
+   * @param attrs - The op's attributes.
+   * @param shape - The output shape (from `shape`).
+   * @returns The output's layout over `x.storage`.
+   */
   view?(x: Tensor, attrs: A, shape: Shape): ViewLayout;
-  readonly save?: { readonly inputs?: boolean; readonly output?: boolean };
-  /** Maps the output gradient to one gradient per input (null: none). Omit for non-differentiable ops. */
+  /** What the VJP needs kept alive: the inputs, the output, or neither (nothing else is saved). */
+  readonly save?: {
+    /** Keep the inputs for the VJP. */
+    readonly inputs?: boolean;
+    /** Keep the output for the VJP. */
+    readonly output?: boolean;
+  };
+  /**
+   * Maps the output gradient to one gradient per input (null: none). Omit for non-differentiable
+   * ops, and for fused ops with a `decompose` (backward kernels): those are differentiated through it.
+   * The engine sums each result back to its input's shape (undoing broadcasting) and checks it.
+   * @param g - Gradient of the loss with respect to the output (the output's shape).
+   * @param ctx - Saved tensors, attributes, input shapes and dtypes.
+   * @returns One gradient (or null) per input.
+   */
   vjp?(g: Tensor, ctx: VjpContext<A>): readonly (Tensor | null)[];
-  /** The op written with other ops: used where a backend has no kernel, and as the reference for fused kernels. */
+  /**
+   * The op written with other ops: used where a backend has no kernel, and as the reference for fused kernels.
+   * @param inputs - The op's tensor inputs.
+   * @param attrs - The op's attributes.
+   * @returns The op's result, computed with other ops.
+   */
   decompose?(inputs: readonly Tensor[], attrs: A): Tensor;
   /** Input domain for property tests: keeps values away from poles and kinks. */
-  readonly testDomain?: { readonly min: number; readonly max: number; readonly avoid?: readonly number[] };
+  readonly testDomain?: {
+    /** Smallest test value. */
+    readonly min: number;
+    /** Largest test value. */
+    readonly max: number;
+    /** Points to keep away from (poles, kinks). */
+    readonly avoid?: readonly number[];
+  };
 }
 
 const registry = new Map<string, PrimitiveDef<any>>();
 
-/** Declares a primitive and adds it to the registry (names are unique). */
+/**
+ * Declares a primitive and adds it to the registry (names are unique). An elementwise primitive
+ * needs no kernel: every backend builds one from `scalar`. docs/new-op.md walks through one.
+ * @param def - The definition: name, kind, argument names, rules, scalar, save, VJP.
+ * @returns `def`, registered; run it with {@link apply}.
+ * @example
+ * const cubeOp = definePrimitive({
+ *   name: 'cubeExample', kind: 'elementwise', args: ['x'],
+ *   shape: ([x]) => x!.shape,
+ *   dtype: ([x]) => x!.dtype,
+ *   scalar: (x) => x * x * x,
+ *   save: { inputs: true },
+ *   vjp: (g, { inputs: [x] }) => [g.mul(x!.square().mul(3))], // d/dx x^3 = 3x^2
+ * });
+ * const cube = (x: Tensor) => apply(cubeOp, [x], {});
+ * cube(tensor([2, 3])).tolist(); // [8, 27]
+ * grad((x: Tensor) => cube(x).sum())(tensor([2])).tolist(); // [12]
+ */
 export function definePrimitive<A extends Attrs = Attrs>(def: PrimitiveDef<A>): PrimitiveDef<A> {
   if (registry.has(def.name)) throw new Error(`primitive '${def.name}' is defined twice`);
   registry.set(def.name, def);
   return def;
 }
 
-/** Every registered primitive, in definition order. */
+/**
+ * Every registered primitive, in definition order.
+ * @returns The definitions (backends and the test suites iterate them).
+ * @example primitives().some((p) => p.name === 'matmul'); // true
+ */
 export function primitives(): PrimitiveDef<any>[] {
   return [...registry.values()];
 }
@@ -97,6 +166,14 @@ function commonDevice(op: PrimitiveDef<any>, inputs: readonly Tensor[]): string 
 /**
  * Runs primitive `op` on `inputs`: checks shapes and dtypes, runs the backend kernel (or the
  * decomposition), and records the autograd node when grad mode is on and an input requires grad.
+ * It is the only dispatch function; every op function calls it.
+ * @param op - The primitive.
+ * @param inputs - Its tensor inputs, all on one device.
+ * @param attrs - Its attributes (plain data).
+ * @returns The output tensor, shaped by `op.shape`.
+ * @example
+ * const exp = primitives().find((p) => p.name === 'exp')!;
+ * apply(exp, [tensor([0])], {}).tolist(); // [1]
  */
 export function apply<A extends Attrs>(op: PrimitiveDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
   const shape = op.shape(inputs, attrs);
@@ -108,7 +185,9 @@ export function apply<A extends Attrs>(op: PrimitiveDef<A>, inputs: readonly Ten
     out = new Tensor(x.storage, shape, layout.strides, layout.offset);
   } else {
     const backend = getBackend(commonDevice(op, inputs));
-    const kernel = backend.dtypes.has(dtype) ? backend.kernel(op) : undefined;
+    // a fused op without a VJP is recorded as its decomposition's parts, so it stays differentiable
+    const viaParts = op.vjp === undefined && op.decompose !== undefined && isGradEnabled() && inputs.some((t) => t.requiresGrad);
+    const kernel = backend.dtypes.has(dtype) && !viaParts ? backend.kernel(op) : undefined;
     if (kernel === undefined) {
       if (op.decompose) return op.decompose(inputs, attrs);
       throw new BackendError(op.name, backend.dtypes.has(dtype)

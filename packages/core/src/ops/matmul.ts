@@ -8,6 +8,7 @@ import { promoteDtypes } from './helpers.js';
 
 const hint = 'a is [..., M, K] and b must be [..., K, N]; did you mean b.transpose(-1, -2)?';
 
+/** @internal The primitive behind {@link matmul}: shape and dtype rules, kernel key and VJP. */
 export const matmulOp = definePrimitive({
   name: 'matmul',
   kind: 'other',
@@ -37,15 +38,26 @@ export const matmulOp = definePrimitive({
   },
   save: { inputs: true },
   // C = A B: dA = dC B^T, dB = A^T dC (batch broadcasting is summed away by the engine)
-  vjp: (g, { inputs: [a, b], needsInputGrad: [na, nb] }) => [na ? g.matmul(b!.mT) : null, nb ? a!.mT.matmul(g) : null],
+  vjp: (g, { inputs: [a, b], needsInputGrad: [na, nb] }) => [na ? g.matmul(b!.mT) : null, nb ? weightGrad(a!, b!, g) : null],
   testDomain: { min: -2, max: 2 },
 });
+
+// dB = A^T dC. NOTE: a 2-D B under a batched A (x W^T in linear layers) gets the batch folded into
+// the contraction, [K, B*M] @ [B*M, N], instead of a [..., K, N] product the engine then sums
+function weightGrad(a: Tensor, b: Tensor, g: Tensor): Tensor {
+  if (b.ndim !== 2 || a.ndim <= 2) return a.mT.matmul(g);
+  const [k, n] = [a.shape[a.ndim - 1]!, g.shape[g.ndim - 1]!];
+  return a.reshape([-1, k]).mT.matmul(g.reshape([-1, n]));
+}
 
 /**
  * Matrix product with PyTorch's rules: 1-D x 1-D is a dot product, a 1-D left operand is a row
  * and a 1-D right operand a column (each dropped from the result), and batch dims broadcast.
  * Shapes: [..., M, K] @ [..., K, N] -> [..., M, N]. Gradient: g b^T and a^T g.
  *
+ * @param a - Left operand [..., M, K] (or [K]).
+ * @param b - Right operand [..., K, N] (or [K]).
+ * @returns The product [..., M, N], batch dims broadcast.
  * @example matmul(tensor([[1, 2], [3, 4]]), tensor([1, 1])).tolist(); // [3, 7]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {

@@ -20,6 +20,7 @@ export interface MultiheadAttentionOptions {
   addBiasKv?: boolean;
   /** Key features (default embedDim); with vdim, separate q/k/v_proj_weight when they differ. */
   kdim?: number;
+  /** Value features (default embedDim). */
   vdim?: number;
   /** Inputs and outputs are (B, T, E) instead of (T, B, E) (default false). */
   batchFirst?: boolean;
@@ -52,33 +53,51 @@ export interface AttentionForwardOptions {
  * Initialised as PyTorch: xavier_uniform_ in-projections, zero biases, xavier_normal_ bias_k/v.
  * `forward` returns `[output, weights | null]`.
  *
+ * # Shapes
+ * - query: (L, B, E), or (B, L, E) with batchFirst, or (L, E) unbatched
+ * - key: (S, B, kdim); value: (S, B, vdim) (batch-first / unbatched alike)
+ * - output: like query; weights: (B, L, S) averaged or (B, H, L, S) per head, (L, S) / (H, L, S) unbatched
+ *
  * @example
  * const mha = new MultiheadAttention(8, 2, { batchFirst: true });
  * const x = randn([3, 5, 8]);
  * const [y, w] = mha.forward(x, x, x, { isCausal: true });
  * y.shape;  // [3, 5, 8]
  * w!.shape; // [3, 5, 5] (averaged over heads)
- *
- * # Shapes
- * - query: (L, B, E), or (B, L, E) with batchFirst, or (L, E) unbatched
- * - key: (S, B, kdim); value: (S, B, vdim) (batch-first / unbatched alike)
- * - output: like query; weights: (B, L, S) averaged or (B, H, L, S) per head, (L, S) / (H, L, S) unbatched
  */
 export class MultiheadAttention extends Module {
+  /** Packed Q, K, V projection (3E, E), when kdim = vdim = E. */
   in_proj_weight: Parameter | null = null;
+  /** Query projection (E, E), when kdim or vdim differ from E. */
   q_proj_weight: Parameter | null = null;
+  /** Key projection (E, kdim), when kdim or vdim differ from E. */
   k_proj_weight: Parameter | null = null;
+  /** Value projection (E, vdim), when kdim or vdim differ from E. */
   v_proj_weight: Parameter | null = null;
+  /** Packed Q, K, V bias (3E), or null without bias. */
   in_proj_bias: Parameter | null = null;
+  /** Output projection E -> E. */
   out_proj: Linear;
+  /** Extra key (1, 1, E) with addBiasKv. */
   bias_k: Parameter | null = null;
+  /** Extra value (1, 1, E) with addBiasKv. */
   bias_v: Parameter | null = null;
+  /** Key features. */
   readonly kdim: number;
+  /** Value features. */
   readonly vdim: number;
+  /** Features per head, D = E / H. */
   readonly headDim: number;
+  /** Dropout on the attention weights in training. */
   readonly dropout: number;
+  /** Inputs and outputs are (B, T, E). */
   readonly batchFirst: boolean;
 
+  /**
+   * @param embedDim - Model width E (a multiple of numHeads).
+   * @param numHeads - Number of heads H.
+   * @param opts - `dropout`, `bias`, `addBiasKv`, `kdim`, `vdim`, `batchFirst`.
+   */
   constructor(readonly embedDim: number, readonly numHeads: number, opts: MultiheadAttentionOptions = {}) {
     super();
     const { dropout: p = 0, bias = true, addBiasKv = false, batchFirst = false } = opts;
@@ -137,18 +156,26 @@ export class MultiheadAttention extends Module {
     }
   }
 
-  /** Q, K, V projections, each (B, T, E); one matmul when query, key and value are the same tensor. */
-  private inProjection(same: boolean, q: Tensor, k: Tensor, v: Tensor): [Tensor, Tensor, Tensor] {
-    const E = this.embedDim;
+  /** Q, K, V projections, each (B, T, E), by the chunks of the packed weight when there is one. */
+  private inProjection(q: Tensor, k: Tensor, v: Tensor): [Tensor, Tensor, Tensor] {
     const b = this.in_proj_bias ? this.in_proj_bias.chunk(3, 0) : [null, null, null];
     if (this.in_proj_weight) {
-      if (same) return linear(q, this.in_proj_weight, this.in_proj_bias).split(E, -1) as [Tensor, Tensor, Tensor]; // (B, L, 3E) -> 3 x (B, L, E)
+      // NOTE: one matmul per chunk even for self-attention: slicing one (B, L, 3E) product instead
+      // would cost three full-size scatters and two adds of (B, L, 3E) in the backward
       const [wq, wk, wv] = this.in_proj_weight.chunk(3, 0);
       return [linear(q, wq!, b[0]), linear(k, wk!, b[1]), linear(v, wv!, b[2])];
     }
     return [linear(q, this.q_proj_weight!, b[0]), linear(k, this.k_proj_weight!, b[1]), linear(v, this.v_proj_weight!, b[2])];
   }
 
+  /**
+   * Attends from `query` over `key`/`value` (self-attention: pass the same tensor three times).
+   * @param query - (L, B, E), (B, L, E) with batchFirst, or (L, E).
+   * @param key - (S, B, kdim), batch-first or unbatched alike.
+   * @param value - (S, B, vdim), batch-first or unbatched alike.
+   * @param opts - Masks, `needWeights`, `averageAttnWeights`, `isCausal`, `cache`, `rope`.
+   * @returns `[output like query, weights]`: weights (B, L, S) averaged over heads, (B, H, L, S) per head with `averageAttnWeights: false`, or null with `needWeights: false`.
+   */
   forward(query: Tensor, key: Tensor, value: Tensor, opts: AttentionForwardOptions = {}): [Tensor, Tensor | null] {
     this.checkInputs(query, key, value);
     const { needWeights = true, averageAttnWeights = true, cache, rope } = opts;
@@ -157,7 +184,7 @@ export class MultiheadAttention extends Module {
     const [q, k, v] = [toBTE(query), toBTE(key), toBTE(value)];
     const [B, L] = [q.shape[0]!, q.shape[1]!];
     const [E, H, D] = [this.embedDim, this.numHeads, this.headDim];
-    let [qp, kp, vp] = this.inProjection(query === key && key === value, q, k, v); // (B, L, E), (B, S, E), (B, S, E)
+    let [qp, kp, vp] = this.inProjection(q, k, v); // (B, L, E), (B, S, E), (B, S, E)
     if (this.bias_k && this.bias_v) {
       if (cache) throw new ValueError('MultiheadAttention', 'addBiasKv cannot be combined with a KV cache');
       kp = cat([kp, this.bias_k.expand([B, 1, E])], 1); // (B, S+1, E)
@@ -181,9 +208,11 @@ export class MultiheadAttention extends Module {
     const S = kh.shape[2]!;
     const kpm = opts.keyPaddingMask && !batched ? opts.keyPaddingMask.unsqueeze(0) : opts.keyPaddingMask; // (B, S)
     const sBefore = this.bias_k ? S - 1 : S;
-    let mask = mergeMasks({ attnMask: opts.attnMask, keyPaddingMask: kpm, isCausal: opts.isCausal, B, H, L, S: sBefore, dtype: qh.dtype, device: qh.device, op: 'MultiheadAttention' });
+    // NOTE: a plain causal mask with L = S needs no mask tensor: the fused softmax masks j > i itself
+    const causalOnly = !!opts.isCausal && !opts.attnMask && !kpm && !this.bias_k && L === S;
+    let mask = causalOnly ? null : mergeMasks({ attnMask: opts.attnMask, keyPaddingMask: kpm, isCausal: opts.isCausal, B, H, L, S: sBefore, dtype: qh.dtype, device: qh.device, op: 'MultiheadAttention' });
     if (mask && this.bias_k) mask = cat([mask, zeros([...mask.shape.slice(0, -1), 1], { dtype: mask.dtype, device: mask.device })], -1); // the bias key is never masked
-    const w = attentionWeights(qh, kh, { attnMask: mask }); // (B, H, L, S)
+    const w = attentionWeights(qh, kh, { attnMask: mask, isCausal: causalOnly }); // (B, H, L, S)
     const p = this.training ? this.dropout : 0;
     const wd = p > 0 ? dropout(w, p, true) : w;
     const y = wd.matmul(vh).transpose(1, 2).reshape([B, L, E]); // (B, H, L, D) -> (B, L, H, D) -> (B, L, E)

@@ -5,6 +5,7 @@ import { registerBackend, type Backend, type Kernel, type OpKey } from '../../ba
 import type { DType, TypedArray } from '../../dtype.js';
 import { cloneKernel, catKernel, copyInto, sliceScatterKernel } from './copy.js';
 import { elementwiseKernel } from './elementwise.js';
+import { fusedKernels } from './fused.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
 import { matmulKernel } from './matmul.js';
 import { reduceKernel } from './reduce.js';
@@ -27,11 +28,19 @@ const kernels: Record<string, Kernel> = {
   indexAdd: indexAddKernel,
   softmax: softmaxKernel,
   logSoftmax: logSoftmaxKernel,
+  ...fusedKernels,
 };
 
 const generated = new WeakMap<OpKey, Kernel>();
 
-/** The CPU backend object (device 'cpu'). Holds all four dtypes. */
+/**
+ * The CPU backend object (device 'cpu'). Holds all four dtypes; importing `@tsgrad/core`
+ * registers it.
+ * @example
+ * cpuBackend.name; // 'cpu'
+ * cpuBackend.dtypes.has('float64'); // true
+ * getBackend('cpu') === cpuBackend; // true
+ */
 export const cpuBackend: Backend = {
   name: 'cpu',
   dtypes: new Set<DType>(['float32', 'float64', 'int32', 'bool']),

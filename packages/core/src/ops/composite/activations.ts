@@ -1,33 +1,48 @@
-// Activations composed from primitives: gelu (exact and tanh), silu, clamp.
+// Activations: gelu (exact and tanh; a fused primitive in fused/gelu.ts), and silu, clamp composed from primitives.
 
 import { ValueError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
 import { where } from '../binary/where.js';
+import { apply } from '../define.js';
+import { geluOp } from '../fused/gelu.js';
 
 /**
  * GELU (Hendrycks & Gimpel, https://arxiv.org/abs/1606.08415): x * Phi(x) with the exact
  * 0.5 (1 + erf(x / sqrt 2)), or with `approximate: 'tanh'`
  * 0.5 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), as torch.nn.functional.gelu.
- * @example gelu(tensor([0, 1])).tolist(); // [0, 0.8413...]
+ * Gradient: Phi(x) + x phi(x) with phi the standard normal density (exact form), or the
+ * derivative of the tanh formula (a fused kernel, {@link geluBackward}).
+ * @param x - Any float tensor.
+ * @param opts - `approximate`: `'none'` (default, erf) or `'tanh'`.
+ * @returns A tensor of `x`'s shape.
+ * @example
+ * gelu(tensor([0, 1])).tolist(); // [0, 0.8413...]
+ * gelu(tensor([1]), { approximate: 'tanh' }).tolist(); // [0.8412] (about)
  */
 export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const approx = opts.approximate ?? 'none';
-  if (approx === 'tanh') {
-    const c = Math.sqrt(2 / Math.PI);
-    return x.mul(0.5).mul(x.add(x.pow(3).mul(0.044715)).mul(c).tanh().add(1));
-  }
-  if (approx !== 'none') throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got '${String(approx)}'`);
-  return x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1));
+  if (approx !== 'none' && approx !== 'tanh') throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got '${String(approx)}'`);
+  return apply(geluOp, [x], { approximate: approx }); // a fused primitive: its decompose is the composite formula
 }
 
-/** SiLU / swish: x * sigmoid(x). @example silu(tensor([0])).tolist(); // [0] */
+/**
+ * SiLU / swish: x * sigmoid(x). Gradient: through its parts, s + x s (1 - s) with s = sigmoid(x).
+ * @param x - Any float tensor.
+ * @returns A tensor of `x`'s shape.
+ * @example silu(tensor([0, 1])).tolist(); // [0, 0.7311] (about)
+ */
 export function silu(x: Tensor): Tensor {
   return x.mul(x.sigmoid());
 }
 
 /**
- * Limits values to [min, max] (either bound optional). Gradient 1 inside the bounds (inclusive,
- * as PyTorch), 0 outside. @example clamp(tensor([-2, 0, 2]), -1, 1).tolist(); // [-1, 0, 1]
+ * Limits values to [min, max] (either bound optional). Gradient: g inside the bounds (inclusive,
+ * as PyTorch), 0 outside.
+ * @param x - The tensor.
+ * @param min - Lower bound (number or tensor broadcast against x), or undefined.
+ * @param max - Upper bound, or undefined.
+ * @returns A tensor of the broadcast shape.
+ * @example clamp(tensor([-2, 0, 2]), -1, 1).tolist(); // [-1, 0, 1]
  */
 export function clamp(x: Tensor, min?: number | Tensor, max?: number | Tensor): Tensor {
   if (min === undefined && max === undefined) throw new ValueError('clamp', 'at least one of min and max must be given');

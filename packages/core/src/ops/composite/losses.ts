@@ -5,7 +5,10 @@ import { DTypeError, IndexError, ShapeError, ValueError } from '../../errors.js'
 import { isFloat } from '../../dtype.js';
 import { broadcastShapes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
+import { isGradEnabled } from '../../grad-mode.js';
 import { where } from '../binary/where.js';
+import { apply } from '../define.js';
+import { crossEntropyOp } from '../fused/cross-entropy.js';
 import { softplus } from '../unary/softplus.js';
 import { requireFloat, requireIndex } from '../helpers.js';
 
@@ -18,6 +21,7 @@ export interface ClassLossOptions {
   weight?: Tensor;
   /** Targets equal to this contribute nothing and are not counted in the mean (default -100). */
   ignoreIndex?: number;
+  /** `'mean'` (default), `'sum'` or `'none'` (one loss per target). */
   reduction?: Reduction;
 }
 
@@ -59,21 +63,32 @@ function checkWeight(op: string, input: Tensor, classes: number, weight: Tensor 
 /**
  * Negative log-likelihood of `target` class indices under log-probabilities `input` [N, C, ...]:
  * loss_i = -weight[t_i] input[i, t_i]; 'mean' divides by the summed weights of non-ignored targets.
+ * Gradient: -weight[t_i] (divided as the mean divides) at [i, t_i], zero elsewhere.
+ * @param input - Log-probabilities [N, C, ...] or [C].
+ * @param target - int32 class indices [N, ...] (or a 0-d index for [C] input).
+ * @param opts - `weight` [C], `ignoreIndex` (default -100), `reduction`.
+ * @returns A 0-d loss, or [N, ...] with `reduction: 'none'`.
  * @example nllLoss(tensor([[-1, -2]]), tensor([1], { dtype: 'int32' })).item(); // 2
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
   return nll('nllLoss', input, target, opts);
 }
 
-// nllLoss with the public op's name in its errors (crossEntropy reports as itself)
-function nll(op: string, input: Tensor, target: Tensor, opts: ClassLossOptions): Tensor {
-  const { weight, ignoreIndex = -100, reduction = 'mean' } = opts;
+// the argument checks of nllLoss and crossEntropy with class indices; returns the class dim
+function checkNll(op: string, input: Tensor, target: Tensor, weight: Tensor | undefined, ignoreIndex: number): number {
   requireFloat(op, 'input', input);
   requireIndex(op, 'target', target, { input: { shape: input.shape, dtype: input.dtype }, target: { shape: target.shape, dtype: target.dtype } });
   const cd = classDim(op, input, target);
   const classes = input.shape[cd]!;
   checkWeight(op, input, classes, weight);
   checkTargets(op, input, target, classes, ignoreIndex);
+  return cd;
+}
+
+// nllLoss with the public op's name in its errors (crossEntropy reports as itself)
+function nll(op: string, input: Tensor, target: Tensor, opts: ClassLossOptions): Tensor {
+  const { weight, ignoreIndex = -100, reduction = 'mean' } = opts;
+  const cd = checkNll(op, input, target, weight, ignoreIndex);
   const valid = target.ne(ignoreIndex);
   const safe = where(valid, target, 0);
   const picked = input.gather(cd, safe.unsqueeze(cd)).squeeze(cd);
@@ -89,9 +104,16 @@ function nll(op: string, input: Tensor, target: Tensor, opts: ClassLossOptions):
  * Cross-entropy between logits `input` [N, C, ...] (or [C]) and `target`: class indices (int32,
  * with `ignoreIndex` and class `weight`) or class probabilities (float, input's shape).
  * `labelSmoothing` e mixes in the uniform distribution as PyTorch does:
- * (1 - e) nll + e/C sum_c -w_c log p_c. Gradient: softmax(input) - smoothed one-hot target.
+ * (1 - e) nll + e/C sum_c -w_c log p_c. Gradient: softmax(input) - smoothed one-hot target
+ * (weighted and divided as the reduction divides).
  *
- * @example crossEntropy(tensor([[0, 0]]), tensor([0], { dtype: 'int32' })).item(); // 0.6931...
+ * @param input - Logits [N, C, ...] or [C].
+ * @param target - int32 class indices [N, ...], or float probabilities of the input's shape.
+ * @param opts - `weight` [C], `ignoreIndex` (default -100), `reduction`, `labelSmoothing` in [0, 1].
+ * @returns A 0-d loss, or [N, ...] with `reduction: 'none'`.
+ * @example
+ * crossEntropy(tensor([[0, 0]]), tensor([0], { dtype: 'int32' })).item(); // 0.6931...
+ * crossEntropy(tensor([[2, 0], [0, 2]]), tensor([0, -100], { dtype: 'int32' })).item(); // 0.1269 (about; the ignored row does not count)
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptions & { labelSmoothing?: number } = {}): Tensor {
   const { weight, ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 } = opts;
@@ -99,9 +121,9 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptio
   requireFloat('crossEntropy', 'input', input);
   const cd = input.ndim === 1 ? 0 : 1;
   const classes = input.shape[cd] ?? 0;
-  const logp = input.logSoftmax(cd);
-  const wShape = input.shape.map((s, i) => (i === cd ? s : 1));
   if (isFloat(target.dtype)) {
+    const logp = input.logSoftmax(cd);
+    const wShape = input.shape.map((s, i) => (i === cd ? s : 1));
     if (target.ndim !== input.ndim || target.shape.some((s, i) => s !== input.shape[i])) {
       const indexShape = input.shape.filter((_, i) => i !== cd);
       if (target.ndim === indexShape.length && target.shape.every((s, i) => s === indexShape[i])) {
@@ -119,20 +141,22 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptio
     if (reduction === 'mean') return loss.sum().div(input.numel() / classes);
     return reduce(loss, reduction, 'crossEntropy');
   }
-  const nllRed = nll('crossEntropy', logp, target, { weight, ignoreIndex, reduction });
-  if (labelSmoothing === 0) return nllRed;
-  const valid = target.ne(ignoreIndex);
-  const smooth = where(valid, (weight ? logp.mul(weight.reshape(wShape)) : logp).sum(cd).neg(), 0);
-  let smoothRed: Tensor;
-  if (reduction === 'mean') {
-    const denom = weight ? where(valid, weight.indexSelect(0, where(valid, target, 0).reshape([-1])).reshape(target.shape), 0).sum() : valid.sum();
-    smoothRed = smooth.sum().div(denom);
-  } else smoothRed = reduce(smooth, reduction, 'crossEntropy');
-  return nllRed.mul(1 - labelSmoothing).add(smoothRed.mul(labelSmoothing / classes));
+  checkNll('crossEntropy', input, target, weight, ignoreIndex);
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') reduce(input, reduction, 'crossEntropy'); // throws the usual error
+  const attrs = { ignoreIndex, reduction, labelSmoothing, hasWeight: !!weight };
+  const inputs = weight ? [input, target, weight] : [input, target];
+  // a fused primitive (fused/cross-entropy.ts: logSoftmax + nll + smoothing, its decompose); the
+  // fused VJP gives no weight gradient, so a weight that requires grad takes the composite path
+  return weight?.requiresGrad && isGradEnabled() ? crossEntropyOp.decompose!(inputs, attrs) : apply(crossEntropyOp, inputs, attrs);
 }
 
 /**
  * Mean squared error (input - target)^2 with broadcasting and a reduction.
+ * Gradient: 2 (input - target) g, divided by N for 'mean'.
+ * @param input - Predictions.
+ * @param target - Targets, broadcast against `input`.
+ * @param opts - `reduction` (default `'mean'`).
+ * @returns A 0-d loss, or the broadcast shape with `reduction: 'none'`.
  * @example mseLoss(tensor([1, 2]), tensor([1, 4])).item(); // 2
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
@@ -144,7 +168,12 @@ export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduc
 /**
  * Binary cross-entropy on logits, stable for large |x|:
  * (1 - t) x + (1 + (posWeight - 1) t) softplus(-x), times `weight`. Gradient: sigmoid(x) - t
- * (with weights). @example binaryCrossEntropyWithLogits(tensor([0]), tensor([1])).item(); // 0.6931...
+ * (with weights).
+ * @param input - Logits, any shape.
+ * @param target - Targets in [0, 1], the input's shape.
+ * @param opts - `weight` (broadcast), `posWeight` per class (broadcast over the last dim), `reduction`.
+ * @returns A 0-d loss, or the input's shape with `reduction: 'none'`.
+ * @example binaryCrossEntropyWithLogits(tensor([0]), tensor([1])).item(); // 0.6931...
  */
 export function binaryCrossEntropyWithLogits(
   input: Tensor,

@@ -1,7 +1,10 @@
-// layerNorm and rmsNorm over the trailing `normalizedShape` dims.
+// layerNorm and rmsNorm over the trailing `normalizedShape` dims: argument checks here, then the
+// fused primitives of fused/norms.ts.
 
 import { ShapeError, formatShape } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
+import { apply } from '../define.js';
+import { layerNormOp, rmsNormOp } from '../fused/norms.js';
 import { requireFloat } from '../helpers.js';
 
 function trailingDims(op: string, x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null): number[] {
@@ -23,25 +26,39 @@ function trailingDims(op: string, x: Tensor, normalizedShape: readonly number[],
 /**
  * Layer normalisation (Ba et al., https://arxiv.org/abs/1607.06450) over the trailing dims:
  * (x - mean) / sqrt(var + eps) * weight + bias, with the biased variance, as
- * torch.nn.functional.layer_norm. @example layerNorm(tensor([[1, 3]]), [2]).tolist(); // [[-1, 1]] (about)
+ * torch.nn.functional.layer_norm. Gradient (x_hat the normalised x, N the normalised size):
+ * dx = (w g - mean(w g) - x_hat mean(w g x_hat)) / sqrt(var + eps); dweight = sum of g x_hat;
+ * dbias = sum of g (a fused kernel, {@link layerNormBackward}).
+ * @param x - Input [..., *normalizedShape].
+ * @param normalizedShape - The trailing dims to normalise over.
+ * @param weight - Scale of shape `normalizedShape`, or null.
+ * @param bias - Shift of shape `normalizedShape`, or null.
+ * @param eps - Added to the variance.
+ * @returns A tensor of `x`'s shape.
+ * @example layerNorm(tensor([[1, 3]]), [2]).tolist(); // [[-1, 1]] (about)
  */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
-  const dims = trailingDims('layerNorm', x, normalizedShape, weight, bias);
-  const mu = x.mean(dims, true);
-  const xc = x.sub(mu);
-  const y = xc.mul(xc.square().mean(dims, true).add(eps).rsqrt());
-  const scaled = weight ? y.mul(weight) : y;
-  return bias ? scaled.add(bias) : scaled;
+  trailingDims('layerNorm', x, normalizedShape, weight, bias);
+  // a fused primitive (fused/norms.ts): its decompose is (x - mean) rsqrt(var + eps) * weight + bias
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  return apply(layerNormOp, inputs, { k: normalizedShape.length, eps, hasWeight: !!weight, hasBias: !!bias });
 }
 
 /**
  * RMS normalisation (Zhang & Sennrich, https://arxiv.org/abs/1910.07467):
  * x / sqrt(mean(x^2) + eps) * weight over the trailing dims; eps defaults to the dtype's machine
- * epsilon, as torch.nn.functional.rms_norm. @example rmsNorm(tensor([[3, 4]]), [2]).shape; // [1, 2]
+ * epsilon, as torch.nn.functional.rms_norm. Gradient (r = sqrt(mean(x^2) + eps)):
+ * dx = (w g - x mean(w g x) / r^2) / r; dweight = sum of g x / r ({@link rmsNormBackward}).
+ * @param x - Input [..., *normalizedShape].
+ * @param normalizedShape - The trailing dims to normalise over.
+ * @param weight - Scale of shape `normalizedShape`, or null.
+ * @param eps - Added to the mean square (default: the dtype's epsilon).
+ * @returns A tensor of `x`'s shape.
+ * @example rmsNorm(tensor([[3, 4]]), [2]).tolist(); // [[0.8485, 1.1314]] (about)
  */
 export function rmsNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, eps?: number): Tensor {
-  const dims = trailingDims('rmsNorm', x, normalizedShape, weight);
+  trailingDims('rmsNorm', x, normalizedShape, weight);
   const e = eps ?? (x.dtype === 'float64' ? 2.220446049250313e-16 : 1.1920928955078125e-7);
-  const y = x.mul(x.square().mean(dims, true).add(e).rsqrt());
-  return weight ? y.mul(weight) : y;
+  // a fused primitive (fused/norms.ts): its decompose is x rsqrt(mean(x^2) + eps) * weight
+  return apply(rmsNormOp, weight ? [x, weight] : [x], { k: normalizedShape.length, eps: e, hasWeight: !!weight, hasBias: false });
 }

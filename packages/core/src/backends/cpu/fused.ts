@@ -1,0 +1,24 @@
+// The CPU kernels of the fused primitives (ops/fused/*, dropout), gathered into one table that
+// the CPU backend spreads into its own.
+
+import type { Kernel } from '../../backend.js';
+import { scaledMaskedSoftmaxKernel, softmaxBackwardKernel } from './attention-softmax.js';
+import { crossEntropyBackwardKernel, crossEntropyKernel } from './cross-entropy.js';
+import { dropoutKernel } from './dropout.js';
+import { geluBackwardKernel, geluKernel } from './gelu.js';
+import { normBackwardKernel, normKernel } from './norms.js';
+
+/** Kernels by primitive name. */
+export const fusedKernels: Record<string, Kernel> = {
+  gelu: geluKernel,
+  geluBackward: geluBackwardKernel,
+  layerNorm: normKernel(false),
+  layerNormBackward: normBackwardKernel(false),
+  rmsNorm: normKernel(true),
+  rmsNormBackward: normBackwardKernel(true),
+  scaledMaskedSoftmax: scaledMaskedSoftmaxKernel,
+  softmaxBackward: softmaxBackwardKernel,
+  crossEntropy: crossEntropyKernel,
+  crossEntropyBackward: crossEntropyBackwardKernel,
+  dropout: dropoutKernel,
+};

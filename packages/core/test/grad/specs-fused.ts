@@ -1,0 +1,82 @@
+// Gradient specs for the fused primitives' own entry points: scaledMaskedSoftmax and the backward
+// ops (softmaxBackward, geluBackward, layerNorm/rmsNormBackward, crossEntropyBackward), which are
+// differentiated through their decompositions (so gradgradcheck of the forward ops goes through them).
+
+import {
+  cat, crossEntropyBackward, geluBackward, layerNormBackward, rmsNormBackward, scaledMaskedSoftmax, softmax, softmaxBackward, tensor, where,
+  type Tensor,
+} from '@tsgrad/core';
+import { fc, indexTensor, leaf, shapeArb, shapeAndDim, type GradSpec } from './helpers.js';
+
+const flat = (...ts: (Tensor | null)[]) => cat(ts.filter((t): t is Tensor => t !== null).map((t) => t.reshape([-1])));
+
+export const fusedSpecs: GradSpec[] = [
+  {
+    covers: ['scaledMaskedSoftmax'],
+    secondOrder: true,
+    arb: fc.tuple(shapeArb({ maxRank: 2, maxSize: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 4 }), fc.constantFrom(1, 0.5, 2))
+      .chain(([batch, L, S, mode, scale]) =>
+        fc.tuple(leaf([...batch, L, S], { min: -3, max: 3 }), leaf(mode === 4 ? [1, S] : [L, S]), fc.integer({ min: 0, max: 99 })).map(([s, bias, seed]) => {
+          const keep = tensor(Array.from({ length: L * S }, (_, i) => i % S === 0 || (i + seed) % 3 !== 0), { shape: [L, S] }); // column 0 always visible
+          const isCausal = mode === 1 || mode === 2;
+          const additive = mode >= 3;
+          return {
+            f: (a: Tensor, m?: Tensor) => scaledMaskedSoftmax(a, { scale, isCausal, attnMask: additive ? m : mode === 2 ? keep : null }),
+            inputs: additive ? [s, bias] : [s],
+          };
+        }),
+      ),
+  },
+  {
+    covers: ['softmaxBackward'],
+    secondOrder: true,
+    arb: shapeAndDim(1).chain(([s, dim]) =>
+      fc.tuple(leaf(s), leaf(s, { min: -3, max: 3 }), fc.constantFrom(1, 0.25)).map(([g, x, scale]) => ({
+        f: (a: Tensor, b?: Tensor) => softmaxBackward(a, softmax(b!, dim), dim, { scale }),
+        inputs: [g, x],
+      })),
+    ),
+  },
+  {
+    covers: ['geluBackward'],
+    secondOrder: true,
+    arb: shapeArb().chain((s) =>
+      fc.tuple(leaf(s), leaf(s, { min: -4, max: 4 }), fc.constantFrom('none' as const, 'tanh' as const)).map(([g, x, approximate]) => ({
+        f: (a: Tensor, b?: Tensor) => geluBackward(a, b!, { approximate }),
+        inputs: [g, x],
+      })),
+    ),
+  },
+  {
+    covers: ['layerNormBackward', 'rmsNormBackward'],
+    secondOrder: true,
+    arb: shapeArb({ minRank: 1, maxRank: 3 }).filter((s) => s[s.length - 1]! >= 2).chain((s) =>
+      fc.tuple(fc.integer({ min: 1, max: Math.min(2, s.length) }), fc.boolean(), fc.boolean(), fc.boolean()).chain(([k, affine, bias, rms]) => {
+        const ns = s.slice(s.length - k);
+        return fc.tuple(leaf(s), leaf(s), leaf(ns, { min: 0.5, max: 2 })).map(([g, x, w]) => ({
+          f: (a: Tensor, b?: Tensor, c?: Tensor) => {
+            const r = rms ? rmsNormBackward(a, b!, ns, c, { eps: 1e-5 }) : layerNormBackward(a, b!, ns, c, { bias, eps: 1e-5 });
+            return flat(r.gradInput, r.gradWeight, r.gradBias);
+          },
+          inputs: affine ? [g, x, w] : [g, x],
+          rtol: 1e-4,
+        }));
+      }),
+    ),
+  },
+  {
+    covers: ['crossEntropyBackward'],
+    secondOrder: true,
+    arb: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 2, max: 4 }), fc.boolean(), fc.constantFrom('mean' as const, 'sum' as const, 'none' as const), fc.constantFrom(0, 0.1), fc.boolean())
+      .chain(([n, c, spatial, reduction, labelSmoothing, useW]) => {
+        const tShape = spatial ? [n, 2] : [n];
+        return fc.tuple(leaf(spatial ? [n, c, 2] : [n, c], { min: -3, max: 3 }), indexTensor(tShape, c + 1), leaf([c], { min: 0.2, max: 2 }), leaf(reduction === 'none' ? tShape : []))
+          .filter(([, t0]) => [...t0.dataSync()].some((v) => v !== c)) // 'mean' over no target is 0/0
+          .map(([x, t0, w, g]) => {
+            const target = where(t0.eq(c), -100, t0); // class c stands for an ignored target
+            const opts = { reduction, labelSmoothing, weight: useW ? w.detach() : undefined };
+            return { f: (a: Tensor, b?: Tensor) => crossEntropyBackward(a, b!, target, opts), inputs: [g, x] };
+          });
+      }),
+  },
+];
