@@ -8,6 +8,7 @@ const src = (p: string) => fileURLToPath(new URL(`../packages/${p}`, import.meta
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^@tsgrad\/core\/testing\/conformance$/, replacement: src('core/src/testing/conformance.ts') },
       { find: /^@tsgrad\/core\/testing\/arbitraries$/, replacement: src('core/src/testing/arbitraries.ts') },
       { find: /^@tsgrad\/core\/testing$/, replacement: src('core/src/testing/index.ts') },
       { find: /^@tsgrad\/core$/, replacement: src('core/src/index.ts') },

@@ -15,6 +15,7 @@ export { noGrad, enableGrad, grad, valueAndGrad, type GradOptions } from './auto
 export { backward, autogradGrad, type BackwardOptions } from './autograd/backward.js';
 export { cpuBackend } from './backends/cpu/index.js';
 export { adamStep_, type AdamStepOptions } from './backends/cpu/adam.js';
+export * from './backends/gpu/index.js';
 export { type PrimitiveDef, type VjpContext, apply, definePrimitive, primitives } from './ops/define.js';
 export type { TensorLike } from './ops/helpers.js';
 export * from './ops/index.js';

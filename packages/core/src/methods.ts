@@ -4,6 +4,7 @@
 import { backward, type BackwardOptions } from './autograd/backward.js';
 import { noGrad } from './autograd/api.js';
 import { getBackend } from './backend.js';
+import { dispose } from './backends/gpu/memory.js';
 import type { DType } from './dtype.js';
 import { AutogradError, DTypeError, ShapeError, ValueError, formatShape } from './errors.js';
 import { shapesEqual } from './shape.js';
@@ -37,6 +38,8 @@ declare module './tensor.js' {
     cos(): Tensor;
     detach(): Tensor;
     div(other: TensorLike, opts?: { roundingMode?: 'trunc' | 'floor' }): Tensor;
+    /** Frees device memory now (see `dispose`); a no-op for CPU tensors, which the garbage collector frees. */
+    dispose(): void;
     eq(other: TensorLike): Tensor;
     erf(): Tensor;
     exp(): Tensor;
@@ -177,6 +180,7 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   cos() { return ops.cos(this); },
   detach() { return new Tensor(this.storage, this.shape, this.strides, this.offset); },
   div(other: TensorLike, opts?: { roundingMode?: 'trunc' | 'floor' }) { return ops.div(this, other, opts); },
+  dispose() { dispose(this); },
   eq(other: TensorLike) { return ops.eq(this, other); },
   erf() { return ops.erf(this); },
   exp() { return ops.exp(this); },

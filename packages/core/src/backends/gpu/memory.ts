@@ -1,0 +1,119 @@
+// Deterministic release of device memory: `dispose(t)`, `scope(fn)` (tfjs's tidy) and `keep(t)`.
+// Backends whose memory the GC does not own call `trackStorage` for each storage they create.
+
+import { getBackend, type Storage } from '../../backend.js';
+import { ValueError } from '../../errors.js';
+import { Tensor } from '../../tensor.js';
+
+/** Tensors in any nesting of arrays and plain objects (what `dispose` and `scope` accept and return). */
+export type TensorContainer = Tensor | null | undefined | void | number | string | boolean | readonly TensorContainer[] | { readonly [k: string]: TensorContainer };
+
+const scopes: Set<Storage>[] = [];
+
+/** @internal Called by a device backend for every storage it creates: the innermost scope owns it. */
+export function trackStorage(s: Storage): void {
+  scopes[scopes.length - 1]?.add(s);
+}
+
+function collect(x: unknown, out: Set<Storage>, seen: Set<unknown>): void {
+  if (x === null || typeof x !== 'object' || seen.has(x)) return;
+  seen.add(x);
+  if (x instanceof Tensor) {
+    out.add(x.storage);
+    return;
+  }
+  if (Array.isArray(x)) for (const v of x) collect(v, out, seen);
+  else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) collect(v, out, seen);
+}
+
+/** The storages of every tensor inside `x` (arrays and plain objects are searched). */
+function storagesOf(x: unknown): Set<Storage> {
+  const out = new Set<Storage>();
+  collect(x, out, new Set());
+  return out;
+}
+
+/**
+ * Frees the device memory of every tensor in `x` now (GPU buffers; a no-op for CPU tensors).
+ * Views share their base's storage, so disposing one view frees the data of all of them; using a
+ * disposed tensor afterwards throws. Kernels already issued that read it still complete.
+ *
+ * @param x - A tensor, or arrays and plain objects holding tensors.
+ * @example
+ * await setBackend('gpu', { mode: 'cpu' });
+ * const x = ones([256]).to('gpu');
+ * const y = x.mul(2);
+ * (await y.data())[0]; // 2
+ * dispose([x, y]);
+ * gpuStats().liveBuffers; // 0
+ */
+export function dispose(x: TensorContainer): void {
+  for (const s of storagesOf(x)) {
+    for (const sc of scopes) sc.delete(s);
+    getBackend(s.device).dispose(s);
+  }
+}
+
+/**
+ * Runs `fn` and then disposes every device tensor created inside it, except the tensors in its
+ * return value (which move to the enclosing scope, if any) and those passed to `keep`. Gradients
+ * that `backward()` creates inside the scope are disposed too unless returned or kept. `fn` must
+ * be synchronous: ops are issued without waiting for the device, so await readbacks outside.
+ *
+ * @param fn - Synchronous code that issues device ops.
+ * @returns What `fn` returns (its tensors survive the scope).
+ * @example
+ * await setBackend('gpu', { mode: 'cpu' });
+ * const w = randn([4, 1]).to('gpu').requiresGrad_();
+ * const x = randn([8, 4]).to('gpu');
+ * const y = randn([8, 1]).to('gpu');
+ * const lr = 0.1;
+ * const loss = scope(() => {
+ *   const l = x.matmul(w).sub(y).square().mean();
+ *   l.backward();
+ *   noGrad(() => { w.sub_(w.grad!.mul(lr)); w.grad = null; });
+ *   return l.detach();
+ * });
+ * (await loss.data()).length; // 1
+ * dispose(loss);
+ * gpuStats().liveBuffers; // 3
+ */
+export function scope<T extends TensorContainer>(fn: () => T): T {
+  const mine = new Set<Storage>();
+  scopes.push(mine);
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scopes.pop();
+  }
+  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+    throw new ValueError('scope', 'fn returned a Promise; scope needs a synchronous function', {},
+      'issue the ops inside scope() and await readbacks (x.data()) outside it');
+  }
+  const kept = storagesOf(result);
+  const parent = scopes[scopes.length - 1];
+  for (const s of mine) {
+    if (kept.has(s)) parent?.add(s);
+    else getBackend(s.device).dispose(s);
+  }
+  return result;
+}
+
+/**
+ * Exempts the tensors in `x` from disposal by every enclosing `scope` (they live until `dispose`).
+ * @param x - A tensor, or arrays and plain objects holding tensors.
+ * @returns `x`.
+ * @example
+ * await setBackend('gpu', { mode: 'cpu' });
+ * let cache: Tensor | undefined;
+ * scope(() => {
+ *   cache = keep(ones([4]).to('gpu').mul(2)); // survives the scope
+ *   ones([4]).to('gpu').add(1); // disposed when the scope ends
+ * });
+ * (await cache!.data())[0]; // 2
+ */
+export function keep<T extends TensorContainer>(x: T): T {
+  for (const s of storagesOf(x)) for (const sc of scopes) sc.delete(s);
+  return x;
+}
