@@ -3,11 +3,14 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Tensor, ValueError } from '@tsgrad/core';
+import { Tensor, ValueError, toDevice } from '@tsgrad/core';
 import { loadSafetensorsFile, saveSafetensorsFile, SafetensorsError } from '@tsgrad/nn';
 import type { OptimizerStateDict } from './optim/optimizer.js';
 
-/** The format tag written into every checkpoint. */
+/**
+ * The format tag written into every checkpoint.
+ * @example CHECKPOINT_FORMAT; // 'tsgrad-checkpoint-v1'
+ */
 export const CHECKPOINT_FORMAT = 'tsgrad-checkpoint-v1';
 
 /** What a checkpoint holds. Only `model` is required. */
@@ -16,6 +19,7 @@ export interface CheckpointData {
   model: Record<string, Tensor>;
   /** The model's config, to rebuild the architecture. */
   modelConfig?: unknown;
+  /** The optimizer's state dict. */
   optimizer?: OptimizerStateDict;
   /** Trainer position: step, RNG and data-loader state, history (plain JSON). */
   trainer?: unknown;
@@ -25,8 +29,15 @@ export interface CheckpointData {
   extra?: Record<string, unknown>;
 }
 
-/** A checkpoint error (unreadable, not a tsgrad checkpoint, inconsistent). */
+/**
+ * A checkpoint error (unreadable, not a tsgrad checkpoint, inconsistent).
+ * @example
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('junk.safetensors', 'not a checkpoint');
+ * await loadCheckpoint('junk.safetensors'); // throws CheckpointError
+ */
 export class CheckpointError extends ValueError {
+  /** Always `'CheckpointError'`. */
   override name = 'CheckpointError';
 }
 
@@ -42,7 +53,18 @@ function splitOptimizer(sd: OptimizerStateDict): { tensors: Record<string, Tenso
   return { tensors, json: { paramGroups: sd.paramGroups, scalars } };
 }
 
-/** Writes a checkpoint to `path` atomically (temp file, fsync, rename; folders created): a crash never corrupts `path`. */
+/**
+ * Writes a checkpoint to `path` atomically (temp file, fsync, rename; folders created): a crash never corrupts `path`.
+ * @param path - The .safetensors file.
+ * @param data - Model state (required), config, optimizer state, trainer state, tokenizer, extras.
+ * @example
+ * const model = new Linear(2, 1);
+ * const opt = new AdamW(model.namedParameters(), { lr: 0.01 });
+ * await saveCheckpoint('runs/ckpt.safetensors', { model: model.stateDict(), optimizer: opt.stateDict(), trainer: { step: 10 } });
+ * const ck = await loadCheckpoint('runs/ckpt.safetensors');
+ * Object.keys(ck.model).sort(); // ['bias', 'weight']
+ * ck.trainer; // { step: 10 }
+ */
 export async function saveCheckpoint(path: string, data: CheckpointData): Promise<void> {
   const tensors: Record<string, Tensor> = {};
   for (const [k, v] of Object.entries(data.model)) tensors[`model.${k}`] = v;
@@ -56,6 +78,8 @@ export async function saveCheckpoint(path: string, data: CheckpointData): Promis
   if (data.trainer !== undefined) meta['trainer'] = JSON.stringify(data.trainer);
   if (data.tokenizer !== undefined) meta['tokenizer'] = JSON.stringify(data.tokenizer);
   if (data.extra !== undefined) meta['extra'] = JSON.stringify(data.extra);
+  // device tensors are read back first (the file is written from host memory)
+  for (const [k, t] of Object.entries(tensors)) if (t.device !== 'cpu') tensors[k] = await toDevice(t, 'cpu');
   mkdirSync(dirname(path), { recursive: true });
   await saveSafetensorsFile(path, tensors, meta);
 }
@@ -69,7 +93,14 @@ function parseJson(path: string, key: string, text: string | undefined): unknown
   }
 }
 
-/** Reads a checkpoint written by `saveCheckpoint`, with a clear error for anything else. */
+/**
+ * Reads a checkpoint written by `saveCheckpoint`, with a clear error for anything else.
+ * @param path - The .safetensors file.
+ * @returns What was saved (model tensors on the CPU).
+ * @example
+ * await saveCheckpoint('ck.safetensors', { model: { w: ones([2]) }, modelConfig: { width: 2 } });
+ * (await loadCheckpoint('ck.safetensors')).modelConfig; // { width: 2 }
+ */
 export async function loadCheckpoint(path: string): Promise<CheckpointData> {
   let contents;
   try {

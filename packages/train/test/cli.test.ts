@@ -62,6 +62,17 @@ describe('tsgrad CLI', () => {
     expect(statSync(join(dir, 'ft', 'model.safetensors')).mtimeMs).toBe(before);
   });
 
+  test('--device gpu trains on the gpu.js backend and the process exits by itself', () => {
+    const dir = tmp();
+    const data = join(dir, 'data.jsonl');
+    writeFileSync(data, Array.from({ length: 30 }, (_, i) => JSON.stringify({ text: i % 2 ? `fine day ${i}` : `sad day ${i}`, label: i % 2 })).join('\n'));
+    const r = spawnSync(process.execPath, [CLI, 'finetune', '--data', data, '--scratch', '--preset', 'tiny', '--vocab', '280', '--steps', '4', '--device', 'gpu'],
+      { encoding: 'utf8', timeout: 300_000, env: { ...process.env, TSGRAD_GPU_MODE: 'cpu' } });
+    expect(r.error).toBeUndefined(); // no timeout: the GPU backend was shut down
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toMatchObject({ init: 'scratch', steps: 4 });
+  });
+
   test('bad input gives one line on stderr and a non-zero status, never a stack trace', () => {
     const dir = tmp();
     const cases: Array<[string[], RegExp, number]> = [

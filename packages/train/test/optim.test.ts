@@ -142,11 +142,11 @@ describe('gradient clipping', () => {
     const b = tensor([4], { dtype: 'float64', requiresGrad: true });
     a.grad = tensor([3, 0], { dtype: 'float64' });
     b.grad = tensor([4], { dtype: 'float64' });
-    expect(clipGradNorm_([a, b], 1)).toBeCloseTo(5, 12);
+    expect(clipGradNorm_([a, b], 1).item()).toBeCloseTo(5, 12);
     const k = 1 / (5 + 1e-6);
     expect(a.grad.tolist()).toEqual([3 * k, 0]);
     expect(b.grad.tolist()).toEqual([4 * k]);
-    expect(clipGradNorm_([a, b], 10)).toBeCloseTo(5 * k, 12); // below maxNorm: unchanged
+    expect(clipGradNorm_([a, b], 10).item()).toBeCloseTo(5 * k, 12); // below maxNorm: unchanged
     expect(b.grad.tolist()).toEqual([4 * k]);
   });
 

@@ -10,7 +10,7 @@ export async function useDevice(device: string): Promise<string> {
   const setBackend = (core as unknown as { setBackend?: (name: string, opts?: object) => Promise<unknown> }).setBackend;
   if (!setBackend) throw new CliError('this build of @tsgrad/core has no GPU backend');
   try {
-    await setBackend('gpu', { mode: 'webgpu' });
+    await setBackend('gpu', { mode: process.env['TSGRAD_GPU_MODE'] ?? 'webgpu' }); // TSGRAD_GPU_MODE: webgpu, webgl2, headlessgl, webasm, cpu
   } catch (e) {
     throw new CliError(`could not start the GPU backend: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -2,7 +2,7 @@
 // The tsgrad command line: pretrain, finetune, evaluate, generate, experiment. User errors print
 // one line and exit non-zero; a stack trace only with TSGRAD_DEBUG=1.
 
-import { TsgradError } from '@tsgrad/core';
+import { TsgradError, hasBackend, shutdownBackend } from '@tsgrad/core';
 import { CliError, helpText, parse, type Command } from './args.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { experimentCommand } from './commands/experiment.js';
@@ -33,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     await cmd.run(values);
+    if (hasBackend('gpu')) await shutdownBackend('gpu'); // releases Dawn so the process can exit
     return 0;
   } catch (e) {
     if (process.env['TSGRAD_DEBUG']) console.error(e);

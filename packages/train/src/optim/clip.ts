@@ -1,31 +1,50 @@
 // Gradient clipping by global norm or by value (torch.nn.utils.clip_grad_norm_ / clip_grad_value_).
 
-import { ValueError, noGrad, type Tensor } from '@tsgrad/core';
+import { ValueError, noGrad, stack, zeros, type Tensor } from '@tsgrad/core';
 
 /**
  * Scales all gradients in place so their global norm is at most `maxNorm`, exactly as
- * torch.nn.utils.clip_grad_norm_ (coefficient maxNorm / (norm + 1e-6), clamped to 1).
- * Returns the total norm before clipping. `normType` may be a number or Infinity.
- * @example const norm = clipGradNorm_(model.parameters(), 1.0);
+ * torch.nn.utils.clip_grad_norm_ (coefficient maxNorm / (norm + 1e-6), clamped to 1), computed
+ * where the gradients live (no device readback). Returns the total norm before clipping as a 0-d
+ * tensor, as PyTorch does. `normType` may be a number or Infinity.
+ * @param params - The parameters whose `.grad` is clipped.
+ * @param maxNorm - The largest norm allowed.
+ * @param normType - Order of the norm (default 2; Infinity for the max).
+ * @param opts - `errorIfNonfinite`: throw on a NaN or infinite norm (CPU tensors only: checking a
+ *   device norm would need a synchronous readback).
+ * @returns The total norm before clipping (0-d tensor; 0 when no parameter has a gradient).
+ * @example
+ * const w = tensor([3, 4], { requiresGrad: true });
+ * w.mul(w).sum().div(2).backward(); // grad = w = [3, 4], norm 5
+ * clipGradNorm_([w], 1.0).item(); // 5
+ * w.grad!.tolist(); // [0.6, 0.8] (about)
  */
-export function clipGradNorm_(params: Iterable<Tensor>, maxNorm: number, normType = 2, opts: { errorIfNonfinite?: boolean } = {}): number {
+export function clipGradNorm_(params: Iterable<Tensor>, maxNorm: number, normType = 2, opts: { errorIfNonfinite?: boolean } = {}): Tensor {
   const grads = [...params].map((p) => p.grad).filter((g): g is Tensor => g !== null);
-  if (grads.length === 0) return 0;
-  const total = noGrad(() => {
-    if (normType === Infinity) return Math.max(...grads.map((g) => g.abs().amax().item()));
-    let s = 0;
-    for (const g of grads) s += g.abs().pow(normType).sum().item();
-    return Math.pow(s, 1 / normType);
+  if (grads.length === 0) return zeros([]);
+  return noGrad(() => {
+    const parts = grads.map((g) => (normType === Infinity ? g.abs().amax() : g.abs().pow(normType).sum()));
+    const stacked = stack(parts.map((t) => t.to(parts[0]!.dtype))); // one dtype, should grads mix float32 and float64
+    const total = normType === Infinity ? stacked.amax() : stacked.sum().pow(1 / normType);
+    if (opts.errorIfNonfinite && total.device === 'cpu' && !Number.isFinite(total.item())) {
+      throw new ValueError('clipGradNorm_', `the total norm of order ${normType} of the gradients is non-finite (${total.item()})`, {}, 'set errorIfNonfinite: false to clip anyway');
+    }
+    const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(undefined, 1); // 1 when no clipping is needed
+    for (const g of grads) g.mul_(coef);
+    return total;
   });
-  if (opts.errorIfNonfinite && !Number.isFinite(total)) {
-    throw new ValueError('clipGradNorm_', `the total norm of order ${normType} of the gradients is non-finite (${total})`, {}, 'set errorIfNonfinite: false to clip anyway');
-  }
-  const coef = maxNorm / (total + 1e-6);
-  if (coef < 1) noGrad(() => grads.forEach((g) => g.mul_(coef)));
-  return total;
 }
 
-/** Clamps every gradient element to [-clipValue, clipValue] in place (torch.nn.utils.clip_grad_value_). */
+/**
+ * Clamps every gradient element to [-clipValue, clipValue] in place (torch.nn.utils.clip_grad_value_).
+ * @param params - The parameters whose `.grad` is clipped.
+ * @param clipValue - The bound.
+ * @example
+ * const w = tensor([3, -4], { requiresGrad: true });
+ * w.mul(w).sum().div(2).backward();
+ * clipGradValue_([w], 1);
+ * w.grad!.tolist(); // [1, -1]
+ */
 export function clipGradValue_(params: Iterable<Tensor>, clipValue: number): void {
   noGrad(() => {
     for (const p of params) if (p.grad) p.grad.copy_(p.grad.clamp(-clipValue, clipValue));

@@ -1,21 +1,41 @@
 // The Optimizer base: parameter groups with their own hyper-parameters, per-parameter state, and
 // state dicts keyed by parameter name (stable under reordering and freezing), validated on load.
 
-import { Tensor, ValueError, noGrad } from '@tsgrad/core';
+import { Tensor, ValueError, dispose, keep, noGrad } from '@tsgrad/core';
 
 /** A parameter, optionally with its dotted name (from `model.namedParameters()`). */
 export type ParamEntry = Tensor | readonly [string, Tensor];
 
 /** A parameter group as given to a constructor: params plus hyper-parameter overrides. */
-export type ParamGroupSpec<H> = { params: Iterable<ParamEntry> } & Partial<H> & { lr?: number };
+export type ParamGroupSpec<H> = {
+  /** The group's parameters (or `[name, param]` pairs). */
+  params: Iterable<ParamEntry>;
+} & Partial<H> & {
+  /** The group's learning rate (default: the optimizer's). */
+  lr?: number;
+};
 
 /** A live parameter group: its params, names and hyper-parameters (lr included; schedules set `lr`). */
-export type ParamGroup<H> = H & { lr: number; initialLr: number; params: Tensor[]; names: string[] };
+export type ParamGroup<H> = H & {
+  /** The current learning rate (schedules set it each step). */
+  lr: number;
+  /** The learning rate the group started with. */
+  initialLr: number;
+  /** Its parameters. */
+  params: Tensor[];
+  /** Their names (state-dict keys). */
+  names: string[];
+};
 
 /** Serialised optimizer state: per-parameter tensors/numbers keyed by name, and group hyper-parameters. */
 export interface OptimizerStateDict {
+  /** Per-parameter state (moment tensors, step counts) by parameter name. */
   state: Record<string, Record<string, Tensor | number>>;
-  paramGroups: Array<Record<string, unknown> & { params: string[] }>;
+  /** Each group's hyper-parameters and the names of its parameters. */
+  paramGroups: Array<Record<string, unknown> & {
+    /** Names of the group's parameters. */
+    params: string[];
+  }>;
 }
 
 function isGroupSpec<H>(x: unknown): x is ParamGroupSpec<H> {
@@ -25,12 +45,31 @@ function isGroupSpec<H>(x: unknown): x is ParamGroupSpec<H> {
 /**
  * Base class of tsgrad's optimizers (PyTorch's torch.optim.Optimizer). Subclasses implement
  * `update(param, grad, state, group)`, which runs inside `noGrad`.
+ *
+ * @example
+ * const model = new Linear(3, 1);
+ * const opt = new AdamW(model.namedParameters(), { lr: 0.01 });
+ * opt.paramGroups[0]!.names; // ['weight', 'bias']
+ * model.forward(ones([4, 3])).square().mean().backward();
+ * opt.step();
+ * opt.zeroGrad();
+ * model.weight.grad; // null
+ * Object.keys(opt.stateDict().state); // ['weight', 'bias']
  */
 export abstract class Optimizer<S extends Record<string, Tensor | number>, H extends object> {
+  /** The parameter groups, each with its own hyper-parameters (schedules set `lr`). */
   readonly paramGroups: ParamGroup<H>[] = [];
+  /** Per-parameter state, created on a parameter's first step. */
   readonly state = new Map<Tensor, S>();
 
-  constructor(params: Iterable<ParamEntry> | Iterable<ParamGroupSpec<H>>, readonly defaults: H & { lr: number }) {
+  /**
+   * @param params - Parameters, `[name, param]` pairs (names key the state dict), or groups with overrides.
+   * @param defaults - The hyper-parameters every group starts from.
+   */
+  constructor(params: Iterable<ParamEntry> | Iterable<ParamGroupSpec<H>>, readonly defaults: H & {
+    /** The default learning rate. */
+    lr: number;
+  }) {
     const list = [...(params as Iterable<unknown>)];
     const specs: ParamGroupSpec<H>[] = list.length > 0 && isGroupSpec<H>(list[0]) ? (list as ParamGroupSpec<H>[]) : [{ params: list as ParamEntry[] } as unknown as ParamGroupSpec<H>];
     const seen = new Set<Tensor>();
@@ -53,7 +92,10 @@ export abstract class Optimizer<S extends Record<string, Tensor | number>, H ext
     if (seen.size === 0) throw new ValueError(this.constructor.name, 'got an empty parameter list');
   }
 
-  /** Clears gradients (to null by default, as PyTorch's set_to_none). */
+  /**
+   * Clears gradients (to null by default, as PyTorch's set_to_none).
+   * @param setToNone - Set grads to null (default) instead of zeroing them.
+   */
   zeroGrad(setToNone = true): void {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
@@ -70,13 +112,21 @@ export abstract class Optimizer<S extends Record<string, Tensor | number>, H ext
         for (const p of group.params) {
           if (!p.grad) continue;
           const s = this.state.get(p) ?? this.initState(p);
-          this.state.set(p, this.update(p, p.grad, s, group));
+          const next = this.update(p, p.grad, s, group);
+          // device memory: the new state outlives the step's scope; replaced state tensors are freed now
+          for (const v of Object.values(next)) if (v instanceof Tensor) keep(v);
+          const live = new Set(Object.values(next));
+          for (const v of Object.values(s)) if (v instanceof Tensor && !live.has(v)) dispose(v);
+          this.state.set(p, next);
         }
       }
     });
   }
 
-  /** Sets every group's `lr` to `initialLr * factor` (how schedules drive layer-wise LRs). */
+  /**
+   * Sets every group's `lr` to `initialLr * factor` (how schedules drive layer-wise LRs).
+   * @param factor - Multiplier of each group's initial learning rate.
+   */
   setLrFactor(factor: number): void {
     for (const g of this.paramGroups) g.lr = g.initialLr * factor;
   }
@@ -84,7 +134,10 @@ export abstract class Optimizer<S extends Record<string, Tensor | number>, H ext
   protected abstract initState(p: Tensor): S;
   protected abstract update(p: Tensor, grad: Tensor, state: S, group: ParamGroup<H>): S;
 
-  /** The state for checkpoints: tensors and numbers per parameter name, and each group's settings. */
+  /**
+   * The state for checkpoints: tensors and numbers per parameter name, and each group's settings.
+   * @returns The state dict (it shares tensors with the optimizer).
+   */
   stateDict(): OptimizerStateDict {
     const state: OptimizerStateDict['state'] = {};
     const paramGroups = this.paramGroups.map(({ params, names, ...hyper }) => {
@@ -97,7 +150,10 @@ export abstract class Optimizer<S extends Record<string, Tensor | number>, H ext
     return { state, paramGroups };
   }
 
-  /** Restores a state dict; group count, sizes and names must match (as PyTorch validates). */
+  /**
+   * Restores a state dict; group count, sizes and names must match (as PyTorch validates).
+   * @param sd - A state dict from `stateDict()`.
+   */
   loadStateDict(sd: OptimizerStateDict): void {
     const name = `${this.constructor.name}.loadStateDict`;
     if (!sd || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object') throw new ValueError(name, 'expected { state, paramGroups }');
@@ -124,7 +180,8 @@ export abstract class Optimizer<S extends Record<string, Tensor | number>, H ext
               throw new ValueError(name, `state '${k}' of parameter '${group.names[i]}' has ${v.numel()} elements, the parameter ${p.numel()}`);
             }
           }
-          this.state.set(p, { ...s } as S);
+          // state tensors go where their parameter lives (a CPU checkpoint resumed on the GPU)
+          this.state.set(p, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? v.to(p.device) : v])) as S);
         }
       });
     });

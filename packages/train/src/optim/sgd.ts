@@ -6,22 +6,52 @@ import { Optimizer, type ParamEntry, type ParamGroup, type ParamGroupSpec } from
 
 /** SGD hyper-parameters (PyTorch's names and defaults). */
 export interface SGDOptions {
+  /** Learning rate. */
   lr: number;
+  /** Momentum factor (default 0). */
   momentum?: number;
+  /** Dampening of the momentum (default 0). */
   dampening?: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay?: number;
+  /** Nesterov momentum (default false). */
   nesterov?: boolean;
 }
 
+/**
+ * SGD's resolved hyper-parameters (a parameter group's settings).
+ * @inline
+ */
 type H = Required<Omit<SGDOptions, 'lr'>>;
-type S = { momentumBuffer: Tensor } | Record<string, never>;
+/**
+ * SGD's per-parameter state: the momentum buffer when momentum is on.
+ * @inline
+ */
+type S = {
+  /** The momentum buffer. */
+  momentumBuffer: Tensor;
+} | Record<string, never>;
 
 /**
  * One SGD step, as a pure function (PyTorch's functional sgd):
  * g += wd p; buf = momentum buf + (1 - dampening) g (buf = g on the first step);
  * g = nesterov ? g + momentum buf : buf; p -= lr g. Returns the new parameter value and buffer.
+ * @param p - The parameter.
+ * @param grad - Its gradient.
+ * @param buf - The momentum buffer, undefined before the first step.
+ * @param lr - Learning rate.
+ * @param h - momentum, dampening, weightDecay, nesterov.
+ * @returns The new parameter and buffer (the inputs are unchanged).
+ * @example
+ * const { param } = sgdUpdate(tensor([1, 2]), tensor([0.5, 0.5]), undefined, 0.1, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false });
+ * param.tolist(); // [0.95, 1.95]
  */
-export function sgdUpdate(p: Tensor, grad: Tensor, buf: Tensor | undefined, lr: number, h: H): { param: Tensor; buf: Tensor | undefined } {
+export function sgdUpdate(p: Tensor, grad: Tensor, buf: Tensor | undefined, lr: number, h: H): {
+  /** The updated parameter. */
+  param: Tensor;
+  /** The momentum buffer for the next step. */
+  buf: Tensor | undefined;
+} {
   let g = h.weightDecay !== 0 ? grad.add(p.mul(h.weightDecay)) : grad;
   let next = buf;
   if (h.momentum !== 0) {
@@ -36,9 +66,16 @@ export function sgdUpdate(p: Tensor, grad: Tensor, buf: Tensor | undefined, lr: 
  * @example
  * const w = randn([3], { requiresGrad: true });
  * const opt = new SGD([w], { lr: 0.1, momentum: 0.9 });
- * w.square().sum().backward(); opt.step();
+ * const before = w.square().sum().item();
+ * w.square().sum().backward();
+ * opt.step();
+ * w.square().sum().item() < before; // true
  */
 export class SGD extends Optimizer<S, H> {
+  /**
+   * @param params - Parameters (or `[name, param]` pairs, or groups with their own options).
+   * @param opts - `lr`, `momentum`, `dampening`, `weightDecay`, `nesterov`.
+   */
   constructor(params: Iterable<ParamEntry> | Iterable<ParamGroupSpec<H>>, opts: SGDOptions) {
     const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false } = opts;
     if (!(lr >= 0)) throw new ValueError('SGD', `invalid learning rate ${lr}`);

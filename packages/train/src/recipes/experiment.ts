@@ -20,22 +20,41 @@ import { pretrain } from './pretrain.js';
 
 /** Everything that defines an experiment run (written to config.json). */
 export interface ExperimentConfig {
+  /** The preset's name (report title). */
   name: string;
+  /** Pretraining objective. */
   objective: Objective;
+  /** Tokenizer vocabulary size. */
   vocabSize: number;
   /** Train the tokenizer on the task's unlabelled pool too (never on validation/test text). */
   tokenizerOnTaskText: boolean;
+  /** The model size. */
   model: ModelShape;
-  pretrain: { steps: number; batchSize: number; lr: number; documents: number };
+  /** Pretraining steps, batch size, learning rate and number of SOTU documents (0: all). */
+  pretrain: {
+    /** Optimizer steps. */
+    steps: number;
+    /** Windows per batch. */
+    batchSize: number;
+    /** Peak learning rate. */
+    lr: number;
+    /** SOTU documents used (0: all). */
+    documents: number;
+  };
+  /** Fine-tuning options shared by every run. */
   finetune: Pick<FinetuneOptions, 'epochs' | 'minSteps' | 'maxSteps' | 'lrBody' | 'lrHead' | 'pooling' | 'batchSize' | 'patience' | 'freeze' | 'layerwiseDecay'>;
   /** Labelled examples per run; 0 means all of the pool. */
   labelCounts: number[];
+  /** One fine-tuning run per seed and label count. */
   seeds: number[];
 }
 
 const FINETUNE = { epochs: 20, minSteps: 60, maxSteps: 400, lrBody: 2e-4, lrHead: 2e-3, pooling: 'mean+max' as const, batchSize: 16, patience: 6 };
 
-/** Named experiment sizes: 'quick' for tests (< 2 min), 'default' (< 15 min with the shipped checkpoint), 'large'. */
+/**
+ * Named experiment sizes: 'quick' for tests (< 2 min), 'default' (< 15 min with the shipped checkpoint), 'large'.
+ * @example EXPERIMENT_PRESETS.default.labelCounts; // [50, 200, 1000, 0]
+ */
 export const EXPERIMENT_PRESETS: Record<'quick' | 'default' | 'large', ExperimentConfig> = {
   quick: {
     name: 'quick', objective: 'clm', vocabSize: 512, tokenizerOnTaskText: true, model: MODEL_PRESETS.tiny,
@@ -57,13 +76,19 @@ export const EXPERIMENT_PRESETS: Record<'quick' | 'default' | 'large', Experimen
   },
 };
 
-/** The pretrained checkpoint shipped with the package for a preset (made by `tsgrad pretrain`, see assets/README.md). */
+/**
+ * The pretrained checkpoint shipped with the package for a preset (made by `tsgrad pretrain`, see assets/README.md).
+ * @param preset - The preset's name.
+ * @returns The path (the file may not exist for every preset).
+ * @example shippedCheckpointPath('default').endsWith('assets/pretrained-default.safetensors'); // true
+ */
 export function shippedCheckpointPath(preset: string): string {
   return fileURLToPath(new URL(`../../assets/pretrained-${preset}.safetensors`, import.meta.url));
 }
 
 /** Options of `runExperiment`. */
 export interface ExperimentOptions {
+  /** What to run. */
   config: ExperimentConfig;
   /** Report folder. */
   out: string;
@@ -71,7 +96,11 @@ export interface ExperimentOptions {
   pretrainFresh?: boolean;
   /** Use this checkpoint instead of the shipped one. */
   checkpointPath?: string;
+  /** Progress display of each training run. */
   progress?: ProgressMode;
+  /** Where models train: 'cpu' (default) or 'gpu'. */
+  device?: string;
+  /** Receives one line per stage (default: console.log). */
   log?: (line: string) => void;
 }
 
@@ -87,7 +116,7 @@ async function pretrainedModel(o: ExperimentOptions, docs: { train: string[]; va
   const tdocs = c.pretrain.documents > 0 ? { train: docs.train.slice(-c.pretrain.documents), validation: docs.validation.slice(0, 1) } : docs;
   const tokenizer = trainRecipeTokenizer(c.tokenizerOnTaskText ? [...tdocs.train, ...pool] : tdocs.train, c.vocabSize);
   const { steps, batchSize, lr } = c.pretrain;
-  const pre = await pretrain({ objective: c.objective, tokenizer, documents: tdocs, model: c.model, steps, batchSize, lr, log: { progress: o.progress, jsonl: join(o.out, 'logs', 'pretrain.jsonl') } });
+  const pre = await pretrain({ objective: c.objective, tokenizer, documents: tdocs, model: c.model, steps, batchSize, lr, device: o.device, log: { progress: o.progress, jsonl: join(o.out, 'logs', 'pretrain.jsonl') } });
   const checkpoint: CheckpointData = { model: pre.model.stateDict(), modelConfig: pre.config, tokenizer: tokenizer.toJSON(), extra: { tokensSeen: pre.tokensSeen } };
   await saveCheckpoint(join(o.out, 'pretrained.safetensors'), checkpoint);
   notes.push(`Pretrained here: ${pre.tokensSeen.toLocaleString('en-US')} tokens (${c.pretrain.steps} steps); held-out loss ${pre.result.evals.at(-1)?.['loss']?.toFixed(3)}.`);
@@ -97,7 +126,12 @@ async function pretrainedModel(o: ExperimentOptions, docs: { train: string[]; va
 /**
  * Runs the experiment and writes its report folder; returns the report (rows of mean ± std test
  * accuracy with and without pretraining, per label count).
- * @example const report = await runExperiment({ config: EXPERIMENT_PRESETS.quick, out: 'runs/quick' });
+ * @param o - The config, the report folder and checkpoint choices.
+ * @returns The report that was written.
+ * @example
+ * const config = { ...EXPERIMENT_PRESETS.quick, labelCounts: [20], pretrain: { ...EXPERIMENT_PRESETS.quick.pretrain, steps: 5 } };
+ * const report = await runExperiment({ config, out: 'runs/quick', pretrainFresh: true, progress: 'none', log: () => {} });
+ * report.rows.map((r) => r.labels); // [20]
  */
 export async function runExperiment(o: ExperimentOptions): Promise<ExperimentReport> {
   const t0 = performance.now();
@@ -120,7 +154,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRep
       for (const init of ['pretrained', 'scratch'] as const) {
         const r = await finetuneClassifier({
           tokenizer: pre.tokenizer, init: init === 'pretrained' ? { checkpoint: pre.checkpoint } : { scratch: cfg },
-          train, validation: splits.validation, test: splits.test, seed, ...c.finetune,
+          train, validation: splits.validation, test: splits.test, seed, ...c.finetune, device: o.device,
           log: { progress: 'none', jsonl: join(o.out, 'logs', `finetune-${labels}-${init}-${seed}.jsonl`) },
         });
         runs.push({ labels, seed, init, testAccuracy: r.testAccuracy, testMacroF1: r.testMacroF1, validationAccuracy: r.validationAccuracy, steps: r.result.step, seconds: r.result.seconds, losses: r.result.history.map((h) => h.loss) });

@@ -17,20 +17,40 @@ import { Seq2SeqTransformer, beamDecode, greedyDecode, type Seq2SeqConfig } from
 const SPECIALS = ['<pad>', '<bos>', '<eos>', '<unk>'] as const;
 const [PAD, BOS, EOS, UNK] = [0, 1, 2, 3];
 
-/** A symbol vocabulary (characters or phonemes) with the four specials first. */
+/**
+ * A symbol vocabulary (characters or phonemes) with the four specials first.
+ * @example
+ * const v = new SymbolVocab(['K', 'AE', 'T', 'K']);
+ * v.size; // 7
+ * v.encode(['K', 'AE', 'Z']); // [5, 4, 3]
+ * v.decode([1, 5, 4, 6, 2]); // ['K', 'AE', 'T']
+ */
 export class SymbolVocab {
+  /** `<pad>`, `<bos>`, `<eos>`, `<unk>`, then the symbols sorted. */
   readonly symbols: string[];
   private readonly ids: Map<string, number>;
+  /** @param symbols - The symbols seen (duplicates are fine). */
   constructor(symbols: Iterable<string>) {
     this.symbols = [...SPECIALS, ...[...new Set(symbols)].sort()];
     this.ids = new Map(this.symbols.map((s, i) => [s, i]));
   }
+  /** Number of ids. */
   get size(): number {
     return this.symbols.length;
   }
+  /**
+   * Symbols to ids (unknown symbols to `<unk>`, 3).
+   * @param xs - The symbols.
+   * @returns Their ids.
+   */
   encode(xs: readonly string[]): number[] {
     return xs.map((x) => this.ids.get(x) ?? UNK);
   }
+  /**
+   * Ids to symbols, dropping the specials.
+   * @param ids - The ids.
+   * @returns The symbols.
+   */
   decode(ids: readonly number[]): string[] {
     return ids.filter((i) => i > UNK).map((i) => this.symbols[i] ?? '<unk>');
   }
@@ -40,32 +60,78 @@ export class SymbolVocab {
 export interface G2POptions {
   /** Words used for training (a random subset of CMUdict; 0 = all). */
   words?: number;
+  /** Held-out words evaluated. */
   testWords?: number;
+  /** Optimizer steps. */
   steps?: number;
+  /** Words per batch. */
   batchSize?: number;
+  /** Peak learning rate. */
   lr?: number;
+  /** Model size overrides. */
   model?: Partial<Omit<Seq2SeqConfig, 'srcVocab' | 'tgtVocab' | 'padId'>>;
+  /** Beam width of the beam-search evaluation. */
   beam?: number;
+  /** Seed of the split, the model and the data order. */
   seed?: number;
-  log?: { progress?: ProgressMode; jsonl?: string };
+  /** Progress display and JSONL log. */
+  log?: {
+    /** Progress display. */
+    progress?: ProgressMode;
+    /** JSONL metrics file. */
+    jsonl?: string;
+  };
 }
 
 /** Error rates of the trained model on the held-out words. */
 export interface G2PResult {
-  greedy: { wer: number; per: number };
-  beam: { wer: number; per: number };
+  /** Word and phoneme error rates with greedy decoding. */
+  greedy: {
+    /** Word error rate. */
+    wer: number;
+    /** Phoneme error rate. */
+    per: number;
+  };
+  /** Word and phoneme error rates with beam search. */
+  beam: {
+    /** Word error rate. */
+    wer: number;
+    /** Phoneme error rate. */
+    per: number;
+  };
+  /** Number of held-out words. */
   testWords: number;
+  /** The trained model. */
   model: Seq2SeqTransformer;
+  /** The source (letter) vocabulary. */
   graphemes: SymbolVocab;
+  /** The target (phoneme) vocabulary. */
   phonemes: SymbolVocab;
+  /** The training history. */
   result: TrainResult;
-  examples: { word: string; reference: string; predicted: string }[];
+  /** A few held-out words with reference and predicted pronunciations. */
+  examples: {
+    /** The spelling. */
+    word: string;
+    /** CMUdict's phonemes. */
+    reference: string;
+    /** The model's phonemes. */
+    predicted: string;
+  }[];
 }
 
 /**
  * Trains grapheme-to-phoneme conversion on CMUdict and reports word error rate (share of words not
  * exactly right) and phoneme error rate (edit distance / reference length), greedy and beam.
- * @example const r = await trainG2P({ words: 2000, steps: 300 }); r.beam.per;
+ * @param o - Data sizes, steps, model size, beam width, seed and logging.
+ * @returns Error rates, the model, its vocabularies and examples.
+ * @example
+ * const r = await trainG2P({
+ *   words: 200, testWords: 10, steps: 3, batchSize: 8, beam: 2, log: { progress: 'none' },
+ *   model: { dModel: 16, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 32 },
+ * });
+ * r.testWords; // 10
+ * r.beam.per >= 0; // true
  */
 export async function trainG2P(o: G2POptions = {}): Promise<G2PResult> {
   manualSeed(o.seed ?? 0);

@@ -1,7 +1,8 @@
 // Held-out evaluation of a pretrained language model checkpoint: mean token loss and perplexity
 // (causal LM: next-token; masked LM: masked tokens under a fixed seed).
 
-import { ValueError, defaultGenerator, noGrad } from '@tsgrad/core';
+import { ValueError, defaultGenerator, dispose, noGrad, scope } from '@tsgrad/core';
+import { readNumber } from '../loop.js';
 import type { BertMLM, GPT } from '@tsgrad/nn';
 import type { CheckpointData } from '../checkpoint.js';
 import { collateLM, packSequences, PackedLMDataset } from '../data/packing.js';
@@ -10,10 +11,11 @@ import { causalLmLoss, maskedLmLoss } from './lm-loss.js';
 import { pretrainingModel, type RecipeModelConfig } from './models.js';
 
 /** Loss and perplexity of a pretraining checkpoint on `documents`. */
-export function evaluateLanguageModel(ck: CheckpointData, tokenizer: Tokenizer, documents: readonly string[], batchSize = 16): { tokens: number; loss: number; perplexity: number } {
+export async function evaluateLanguageModel(ck: CheckpointData, tokenizer: Tokenizer, documents: readonly string[], batchSize = 16, device = 'cpu'): Promise<{ tokens: number; loss: number; perplexity: number }> {
   const cfg = ck.modelConfig as RecipeModelConfig;
   const model = pretrainingModel(cfg);
   model.loadStateDict(ck.model);
+  if (device !== 'cpu') model.to(device);
   model.eval();
   const stream = packSequences(documents.map((d) => tokenizer.encode(d)), { eosId: tokenizer.eosTokenId! });
   const data = new PackedLMDataset(stream, cfg.shape.blockSize);
@@ -22,15 +24,14 @@ export function evaluateLanguageModel(ck: CheckpointData, tokenizer: Tokenizer, 
   defaultGenerator.manualSeed(1234);
   let sum = 0;
   let n = 0;
-  noGrad(() => {
-    for (let i = 0; i < data.length; i += batchSize) {
-      const b = collateLM(Array.from({ length: Math.min(batchSize, data.length - i) }, (_, k) => data.at(i + k)!));
-      const loss = cfg.objective === 'clm' ? causalLmLoss(model as GPT, b) : maskedLmLoss(model as BertMLM, b, tokenizer, defaultGenerator);
-      if (!loss) continue;
-      sum += loss.item() * b.inputIds.shape[0]!;
-      n += b.inputIds.shape[0]!;
-    }
-  });
+  for (let i = 0; i < data.length; i += batchSize) {
+    const b = collateLM(Array.from({ length: Math.min(batchSize, data.length - i) }, (_, k) => data.at(i + k)!));
+    const loss = noGrad(() => scope(() => cfg.objective === 'clm' ? causalLmLoss(model as GPT, b, device) : maskedLmLoss(model as BertMLM, b, tokenizer, defaultGenerator, device)));
+    if (!loss) continue;
+    sum += (await readNumber(loss)) * b.inputIds.shape[0]!;
+    n += b.inputIds.shape[0]!;
+    dispose(loss);
+  }
   defaultGenerator.setState(saved);
   return { tokens: n * cfg.shape.blockSize, loss: sum / n, perplexity: Math.exp(sum / n) };
 }

@@ -8,25 +8,26 @@ import type { LMBatch } from '../data/packing.js';
 import type { Tokenizer } from '../tokenizers/types.js';
 
 /** Next-token cross-entropy of a GPT on a packed batch. */
-export function causalLmLoss(model: GPT, b: LMBatch): Tensor {
-  const logits = model.forward(b.inputIds); // (B, T, V)
-  return crossEntropy(logits.reshape([-1, logits.shape[2]!]), b.targets.reshape([-1]));
+export function causalLmLoss(model: GPT, b: LMBatch, device = 'cpu'): Tensor {
+  const logits = model.forward(b.inputIds.to(device)); // (B, T, V)
+  return crossEntropy(logits.reshape([-1, logits.shape[2]!]), b.targets.to(device).reshape([-1]));
 }
 
 /**
  * Masked-LM cross-entropy (BERT's 80/10/10 corruption of 15% of tokens, drawn from `generator`),
- * computed on the masked positions only. Returns null when no position was chosen.
+ * computed on the masked positions only, with the model on `device`. Returns null when no position
+ * was chosen.
  */
-export function maskedLmLoss(model: BertMLM, b: LMBatch, tokenizer: Tokenizer, generator: Generator): Tensor | null {
+export function maskedLmLoss(model: BertMLM, b: LMBatch, tokenizer: Tokenizer, generator: Generator, device = 'cpu'): Tensor | null {
   const m = maskTokens(b.inputIds, tokenizer, { generator });
   const labels = m.labels.reshape([-1]).dataSync();
   const picked: number[] = [];
   for (let i = 0; i < labels.length; i++) if (labels[i] !== IGNORE_INDEX) picked.push(i);
   if (picked.length === 0) return null;
-  const hidden = model.transformer.forward(m.inputIds); // (B, T, C)
+  const hidden = model.transformer.forward(m.inputIds.to(device)); // (B, T, C); masking ran on the CPU
   const C = hidden.shape[2]!;
-  const index = fromArray(Int32Array.from(picked), [picked.length], { dtype: 'int32' });
+  const index = fromArray(Int32Array.from(picked), [picked.length], { dtype: 'int32', device });
   const rows = hidden.reshape([-1, C]).indexSelect(0, index); // (M, C): the masked positions
   const logits = model.mlm_head.forward(rows, model.transformer.wte.weight); // (M, V)
-  return crossEntropy(logits, m.labels.reshape([-1]).indexSelect(0, index));
+  return crossEntropy(logits, m.labels.to(device).reshape([-1]).indexSelect(0, index));
 }

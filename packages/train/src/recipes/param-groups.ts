@@ -18,9 +18,20 @@ function exempt(model: Module): Set<Tensor> {
  * Two AdamW groups: 2-D+ weights of linear layers decay by `weightDecay`; biases, norm weights
  * and embeddings (incl. tied heads) do not. Frozen parameters (requiresGrad false) are left out.
  * `lrOf(name)` gives a parameter its own learning rate (layer-wise LRs); groups split by it too.
- * @example new AdamW(decayGroups(model, 0.1), { lr: 3e-4 });
+ * @param model - The model.
+ * @param weightDecay - Decay of the matrices.
+ * @param lrOf - Learning rate by parameter name (optional).
+ * @returns The groups, for an optimizer's constructor.
+ * @example
+ * const model = new Sequential(new Embedding(10, 4), new Linear(4, 2));
+ * const groups = decayGroups(model, 0.1);
+ * groups.map((g) => [g.weightDecay, [...g.params].map((p) => (p as [string, Tensor])[0])]); // [[0, ['0.weight', '1.bias']], [0.1, ['1.weight']]]
+ * new AdamW(groups, { lr: 3e-4 }).paramGroups.length; // 2
  */
-export function decayGroups(model: Module, weightDecay: number, lrOf?: (name: string) => number): ParamGroupSpec<{ weightDecay: number }>[] {
+export function decayGroups(model: Module, weightDecay: number, lrOf?: (name: string) => number): ParamGroupSpec<{
+  /** The group's weight decay. */
+  weightDecay: number;
+}>[] {
   const noDecay = exempt(model);
   const groups = new Map<string, { params: [string, Tensor][]; weightDecay: number; lr?: number }>();
   const seen = new Set<Tensor>();

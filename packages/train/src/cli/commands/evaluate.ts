@@ -28,7 +28,7 @@ export const evaluateCommand: Command = {
     const ck = await loadCheckpoint(from);
     const cfg = ck.modelConfig as RecipeModelConfig | undefined;
     if (!ck.tokenizer || !cfg?.shape) throw new CliError(`${from} is not a tsgrad recipe checkpoint (it has no tokenizer or model config)`);
-    await useDevice(String(v['device']));
+    const device = await useDevice(String(v['device']));
     const tokenizer = tokenizerFromJSON(ck.tokenizer);
     const extra = ck.extra as { task?: string; classNames?: string[]; pooling?: never } | undefined;
     if (extra?.task === 'classification') {
@@ -49,14 +49,15 @@ export const evaluateCommand: Command = {
       }
       const prefix = [cfg.objective === 'clm' ? tokenizer.bosTokenId! : tokenizer.clsTokenId!];
       const enc = encodeExamples(tokenizer, examples, { maxLength: cfg.shape.blockSize, prefix });
-      const preds = predict(model, enc, tokenizer.padTokenId ?? 0);
+      if (device !== 'cpu') model.to(device);
+      const preds = await predict(model, enc, tokenizer.padTokenId ?? 0);
       const labels = enc.map((e) => e.label);
       process.stdout.write(`${JSON.stringify({ examples: enc.length, accuracy: accuracy(preds, labels), macroF1: macroF1(preds, labels, extra.classNames!.length) })}\n`);
       return;
     }
     const docs = pretrainingDocuments(typeof v['data'] === 'string' ? v['data'] : 'sotu').validation;
     try {
-      process.stdout.write(`${JSON.stringify(evaluateLanguageModel(ck, tokenizer, docs))}\n`);
+      process.stdout.write(`${JSON.stringify(await evaluateLanguageModel(ck, tokenizer, docs, 16, device))}\n`);
     } catch (e) {
       if (e instanceof ValueError) throw new CliError(e.message.split('\n')[0]!);
       throw e;

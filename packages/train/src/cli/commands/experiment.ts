@@ -32,9 +32,9 @@ export const experimentCommand: Command = {
     };
     config.seeds = list('seeds', Number) ?? config.seeds;
     config.labelCounts = list('labels', (s) => (s === 'all' ? 0 : Number(s))) ?? config.labelCounts;
-    await useDevice(String(v['device']));
+    const device = await useDevice(String(v['device']));
     const out = String(v['out']);
-    const report = await runExperiment({ config, out, pretrainFresh: Boolean(v['pretrain']), checkpointPath: typeof v['from'] === 'string' ? v['from'] : undefined });
+    const report = await runExperiment({ config, out, device, pretrainFresh: Boolean(v['pretrain']), checkpointPath: typeof v['from'] === 'string' ? v['from'] : undefined });
     process.stdout.write(`\n${resultsMarkdown(report.rows, report.title)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nreport: ${out} (results.md, results.json, accuracy-vs-labels.svg, loss-curves.svg, config.json); ${(report.seconds / 60).toFixed(1)} min\n`);
   },
 };

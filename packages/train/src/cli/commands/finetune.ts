@@ -65,12 +65,12 @@ export const finetuneCommand: Command = {
       tokenizer = trainRecipeTokenizer(splits.train.map((e) => e.text), intOption(v, 'vocab', 262));
       init = { scratch: { objective: 'clm', vocabSize: tokenizer.vocabSize, padId: tokenizer.padTokenId ?? 0, shape: MODEL_PRESETS[preset] } };
     }
-    await useDevice(String(v['device']));
+    const device = await useDevice(String(v['device']));
     const n = typeof v['labels'] === 'string' ? intOption(v, 'labels', 1) : splits.train.length;
     if (n > splits.train.length) throw new CliError(`--labels ${n} exceeds the ${splits.train.length} training examples`);
     const train = takeLabelled(splits.train, n, { seed, balanced: true });
     const r = await finetuneClassifier({
-      tokenizer, init, train, validation: splits.validation, test: splits.test, numLabels: classNames.length, seed, maxSteps, freeze,
+      tokenizer, init, train, validation: splits.validation, test: splits.test, numLabels: classNames.length, seed, maxSteps, freeze, device,
       lrBody: numberOption(v, 'lr-body', 0), lrHead: numberOption(v, 'lr-head', 0), layerwiseDecay: numberOption(v, 'layer-decay', 0),
       log: { progress: 'auto' },
     });

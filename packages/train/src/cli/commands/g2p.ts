@@ -11,7 +11,7 @@ const SIZES = { tiny: { dModel: 64, nhead: 4, dimFeedforward: 128, numEncoderLay
 export async function runG2P(v: Record<string, string | boolean | undefined>, seed: number): Promise<void> {
   if (v['data'] !== 'sentiment' && v['data'] !== 'cmudict') throw new CliError("--task g2p reads CMUdict: use --data cmudict (or leave --data out)", 2);
   if (v['from']) throw new CliError('--task g2p trains an encoder-decoder from scratch; --from is for classifiers', 2);
-  await useDevice(String(v['device']));
+  if ((await useDevice(String(v['device']))) !== 'cpu') throw new CliError('--task g2p runs on the CPU only (its decoders read tokens back synchronously)', 2);
   const preset = choice(v, 'preset', ['tiny', 'small', 'base'] as const);
   const words = typeof v['labels'] === 'string' ? intOption(v, 'labels', 1) : 20000;
   const r = await trainG2P({ words, testWords: 300, steps: intOption(v, 'steps', 1), model: SIZES[preset], seed, log: { progress: 'auto' } });

@@ -36,7 +36,7 @@ export const pretrainCommand: Command = {
     const preset = choice(v, 'preset', ['tiny', 'small', 'base'] as const);
     const steps = intOption(v, 'steps', 1);
     const seed = intOption(v, 'seed');
-    await useDevice(String(v['device']));
+    const device = await useDevice(String(v['device']));
     const documents = pretrainingDocuments(String(v['data']));
     const resume = typeof v['resume'] === 'string' ? v['resume'] : undefined;
     let tokenizer;
@@ -52,7 +52,7 @@ export const pretrainCommand: Command = {
     const path = join(out, 'checkpoint.safetensors');
     const r = await pretrain({
       objective, tokenizer, documents, model: MODEL_PRESETS[preset], steps, batchSize: intOption(v, 'batch-size', 1), lr: numberOption(v, 'lr', 0), seed,
-      checkpoint: { path, every: intOption(v, 'checkpoint-every', 1) }, resumeFrom: resume, log: { jsonl: join(out, 'metrics.jsonl') },
+      checkpoint: { path, every: intOption(v, 'checkpoint-every', 1) }, resumeFrom: resume, device, log: { jsonl: join(out, 'metrics.jsonl') },
     });
     const last = r.result.evals.at(-1) ?? {};
     process.stdout.write(`${JSON.stringify({ checkpoint: path, steps: r.result.step, tokensSeen: r.tokensSeen, ...last, seconds: Math.round(r.result.seconds) })}\n`);
