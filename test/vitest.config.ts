@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@tsgrad\/core\/testing$/, replacement: src('core/src/testing/index.ts') },
       { find: /^@tsgrad\/core$/, replacement: src('core/src/index.ts') },
       { find: /^@tsgrad\/nn$/, replacement: src('nn/src/index.ts') },
+      { find: /^@tsgrad\/train\/browser$/, replacement: src('train/src/browser.ts') },
       { find: /^@tsgrad\/train$/, replacement: src('train/src/index.ts') },
     ],
   },

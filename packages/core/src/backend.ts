@@ -6,22 +6,36 @@ import type { Shape } from './shape.js';
 
 /** A backend's handle to a flat buffer of `size` elements of `dtype` on `device`. */
 export interface Storage {
+  /** The device (backend name) that owns the buffer. */
   readonly device: string;
+  /** Element type. */
   readonly dtype: DType;
+  /** Number of elements. */
   readonly size: number;
   /** Bumped by every in-place write, so autograd can detect saved tensors that changed. */
   version: number;
 }
 
-/** Op attributes (dims, flags, constants): plain data, never tensors. */
+/**
+ * Op attributes (dims, flags, constants): plain data, never tensors.
+ * @inline
+ */
 export type Attrs = Readonly<Record<string, unknown>>;
 
-/** How a primitive is classified; backends get one generic kernel per kind where they can. */
+/**
+ * How a primitive is classified; backends get one generic kernel per kind where they can.
+ * @inline
+ */
 export type OpKind = 'elementwise' | 'reduce' | 'view' | 'other';
 
-/** What a backend sees of an op: enough to pick or generate a kernel. */
+/**
+ * What a backend sees of an op: enough to pick or generate a kernel.
+ * @inline
+ */
 export interface OpKey {
+  /** The primitive's name (`'exp'`, `'matmul'`), equal to its op function's name. */
   readonly name: string;
+  /** How backends treat it: `'elementwise'`, `'reduce'`, `'view'` or `'other'`. */
   readonly kind: OpKind;
   /** Elementwise semantics on JS numbers; self-contained so GPU backends can transpile it. */
   readonly scalar?: (...xs: number[]) => number;
@@ -29,16 +43,26 @@ export interface OpKey {
 
 /** A kernel argument: a strided view of a storage. Broadcast dims have stride 0. */
 export interface KernelInput {
+  /** The buffer viewed. */
   readonly storage: Storage;
+  /** The view's shape. */
   readonly shape: Shape;
+  /** Elements to step per index of each dim (0 where broadcast). */
   readonly strides: readonly number[];
+  /** Index of element [0, ..., 0] in the storage. */
   readonly offset: number;
+  /** Element type. */
   readonly dtype: DType;
 }
 
-/** The output a kernel must produce: a fresh contiguous storage of this shape and dtype. */
+/**
+ * The output a kernel must produce: a fresh contiguous storage of this shape and dtype.
+ * @inline
+ */
 export interface KernelOutput {
+  /** The output shape. */
   readonly shape: Shape;
+  /** The output dtype. */
   readonly dtype: DType;
 }
 
@@ -50,28 +74,68 @@ export type Kernel = (inputs: readonly KernelInput[], out: KernelOutput, attrs: 
  * `kernel` returns undefined for ops it lacks, and dispatch then uses the op's decomposition.
  */
 export interface Backend {
+  /** The device name tensors report (`'cpu'`, `'gpu'`). */
   readonly name: string;
+  /** The dtypes its storage can hold. */
   readonly dtypes: ReadonlySet<DType>;
+  /**
+   * Uploads an array as a new storage.
+   * @param data - Elements in row-major order (the backend may keep the array).
+   * @param dtype - Their dtype.
+   * @returns The storage.
+   */
   fromArray(data: TypedArray, dtype: DType): Storage;
-  /** The storage's elements, contiguous, in a new or owned array. Async so GPU readback fits. */
+  /**
+   * The storage's elements, contiguous, in a new or owned array. Async so GPU readback fits.
+   * @param s - A storage of this backend.
+   * @returns Its elements.
+   */
   read(s: Storage): Promise<TypedArray>;
-  /** Synchronous read, where the backend can. */
+  /**
+   * Synchronous read, where the backend can.
+   * @param s - A storage of this backend.
+   * @returns Its elements.
+   */
   readSync?(s: Storage): TypedArray;
-  /** Releases device memory now (a no-op where the GC owns memory). */
+  /**
+   * Releases device memory now (a no-op where the GC owns memory).
+   * @param s - The storage to free.
+   */
   dispose(s: Storage): void;
+  /**
+   * The kernel for a primitive, or undefined so dispatch falls back to the op's decomposition.
+   * @param op - The primitive (name, kind and scalar function).
+   * @returns The kernel, if the backend has one.
+   */
   kernel(op: OpKey): Kernel | undefined;
-  /** Writes `src` (same shape as `dst`, broadcast by strides) into the view `dst`, in place. */
+  /**
+   * Writes `src` (same shape as `dst`, broadcast by strides) into the view `dst`, in place.
+   * @param dst - The view written to.
+   * @param src - The values, broadcast to `dst`'s shape.
+   */
   copyInto(dst: KernelInput, src: KernelInput): void;
 }
 
 const registry = new Map<string, Backend>();
 
-/** Adds a backend under its name (called by each backend's module). */
+/**
+ * Adds a backend under its name (called by each backend's module); a second one of the same name
+ * replaces the first.
+ * @param b - The backend.
+ * @example
+ * registerBackend({ ...cpuBackend, name: 'cpu2' });
+ * listBackends().includes('cpu2'); // true
+ */
 export function registerBackend(b: Backend): void {
   registry.set(b.name, b);
 }
 
-/** Looks up a backend by device name, with an error that lists what is available. */
+/**
+ * Looks up a backend by device name, with an error that lists what is available.
+ * @param device - The device name.
+ * @returns The backend.
+ * @example getBackend('cpu').name; // 'cpu'
+ */
 export function getBackend(device: string): Backend {
   const b = registry.get(device);
   if (!b) {
@@ -81,12 +145,21 @@ export function getBackend(device: string): Backend {
   return b;
 }
 
-/** Whether a backend is registered for `device`. */
+/**
+ * Whether a backend is registered for `device`.
+ * @param device - The device name.
+ * @returns True once the backend is registered (`'gpu'` after `setBackend('gpu', ...)`).
+ * @example hasBackend('cpu'); // true
+ */
 export function hasBackend(device: string): boolean {
   return registry.has(device);
 }
 
-/** The registered device names. */
+/**
+ * The registered device names.
+ * @returns The names, in registration order.
+ * @example listBackends()[0]; // 'cpu'
+ */
 export function listBackends(): string[] {
   return [...registry.keys()];
 }

@@ -14,12 +14,20 @@ export const ARRAY_OF = {
   bool: Uint8Array,
 } as const;
 
-/** All dtypes, in promotion order. */
+/**
+ * All dtypes, in promotion order.
+ * @example DTYPES; // ['bool', 'int32', 'float32', 'float64']
+ */
 export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
 
-/** Whether `d` is a floating-point dtype (and so can carry gradients). */
+/**
+ * Whether `d` is a floating-point dtype (and so can carry gradients).
+ * @param d - The dtype to test.
+ * @returns True for `float32` and `float64`.
+ * @example isFloat('float64'); // true
+ */
 export function isFloat(d: DType): boolean {
   return d === 'float32' || d === 'float64';
 }
@@ -41,6 +49,10 @@ export function dtypeOfArray(a: unknown): DType | undefined {
 /**
  * Tensor-tensor promotion: the lattice bool < int32 < float32 < float64, as `torch.promote_types`
  * for these four types. It never downcasts.
+ * @param a - One operand's dtype.
+ * @param b - The other operand's dtype.
+ * @returns The higher of the two in the lattice.
+ * @example promoteTypes('int32', 'float32'); // 'float32'
  */
 export function promoteTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;

@@ -2,7 +2,13 @@
 
 let enabled = true;
 
-/** Whether ops currently record the graph for autograd. */
+/**
+ * Whether ops currently record the graph for autograd.
+ * @returns False inside {@link noGrad}, true otherwise.
+ * @example
+ * isGradEnabled(); // true
+ * noGrad(() => isGradEnabled()); // false
+ */
 export function isGradEnabled(): boolean {
   return enabled;
 }

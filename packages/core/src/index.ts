@@ -9,7 +9,7 @@ export { type DType, type TypedArray, DTYPES, isFloat, promoteTypes } from './dt
 export { type Shape, broadcastShapes, sizeOf } from './shape.js';
 export * from './errors.js';
 export { Generator, type GeneratorState, defaultGenerator, manualSeed, getRngState, setRngState } from './rng.js';
-export { type Backend, type Storage, type Kernel, type KernelInput, getBackend, registerBackend, hasBackend, listBackends } from './backend.js';
+export { type Attrs, type Backend, type Storage, type Kernel, type KernelInput, type KernelOutput, type OpKey, type OpKind, getBackend, registerBackend, hasBackend, listBackends } from './backend.js';
 export { isGradEnabled } from './grad-mode.js';
 export { noGrad, enableGrad, grad, valueAndGrad, type GradOptions } from './autograd/api.js';
 export { backward, autogradGrad, type BackwardOptions } from './autograd/backward.js';
@@ -22,5 +22,16 @@ export * from './ops/index.js';
 
 import { autogradGrad, backward } from './autograd/backward.js';
 
-/** PyTorch's `torch.autograd` namespace: `autograd.grad(outputs, inputs, opts)` and `autograd.backward`. */
-export const autograd = { grad: autogradGrad, backward } as const;
+/**
+ * PyTorch's `torch.autograd` namespace: `autograd.grad(outputs, inputs, opts)` ({@link autogradGrad})
+ * and `autograd.backward` ({@link backward}).
+ * @example
+ * const x = tensor([2], { requiresGrad: true });
+ * autograd.grad(x.square().sum(), [x])[0]!.tolist(); // [4]
+ */
+export const autograd = {
+  /** {@link autogradGrad}: gradients of outputs with respect to inputs, without touching `.grad`. */
+  grad: autogradGrad,
+  /** {@link backward}: accumulates gradients into the leaves' `.grad`. */
+  backward
+} as const;

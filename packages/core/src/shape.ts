@@ -5,7 +5,12 @@ import { IndexError, ShapeError, ValueError, formatShape } from './errors.js';
 /** A tensor shape: one size per dim, outermost first. `[]` is a scalar. */
 export type Shape = readonly number[];
 
-/** Number of elements of a shape (1 for a scalar). */
+/**
+ * Number of elements of a shape (1 for a scalar).
+ * @param shape - Sizes of the dims.
+ * @returns Their product.
+ * @example sizeOf([2, 3, 4]); // 24
+ */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -79,6 +84,12 @@ export function normalizeDims(op: string, dims: number | readonly number[] | und
 /**
  * The broadcast shape of several shapes under NumPy/PyTorch rules (align trailing dims; a size
  * of 1 stretches). Throws a ShapeError naming each argument's shape.
+ * @param op - Op name for the error message.
+ * @param shapes - The shapes, keyed by argument name (the names appear in the error).
+ * @returns The broadcast shape.
+ * @example
+ * broadcastShapes('add', { a: [2, 1, 3], b: [4, 1] }); // [2, 4, 3]
+ * broadcastShapes('add', { a: [2], b: [3] }); // throws ShapeError
  */
 export function broadcastShapes(op: string, shapes: Readonly<Record<string, Shape>>): number[] {
   const list = Object.values(shapes);

@@ -16,10 +16,15 @@ export interface GradNode {
   readonly name: string;
   /** The op's tensor inputs (emptied when the graph is freed after backward). */
   inputs: readonly Tensor[];
-  /** Gradients for each input (null where none flows). Throws if the graph was freed. */
+  /**
+   * Gradients for each input (null where none flows). Throws if the graph was freed.
+   * @param g - Gradient of the loss with respect to this node's output.
+   * @returns One gradient per input, before broadcasting is undone.
+   */
   vjp(g: Tensor): readonly (Tensor | null)[];
   /** Frees saved tensors; a later `vjp` throws a clear error. */
   release(): void;
+  /** Whether `release` has run (backward without `retainGraph` releases every node). */
   readonly released: boolean;
 }
 
@@ -28,7 +33,8 @@ export type NestedArray = number | boolean | readonly NestedArray[];
 
 /**
  * An N-d array on a device, with reverse-mode autograd. Create tensors with `tensor`, `zeros`,
- * `randn`, ...; never with `new`.
+ * `randn`, ...; never with `new`. Op methods (`x.add(y)`, `x.sum(-1)`) are thin wrappers over
+ * the functional ops (`add(x, y)`, `sum(x, -1)`), whose pages document shapes and gradients.
  *
  * @example
  * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
@@ -75,18 +81,32 @@ export class Tensor {
     return this.shape.length;
   }
 
-  /** Number of dims (PyTorch's `dim()`). */
+  /**
+   * Number of dims (PyTorch's `dim()`).
+   * @returns `shape.length`.
+   */
   dim(): number {
     return this.shape.length;
   }
 
-  /** Total number of elements. */
+  /**
+   * Total number of elements.
+   * @returns The product of the shape (1 for a scalar).
+   */
   numel(): number {
     return sizeOf(this.shape);
   }
 
-  /** The shape, or the size of one dim (negative dims count from the end). */
+  /**
+   * The shape (PyTorch's `size()`).
+   * @returns A copy of `shape`.
+   */
   size(): number[];
+  /**
+   * The size of one dim.
+   * @param dim - The dim (negative counts from the end).
+   * @returns Its size.
+   */
   size(dim: number): number;
   size(dim?: number): number | number[] {
     if (dim === undefined) return [...this.shape];
@@ -100,7 +120,10 @@ export class Tensor {
     return s;
   }
 
-  /** Whether the view is row-major without gaps (so kernels can read it flat). */
+  /**
+   * Whether the view is row-major without gaps (so kernels can read it flat).
+   * @returns False for transposed, expanded or strided views.
+   */
   isContiguous(): boolean {
     return isContiguous(this.shape, this.strides);
   }
@@ -110,6 +133,7 @@ export class Tensor {
     return this.requires;
   }
 
+  /** Turns gradient tracking on (float leaves only) or off (leaves only; use `detach()` otherwise). */
   set requiresGrad(on: boolean) {
     if (on && !isFloat(this.dtype)) {
       throw new AutogradError('requiresGrad', `only floating-point tensors can require gradients, got ${this.dtype}`,
@@ -126,26 +150,39 @@ export class Tensor {
     return this.gradFn === null;
   }
 
-  /** Keeps `.grad` on this non-leaf tensor after `backward` (PyTorch's `retain_grad()`). */
+  /**
+   * Keeps `.grad` on this non-leaf tensor after `backward` (PyTorch's `retain_grad()`).
+   * @returns This tensor.
+   */
   retainGrad(): this {
     if (!this.requires) throw new AutogradError('retainGrad', "can't retain the gradient of a tensor that does not require grad");
     this.retainsGrad = true;
     return this;
   }
 
-  /** Sets requiresGrad in place and returns this tensor (PyTorch's `requires_grad_()`). */
+  /**
+   * Sets requiresGrad in place and returns this tensor (PyTorch's `requires_grad_()`).
+   * @param on - Track gradients (default true).
+   * @returns This tensor.
+   */
   requiresGrad_(on = true): this {
     this.requiresGrad = on;
     return this;
   }
 
-  /** The elements in row-major order, as a new TypedArray. Waits for the device on GPU backends. */
+  /**
+   * The elements in row-major order, as a new TypedArray. Waits for the device on GPU backends.
+   * @returns Float32Array, Float64Array, Int32Array or Uint8Array (bool) by dtype.
+   */
   async data(): Promise<TypedArray> {
     const full = await getBackend(this.device).read(this.storage);
     return this.viewOf(full);
   }
 
-  /** Synchronous `data()`, on backends that can read synchronously (the CPU). */
+  /**
+   * Synchronous `data()`, on backends that can read synchronously (the CPU).
+   * @returns The elements in row-major order.
+   */
   dataSync(): TypedArray {
     const b = getBackend(this.device);
     if (!b.readSync) {
@@ -162,12 +199,18 @@ export class Tensor {
     return out;
   }
 
-  /** Nested JS arrays (booleans for bool tensors); a number for a scalar. Synchronous backends only. */
+  /**
+   * Nested JS arrays (booleans for bool tensors); a number for a scalar. Synchronous backends only.
+   * @returns The values, nested like the shape.
+   */
   tolist(): NestedArray {
     return toNested(this.dataSync(), this.shape, this.dtype);
   }
 
-  /** The value of a one-element tensor as a JS number. */
+  /**
+   * The value of a one-element tensor as a JS number.
+   * @returns The value.
+   */
   item(): number {
     if (this.numel() !== 1) {
       throw new ValueError('item', `a tensor with ${this.numel()} elements cannot be converted to a number`, { x: this.shape }, 'item() needs exactly one element');
@@ -175,7 +218,10 @@ export class Tensor {
     return this.dataSync()[0]!;
   }
 
-  /** A PyTorch-style printout: `tensor([[1, 2], [3, 4]], dtype=int32)`. */
+  /**
+   * A PyTorch-style printout: `tensor([[1, 2], [3, 4]], dtype=int32)`.
+   * @returns The printout.
+   */
   toString(): string {
     let body: string;
     try {

@@ -20,14 +20,19 @@ function slotOf(owner: Module, name: string): { obj: Record<string, unknown>; ke
  * tensors, then restores them. The replacements take part in autograd, so
  * `grad`/`gradcheck` can differentiate a module's output with respect to its weights.
  *
+ * # Shapes
+ * Each replacement should have the shape of the member it replaces.
+ *
+ * @param module - The module whose members are replaced.
+ * @param tensors - Replacements by state-dict key (`weight`, `h.0.attn.in_proj_weight`, ...).
+ * @param fn - The code to run with them in place.
+ * @returns What `fn` returns.
  * @example
  * const lin = new Linear(2, 1);
  * const w = ones([1, 2], { requiresGrad: true });
  * const y = functionalCall(lin, { weight: w }, () => lin.forward(ones([1, 2])));
- * y.sum().backward(); // w.grad is [[1, 1]]
- *
- * # Shapes
- * Each replacement should have the shape of the member it replaces.
+ * y.sum().backward();
+ * w.grad!.tolist(); // [[1, 1]]
  */
 export function functionalCall<T>(module: Module, tensors: Record<string, Tensor>, fn: () => T): T {
   const owners = new Map(module.namedModules());
@@ -60,13 +65,16 @@ export function functionalCall<T>(module: Module, tensors: Record<string, Tensor
  * values, copied submodules, arrays and Maps (ModuleDict); other fields (numbers, configs, functions) are shared.
  * Used by TransformerEncoder/Decoder to stack copies of one layer, as `_get_clones` does.
  *
+ * # Shapes
+ * The copy has the original's parameter shapes.
+ *
+ * @param module - The module to copy.
+ * @returns The copy, of the same class.
  * @example
  * const a = new Linear(2, 2);
  * const b = cloneModule(a);
- * b.weight === a.weight; // false, but equal values
- *
- * # Shapes
- * The copy has the original's parameter shapes.
+ * b.weight === a.weight; // false
+ * allclose(b.weight, a.weight); // true
  */
 export function cloneModule<M extends Module>(module: M): M {
   const memo = new Map<unknown, unknown>();

@@ -21,10 +21,14 @@ function fill(t: Tensor, values: Float64Array): Tensor {
  * The recommended gain for a nonlinearity (torch.nn.init.calculate_gain): 1 for linear and
  * sigmoid, 5/3 for tanh, sqrt(2) for relu, sqrt(2 / (1 + slope^2)) for leaky_relu (slope 0.01
  * by default), 3/4 for selu.
- * @example calculateGain('relu'); // 1.4142...
  *
  * # Shapes
  * Not applicable (a number).
+ *
+ * @example calculateGain('relu'); // 1.4142...
+ * @param nonlinearity - `'relu'`, `'tanh'`, `'leaky_relu'`, ...
+ * @param param - leaky_relu's negative slope.
+ * @returns The gain.
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
@@ -43,10 +47,13 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 /**
  * PyTorch's `_calculate_fan_in_and_fan_out`: for a weight [out, in, *k], fanIn = in * prod(k)
  * and fanOut = out * prod(k). Needs at least 2 dims.
- * @example calculateFanInAndFanOut(zeros([3, 4])); // [4, 3]
  *
  * # Shapes
  * - t: (out, in, *kernel), at least 2 dims
+ *
+ * @example calculateFanInAndFanOut(zeros([3, 4])); // [4, 3]
+ * @param t - A weight of at least 2 dims.
+ * @returns `[fanIn, fanOut]`.
  */
 export function calculateFanInAndFanOut(t: Tensor): [number, number] {
   if (t.ndim < 2) {
@@ -58,10 +65,18 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
 
 /**
  * Fills with U(a, b).
- * @example uniform_(zeros([2]), -1, 1);
  *
  * # Shapes
  * - t: any; filled in place and returned
+ *
+ * @example
+ * const t = uniform_(zeros([1000]), -1, 1);
+ * t.amin().item() >= -1 && t.amax().item() < 1; // true
+ * @param t - The tensor to fill in place.
+ * @param a - Lower bound.
+ * @param b - Upper bound.
+ * @param opts - `generator`.
+ * @returns `t`.
  */
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
   const v = new Float64Array(t.numel());
@@ -71,10 +86,17 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
 
 /**
  * Fills with N(mean, std^2).
- * @example normal_(zeros([2]), 0, 0.02);
  *
  * # Shapes
  * - t: any; filled in place and returned
+ *
+ * @example
+ * normal_(zeros([10000]), 0, 0.02).std().item(); // 0.02 (about)
+ * @param t - The tensor to fill in place.
+ * @param mean - Mean.
+ * @param std - Standard deviation.
+ * @param opts - `generator`.
+ * @returns `t`.
  */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
   const v = new Float64Array(t.numel());
@@ -84,10 +106,14 @@ export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): T
 
 /**
  * Fills with `val`.
- * @example constant_(zeros([2]), 0.5);
  *
  * # Shapes
  * - t: any; filled in place and returned
+ *
+ * @example constant_(zeros([2]), 0.5).tolist(); // [0.5, 0.5]
+ * @param t - The tensor to fill in place.
+ * @param val - The value.
+ * @returns `t`.
  */
 export function constant_(t: Tensor, val: number): Tensor {
   return fill(t, new Float64Array(t.numel()).fill(val));
@@ -95,10 +121,13 @@ export function constant_(t: Tensor, val: number): Tensor {
 
 /**
  * Fills with 1.
- * @example ones_(zeros([2]));
  *
  * # Shapes
  * - t: any; filled in place and returned
+ *
+ * @example ones_(zeros([2])).tolist(); // [1, 1]
+ * @param t - The tensor to fill in place.
+ * @returns `t`.
  */
 export function ones_(t: Tensor): Tensor {
   return constant_(t, 1);
@@ -106,10 +135,13 @@ export function ones_(t: Tensor): Tensor {
 
 /**
  * Fills with 0.
- * @example zeros_(ones([2]));
  *
  * # Shapes
  * - t: any; filled in place and returned
+ *
+ * @example zeros_(ones([2])).tolist(); // [0, 0]
+ * @param t - The tensor to fill in place.
+ * @returns `t`.
  */
 export function zeros_(t: Tensor): Tensor {
   return constant_(t, 0);
@@ -138,10 +170,18 @@ function erfinv(y: number): number {
 /**
  * Fills with N(mean, std^2) truncated to [a, b], by PyTorch's inverse-CDF method: uniform in
  * [2 Phi(a') - 1, 2 Phi(b') - 1], then erfinv, scale by std sqrt(2), shift by mean, clamp.
- * @example truncNormal_(zeros([4]), 0, 0.02, -0.04, 0.04);
  *
  * # Shapes
  * - t: any; filled in place and returned
+ *
+ * @example truncNormal_(zeros([1000]), 0, 0.02, -0.04, 0.04).abs().amax().item() <= 0.04; // true
+ * @param t - The tensor to fill in place.
+ * @param mean - Mean.
+ * @param std - Standard deviation.
+ * @param a - Lower cut-off (an absolute value, as PyTorch).
+ * @param b - Upper cut-off.
+ * @param opts - `generator`.
+ * @returns `t`.
  */
 export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: InitOptions = {}): Tensor {
   const cdf = (x: number) => (1 + erfScalar(x / Math.SQRT2)) / 2;
@@ -155,10 +195,15 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: 
 
 /**
  * Glorot/Xavier uniform (Glorot & Bengio 2010): U(-a, a) with a = gain sqrt(6 / (fanIn + fanOut)).
- * @example xavierUniform_(zeros([3, 4]));
  *
  * # Shapes
  * - t: (out, in, *kernel), at least 2 dims; filled in place and returned
+ *
+ * @example xavierUniform_(zeros([3, 4])).abs().amax().item() <= Math.sqrt(6 / 7); // true
+ * @param t - A weight [out, in, ...] to fill in place.
+ * @param gain - Scale (see {@link calculateGain}).
+ * @param opts - `generator`.
+ * @returns `t`.
  */
 export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
@@ -168,10 +213,15 @@ export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Ten
 
 /**
  * Glorot/Xavier normal: N(0, std^2) with std = gain sqrt(2 / (fanIn + fanOut)).
- * @example xavierNormal_(zeros([3, 4]));
  *
  * # Shapes
  * - t: (out, in, *kernel), at least 2 dims; filled in place and returned
+ *
+ * @example xavierNormal_(zeros([3, 4])).shape; // [3, 4]
+ * @param t - A weight [out, in, ...] to fill in place.
+ * @param gain - Scale.
+ * @param opts - `generator`.
+ * @returns `t`.
  */
 export function xavierNormal_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
@@ -188,10 +238,17 @@ function kaimingStd(t: Tensor, a: number, mode: 'fan_in' | 'fan_out', nonlineari
 /**
  * He/Kaiming uniform (He et al. 2015): U(-bound, bound) with bound = gain sqrt(3 / fan).
  * Linear layers use `a = sqrt(5)`, which gives bound = 1/sqrt(fanIn).
- * @example kaimingUniform_(zeros([3, 4]), Math.sqrt(5));
  *
  * # Shapes
  * - t: (out, in, *kernel), at least 2 dims; filled in place and returned
+ *
+ * @example kaimingUniform_(zeros([3, 4]), Math.sqrt(5)).abs().amax().item() <= 1 / Math.sqrt(4); // true
+ * @param t - A weight [out, in, ...] to fill in place.
+ * @param a - Negative slope of the leaky_relu after it.
+ * @param mode - `'fan_in'` (default, keeps forward variance) or `'fan_out'`.
+ * @param nonlinearity - The nonlinearity after it.
+ * @param opts - `generator`.
+ * @returns `t`.
  */
 export function kaimingUniform_(t: Tensor, a = 0, mode: 'fan_in' | 'fan_out' = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu', opts: InitOptions = {}): Tensor {
   const bound = Math.sqrt(3) * kaimingStd(t, a, mode, nonlinearity);
@@ -200,10 +257,17 @@ export function kaimingUniform_(t: Tensor, a = 0, mode: 'fan_in' | 'fan_out' = '
 
 /**
  * He/Kaiming normal: N(0, std^2) with std = gain / sqrt(fan).
- * @example kaimingNormal_(zeros([3, 4]), 0, 'fan_out', 'relu');
  *
  * # Shapes
  * - t: (out, in, *kernel), at least 2 dims; filled in place and returned
+ *
+ * @example kaimingNormal_(zeros([3, 4]), 0, 'fan_out', 'relu').shape; // [3, 4]
+ * @param t - A weight [out, in, ...] to fill in place.
+ * @param a - Negative slope of the leaky_relu after it.
+ * @param mode - `'fan_in'` or `'fan_out'`.
+ * @param nonlinearity - The nonlinearity after it.
+ * @param opts - `generator`.
+ * @returns `t`.
  */
 export function kaimingNormal_(t: Tensor, a = 0, mode: 'fan_in' | 'fan_out' = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu', opts: InitOptions = {}): Tensor {
   return normal_(t, 0, kaimingStd(t, a, mode, nonlinearity), opts);

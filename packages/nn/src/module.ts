@@ -7,7 +7,12 @@ import { type LoadOptions, type LoadReport, loadStateDictInto, stateDictOf } fro
 import { installTrail } from './trail.js';
 
 /** Where `Module.to` sends parameters and buffers: a dtype, a device name, or both. */
-export type ModuleTarget = DType | string | { dtype?: DType; device?: string };
+export type ModuleTarget = DType | string | {
+  /** Cast floating-point parameters and buffers to this dtype. */
+  dtype?: DType;
+  /** Move everything to this device. */
+  device?: string;
+};
 
 function parseTarget(target: ModuleTarget): { dtype?: DType; device?: string } {
   return typeof target === 'string' ? (DTYPES.includes(target as DType) ? { dtype: target as DType } : { device: target }) : target;
@@ -23,6 +28,9 @@ export type Member = Parameter | Buffer | Module;
  * `in_proj_weight`) are kept where a checkpoint must match. Call `m.forward(x)`: the base
  * constructor wraps `forward` once so errors name the module path.
  *
+ * # Shapes
+ * Defined by each subclass's `forward`.
+ *
  * @example
  * class Affine extends Module {
  *   weight = new Parameter(ones([3]));
@@ -30,9 +38,6 @@ export type Member = Parameter | Buffer | Module;
  * }
  * const m = new Affine();
  * m.namedParameters().map(([n]) => n); // ['weight']
- *
- * # Shapes
- * Defined by each subclass's `forward`.
  */
 export abstract class Module {
   /** Training mode (dropout active); set by `train()` and `eval()`. */
@@ -58,17 +63,27 @@ export abstract class Module {
     return out;
   }
 
-  /** Direct submodules with their names (PyTorch's `named_children`). */
+  /**
+   * Direct submodules with their names (PyTorch's `named_children`).
+   * @returns `[name, module]` pairs in declaration order.
+   */
   namedChildren(): [string, Module][] {
     return this.ownMembers().filter((e): e is [string, Module] => e[1] instanceof Module);
   }
 
-  /** Direct submodules. */
+  /**
+   * Direct submodules.
+   * @returns The submodules in declaration order.
+   */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module (named '') and every descendant, each once, in pre-order (PyTorch's `named_modules`). */
+  /**
+   * This module (named '') and every descendant, each once, in pre-order (PyTorch's `named_modules`).
+   * @param prefix - Prepended to every name (with a dot).
+   * @returns `[dottedName, module]` pairs, this module first as `prefix`.
+   */
   namedModules(prefix = ''): [string, Module][] {
     const seen = new Set<Module>();
     const out: [string, Module][] = [];
@@ -82,7 +97,10 @@ export abstract class Module {
     return out;
   }
 
-  /** Every module in the tree, this one first. */
+  /**
+   * Every module in the tree, this one first.
+   * @returns The modules, this one first.
+   */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -101,33 +119,56 @@ export abstract class Module {
     return out;
   }
 
-  /** Parameters with dotted names; a tied parameter is listed once, under its first name. */
+  /**
+   * Parameters with dotted names; a tied parameter is listed once, under its first name.
+   * @param recurse - Include descendants' parameters (default true).
+   * @returns `[dottedName, parameter]` pairs (the state-dict keys).
+   */
   namedParameters(recurse = true): [string, Parameter][] {
     return this.namedLeaves(Parameter, recurse);
   }
 
-  /** Every parameter once (tied weights count once). */
+  /**
+   * Every parameter once (tied weights count once).
+   * @param recurse - Include descendants' parameters (default true).
+   * @returns The parameters, each once (pass them to an optimizer).
+   */
   parameters(recurse = true): Parameter[] {
     return this.namedParameters(recurse).map(([, p]) => p);
   }
 
-  /** Buffers (persistent or not) with dotted names. */
+  /**
+   * Buffers (persistent or not) with dotted names.
+   * @param recurse - Include descendants' buffers (default true).
+   * @returns `[dottedName, buffer]` pairs.
+   */
   namedBuffers(recurse = true): [string, Buffer][] {
     return this.namedLeaves(Buffer, recurse);
   }
 
-  /** Every buffer once. */
+  /**
+   * Every buffer once.
+   * @param recurse - Include descendants' buffers (default true).
+   * @returns The buffers, each once.
+   */
   buffers(recurse = true): Buffer[] {
     return this.namedBuffers(recurse).map(([, b]) => b);
   }
 
-  /** Sets training mode here and in every descendant (dropout on). Returns this. */
+  /**
+   * Sets training mode here and in every descendant (dropout on). Returns this.
+   * @param mode - True for training, false for evaluation.
+   * @returns This module.
+   */
   train(mode = true): this {
     for (const m of this.modules()) m.training = mode;
     return this;
   }
 
-  /** Evaluation mode: `train(false)`. Returns this. */
+  /**
+   * Evaluation mode: `train(false)`. Returns this.
+   * @returns This module.
+   */
   eval(): this {
     return this.train(false);
   }
@@ -137,14 +178,22 @@ export abstract class Module {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Calls `fn` on every submodule (children first, recursively) and then on this one, as PyTorch's `apply`; for init. */
+  /**
+   * Calls `fn` on every submodule (children first, recursively) and then on this one, as PyTorch's `apply`; for init.
+   * @param fn - Called with each module.
+   * @returns This module.
+   */
   apply(fn: (m: Module) => void): this {
     for (const c of this.children()) c.apply(fn);
     fn(this);
     return this;
   }
 
-  /** Turns gradient tracking on or off for every parameter (freezing). Returns this. */
+  /**
+   * Turns gradient tracking on or off for every parameter (freezing). Returns this.
+   * @param requiresGrad - Track gradients (false freezes the parameters).
+   * @returns This module.
+   */
   requiresGrad_(requiresGrad = true): this {
     for (const p of this.parameters()) p.requiresGrad = requiresGrad;
     return this;
@@ -154,6 +203,8 @@ export abstract class Module {
    * Moves and/or casts parameters and buffers in place, keeping the Parameter objects (optimizers
    * holding them keep working). Only floating-point tensors change dtype, as in PyTorch. Moving
    * from a GPU back to the CPU needs `await toAsync('cpu')` (the readback is asynchronous).
+   * @param target - A dtype, a device, or `{ dtype, device }`.
+   * @returns This module.
    */
   to(target: ModuleTarget): this {
     const t = parseTarget(target);
@@ -171,6 +222,8 @@ export abstract class Module {
   /**
    * `to()` for moves that need an asynchronous readback (a GPU device to the CPU): values and
    * gradients are read with `await x.data()` first, then `to(target)` finishes in place.
+   * @param target - A dtype, a device, or `{ dtype, device }`.
+   * @returns This module, once every tensor has moved.
    */
   async toAsync(target: ModuleTarget): Promise<this> {
     const t = parseTarget(target);
@@ -184,7 +237,11 @@ export abstract class Module {
     return this.to(target);
   }
 
-  /** Number of parameter elements (each tied parameter once); `trainableOnly` counts those requiring grad. */
+  /**
+   * Number of parameter elements (each tied parameter once); `trainableOnly` counts those requiring grad.
+   * @param opts - `trainableOnly`: count only parameters that require grad.
+   * @returns The number of elements.
+   */
   numParameters(opts: { trainableOnly?: boolean } = {}): number {
     return this.parameters().filter((p) => !opts.trainableOnly || p.requiresGrad).reduce((n, p) => n + p.numel(), 0);
   }
@@ -193,6 +250,7 @@ export abstract class Module {
    * Parameters and persistent buffers by PyTorch key (`self_attn.in_proj_weight`), in PyTorch's
    * order: each module's own parameters, then its buffers, then its children. Values are detached
    * views sharing storage. A tied parameter appears under every name, as in PyTorch.
+   * @returns The tensors by dotted key, detached (they share storage with the module).
    */
   stateDict(): Record<string, Tensor> {
     return stateDictOf<Module>(this, (m) => m.ownMembers());
@@ -204,12 +262,18 @@ export abstract class Module {
    * StateDictError, and nothing is copied when it throws. With `strict: false`, missing and
    * unexpected keys are returned instead; mis-shaped keys still throw (as PyTorch) unless
    * `ignoreMismatched` is set.
+   * @param state - Tensors by dotted key (e.g. from `loadSafetensorsFile` or `stateDict()`).
+   * @param opts - `strict` (default true), `ignoreMismatched`.
+   * @returns The missing and unexpected keys (empty in strict mode, which throws instead).
    */
   loadStateDict(state: Record<string, Tensor>, opts: LoadOptions = {}): LoadReport {
     return loadStateDictInto<Module>(this, state, opts, (m) => m.ownMembers());
   }
 
-  /** A short PyTorch-style summary: the class and its children, indented. */
+  /**
+   * A short PyTorch-style summary: the class and its children, indented.
+   * @returns The summary.
+   */
   toString(): string {
     const kids = this.namedChildren().map(([k, c]) => `  (${k}): ${c.toString().split('\n').join('\n  ')}`);
     return kids.length ? `${this.constructor.name}(\n${kids.join('\n')}\n)` : `${this.constructor.name}()`;

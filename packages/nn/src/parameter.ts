@@ -19,15 +19,19 @@ function swapData(target: Tensor, src: Tensor): void {
  * grad (unless created with `requiresGrad = false` or frozen with `requiresGrad_(false)`), and it
  * shares `data`'s storage. Modules list every Parameter field in `parameters()` and `stateDict()`.
  *
+ * # Shapes
+ * Any shape; the same as `data`.
+ *
  * @example
  * const w = new Parameter(zeros([2, 3]));
  * w.requiresGrad; // true
  * w.shape;        // [2, 3]
- *
- * # Shapes
- * Any shape; the same as `data`.
  */
 export class Parameter extends Tensor {
+  /**
+   * @param data - The initial values (the Parameter shares their storage).
+   * @param requiresGrad - Train it (default true; integer tensors never require grad).
+   */
   constructor(data: Tensor, requiresGrad = true) {
     super(data.storage, data.shape, data.strides, data.offset);
     this.requiresGrad = requiresGrad && isFloat(data.dtype);
@@ -37,6 +41,8 @@ export class Parameter extends Tensor {
    * Replaces the values, shape, dtype or device with `src`'s, keeping this object, so optimizers
    * holding the Parameter keep working (PyTorch's `param.data = src`). Not recorded by autograd;
    * a gradient of another dtype or device is converted alongside.
+   * @param src - The new value.
+   * @returns This parameter.
    */
   setData(src: Tensor): this {
     swapData(this, src);
@@ -47,6 +53,10 @@ export class Parameter extends Tensor {
     return this;
   }
 
+  /**
+   * PyTorch's printout: `Parameter containing:` and the tensor.
+   * @returns The printout.
+   */
   override toString(): string {
     return `Parameter containing:\n${super.toString()}`;
   }
@@ -57,19 +67,27 @@ export class Parameter extends Tensor {
  * `persistent` buffers are saved in `stateDict()`; non-persistent ones are rebuilt by the module
  * (PyTorch's `register_buffer(..., persistent=False)`). Buffers never require grad.
  *
+ * # Shapes
+ * Any shape; the same as `data`.
+ *
  * @example
  * const table = new Buffer(arange(4, undefined, 1, { dtype: 'float32' }), false);
  * table.persistent; // false
- *
- * # Shapes
- * Any shape; the same as `data`.
  */
 export class Buffer extends Tensor {
+  /**
+   * @param data - The buffer's values (shared, not copied).
+   * @param persistent - Saved in `stateDict()` (default true).
+   */
   constructor(data: Tensor, readonly persistent = true) {
     super(data.storage, data.shape, data.strides, data.offset);
   }
 
-  /** Replaces the values (and possibly dtype or device) keeping this object; see Parameter.setData. */
+  /**
+   * Replaces the values (and possibly dtype or device) keeping this object; see Parameter.setData.
+   * @param src - The new value.
+   * @returns This buffer.
+   */
   setData(src: Tensor): this {
     swapData(this, src);
     return this;

@@ -17,15 +17,21 @@ export interface LoadOptions {
 
 /** A key whose checkpoint shape differs from the model's. */
 export interface ShapeMismatch {
+  /** The state-dict key. */
   key: string;
+  /** The tensor's shape in the checkpoint. */
   checkpoint: readonly number[];
+  /** The shape the model expects. */
   model: readonly number[];
 }
 
 /** What `loadStateDict` did not load (PyTorch's `_IncompatibleKeys`, plus skipped mismatches). */
 export interface LoadReport {
+  /** Keys the model has and the state dict lacks. */
   missingKeys: string[];
+  /** Keys the state dict has and the model lacks. */
   unexpectedKeys: string[];
+  /** Keys skipped for their shape (with `ignoreMismatched`). */
   mismatched: ShapeMismatch[];
 }
 
@@ -33,14 +39,22 @@ export interface LoadReport {
  * Thrown by `loadStateDict` with every problem at once, worded as PyTorch's RuntimeError:
  * `Error(s) in loading state_dict for Linear:` then missing, unexpected and size-mismatch lines.
  *
- * @example
- * try { new Linear(2, 2).loadStateDict({}); } catch (e) { (e as StateDictError).report.missingKeys; } // ['weight', 'bias']
- *
  * # Shapes
  * Not applicable.
+ *
+ * @example
+ * new Linear(2, 2).loadStateDict({}); // throws StateDictError: loadStateDict: Error(s) in loading state_dict for Linear...
+ * new Linear(2, 2).loadStateDict({ weight: zeros([3, 2]), bias: zeros([2]) }); // throws StateDictError
+ * new Linear(2, 2).loadStateDict({}, { strict: false }).missingKeys; // ['weight', 'bias']
  */
 export class StateDictError extends TsgradError {
+  /** Always `'StateDictError'`. */
   override name = 'StateDictError';
+  /**
+   * @param moduleName - The class of the module being loaded.
+   * @param report - Everything that did not fit.
+   * @param strict - Whether missing and unexpected keys are errors.
+   */
   constructor(
     readonly moduleName: string,
     readonly report: LoadReport,

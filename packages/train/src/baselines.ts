@@ -3,7 +3,12 @@
 
 import { ValueError } from '@tsgrad/core';
 
-/** Lower-cased word tokens (letters, digits and apostrophes). */
+/**
+ * Lower-cased word tokens (letters, digits and apostrophes).
+ * @param text - The text.
+ * @returns The words.
+ * @example words("Don't stop, 2 go!"); // ["don't", 'stop', '2', 'go']
+ */
 export function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
 }
@@ -21,7 +26,12 @@ export class NaiveBayes {
     private readonly logUnseen: number[],
   ) {}
 
-  /** Fits class priors and per-class word likelihoods from labelled texts (labels 0..C-1). */
+  /**
+   * Fits class priors and per-class word likelihoods from labelled texts (labels 0..C-1).
+   * @param examples - Texts with class ids.
+   * @param opts - `alpha`: the smoothing count (default 1).
+   * @returns The fitted model.
+   */
   static fit(examples: readonly { text: string; label: number }[], opts: { alpha?: number } = {}): NaiveBayes {
     const alpha = opts.alpha ?? 1;
     if (examples.length === 0) throw new ValueError('NaiveBayes.fit', 'no training examples');
@@ -47,7 +57,11 @@ export class NaiveBayes {
     return new NaiveBayes(prior, ll, denom.map((d) => Math.log(alpha / d)));
   }
 
-  /** Log-probabilities (up to a constant) of each class for `text`. */
+  /**
+   * Log-probabilities (up to a constant) of each class for `text`.
+   * @param text - The text.
+   * @returns One score per class.
+   */
   scores(text: string): number[] {
     const s = [...this.logPrior];
     for (const w of words(text)) {
@@ -58,7 +72,11 @@ export class NaiveBayes {
     return s;
   }
 
-  /** The most likely class. */
+  /**
+   * The most likely class.
+   * @param text - The text.
+   * @returns Its class id.
+   */
   predict(text: string): number {
     const s = this.scores(text);
     return s.indexOf(Math.max(...s));

@@ -114,9 +114,9 @@ export interface TrainConfig<B> {
   resumeFrom?: string | CheckpointData;
   /** Generator whose state is saved and restored (dropout uses the default one). */
   generator?: Generator;
-  /** A JSONL metrics file, the progress display, its label, and how often to log. */
   /** Called after every optimizer step with its record (minGPT's on_batch_end callback). */
   onStep?: (record: StepRecord) => void;
+  /** A JSONL metrics file, the progress display, its label, and how often to log. */
   log?: {
     /** Append one JSON record per logged step to this file. */
     jsonl?: string;
@@ -174,7 +174,12 @@ interface TrainerState {
   badEvals: number;
 }
 
-/** A number from a 0-d or one-element tensor, waiting for the device where it must. */
+/**
+ * A number from a 0-d or one-element tensor, waiting for the device where it must.
+ * @param t - A one-element tensor on any device.
+ * @returns Its value.
+ * @example await readNumber(tensor([[2.5]])); // 2.5
+ */
 export async function readNumber(t: Tensor): Promise<number> {
   return t.device === 'cpu' ? t.item() : (await t.data())[0]!;
 }

@@ -7,12 +7,29 @@ import { dirname } from 'node:path';
 /** How progress is shown: a bar (terminal), lines (logs, CI), or nothing. 'auto' picks by TTY. */
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
-/** A progress reporter for one training run. */
+/**
+ * A progress reporter for one training run.
+ * @example
+ * const lines: string[] = [];
+ * const sink = { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream;
+ * const p = new Progress(2, 'lines', 'demo', sink, 1);
+ * p.update(1, { loss: 2.5 });
+ * p.note('evaluating');
+ * lines[0]!.startsWith('demo step 1/2  loss 2.5000'); // true
+ * lines[1]; // 'evaluating\n'
+ */
 export class Progress {
   private readonly mode: Exclude<ProgressMode, 'auto'>;
   private readonly start = performance.now();
   private lastLine = 0;
 
+  /**
+   * @param total - Number of steps.
+   * @param mode - `'auto'` (a bar on a TTY, else lines), `'bar'`, `'lines'` or `'none'`.
+   * @param label - Prefix of each line.
+   * @param stream - Where to write (default stderr).
+   * @param every - In lines mode, print every this many steps.
+   */
   constructor(
     private readonly total: number,
     mode: ProgressMode = 'auto',
@@ -23,7 +40,11 @@ export class Progress {
     this.mode = mode === 'auto' ? (stream.isTTY ? 'bar' : 'lines') : mode;
   }
 
-  /** Reports step `step` (1-based count of finished steps) with its metrics. */
+  /**
+   * Reports step `step` (1-based count of finished steps) with its metrics.
+   * @param step - Steps done.
+   * @param metrics - Values to show, by name.
+   */
   update(step: number, metrics: Record<string, number>): void {
     if (this.mode === 'none') return;
     const secs = (performance.now() - this.start) / 1000;
@@ -41,7 +62,10 @@ export class Progress {
     }
   }
 
-  /** Prints a line outside the bar (evaluation results, notes). */
+  /**
+   * Prints a line outside the bar (evaluation results, notes).
+   * @param line - The text.
+   */
   note(line: string): void {
     if (this.mode === 'none') return;
     this.stream.write(this.mode === 'bar' ? `\r\x1b[K${line}\n` : `${line}\n`);
@@ -54,12 +78,24 @@ function format(v: number): string {
   return v.toFixed(4);
 }
 
-/** Appends JSON records, one per line, to a metrics log (creating its folder). */
+/**
+ * Appends JSON records, one per line, to a metrics log (creating its folder).
+ * @example
+ * import { readFileSync } from 'node:fs';
+ * const log = new JsonlLog('runs/metrics.jsonl');
+ * log.write({ step: 1, loss: 2.5 });
+ * readFileSync('runs/metrics.jsonl', 'utf8'); // '{"step":1,"loss":2.5}\n'
+ */
 export class JsonlLog {
+  /** @param path - The .jsonl file (appended to). */
   constructor(private readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
   }
 
+  /**
+   * Appends one record as a line.
+   * @param record - A JSON-serialisable object.
+   */
   write(record: Record<string, unknown>): void {
     appendFileSync(this.path, `${JSON.stringify(record)}\n`);
   }

@@ -10,13 +10,23 @@ function positive(name: string, o: Record<string, number>): void {
   for (const [k, v] of Object.entries(o)) if (!(v >= 0) || !Number.isFinite(v)) throw new ValueError(name, `${k} must be a finite number >= 0, got ${v}`);
 }
 
-/** The same LR at every step. @example constant(3e-4)(100); // 3e-4 */
+/**
+ * The same LR at every step.
+ * @param lr - The learning rate (or factor).
+ * @returns The schedule.
+ * @example constant(3e-4)(100); // 3e-4
+ */
 export const constant = (lr: number): Schedule => {
   positive('constant', { lr });
   return () => lr;
 };
 
-/** Linear ramp from peak/warmup at step 0 to `peak` at step warmup-1, then flat. @example linearWarmup({ peak: 1, warmup: 4 })(1); // 0.5 */
+/**
+ * Linear ramp from peak/warmup at step 0 to `peak` at step warmup-1, then flat.
+ * @param o - `peak` and `warmup` (steps).
+ * @returns The schedule.
+ * @example linearWarmup({ peak: 1, warmup: 4 })(1); // 0.5
+ */
 export const linearWarmup = (o: { peak: number; warmup: number }): Schedule => {
   positive('linearWarmup', o);
   return (step) => (step < o.warmup ? (o.peak * (step + 1)) / o.warmup : o.peak);
@@ -24,6 +34,8 @@ export const linearWarmup = (o: { peak: number; warmup: number }): Schedule => {
 
 /**
  * Linear warmup to `peak`, then cosine decay to `min` at step `total` (and `min` after).
+ * @param o - `peak`, `min` (default 0), `warmup` and `total` steps.
+ * @returns The schedule.
  * @example warmupCosine({ peak: 1, min: 0, warmup: 0, total: 10 })(5); // 0.5
  */
 export const warmupCosine = (o: { peak: number; min?: number; warmup: number; total: number }): Schedule => {
@@ -40,6 +52,8 @@ export const warmupCosine = (o: { peak: number; min?: number; warmup: number; to
 
 /**
  * Linear warmup to `peak`, then linear decay to `min` at step `total` (BERT's schedule).
+ * @param o - `peak`, `min` (default 0), `warmup` and `total` steps.
+ * @returns The schedule.
  * @example warmupLinear({ peak: 1, warmup: 0, total: 10 })(5); // 0.5
  */
 export const warmupLinear = (o: { peak: number; min?: number; warmup: number; total: number }): Schedule => {
@@ -56,7 +70,9 @@ export const warmupLinear = (o: { peak: number; min?: number; warmup: number; to
 /**
  * The inverse-square-root ("Noam") schedule of Vaswani et al. 2017, section 5.3:
  * factor * dModel^-0.5 * min(s^-0.5, s * warmup^-1.5) with s = step + 1.
- * @example inverseSqrt({ dModel: 512, warmup: 4000 })(3999); // ~7e-4, the peak
+ * @param o - `dModel`, `warmup` steps and `factor` (default 1).
+ * @returns The schedule.
+ * @example inverseSqrt({ dModel: 512, warmup: 4000 })(3999); // ≈ 6.988e-4 (the peak)
  */
 export const inverseSqrt = (o: { dModel: number; warmup: number; factor?: number }): Schedule => {
   positive('inverseSqrt', o as Record<string, number>);

@@ -137,7 +137,18 @@ function checkRoot(op: string, root: Tensor, gradient: Tensor | undefined): Tens
 
 /**
  * Computes the gradient of `root` and accumulates it into `.grad` of every leaf that requires
- * grad. `gradient` (dL/droot) may be omitted for a one-element root.
+ * grad. `gradient` (dL/droot) may be omitted for a one-element root. `y.backward()` calls it.
+ * The graph's saved tensors are freed afterwards unless `retainGraph`.
+ * @param root - The tensor to differentiate (usually the scalar loss).
+ * @param gradient - d loss / d root, shaped like `root` (omit for one element: ones).
+ * @param opts - `retainGraph`, `createGraph`.
+ * @example
+ * const x = tensor([1, 2, 3], { requiresGrad: true });
+ * backward(x.square().sum());
+ * x.grad!.tolist(); // [2, 4, 6]
+ * const y = tensor([1, 2], { requiresGrad: true });
+ * y.mul(3).backward(tensor([1, 10])); // a non-scalar root needs its gradient
+ * y.grad!.tolist(); // [3, 30]
  */
 export function backward(root: Tensor, gradient?: Tensor, opts: BackwardOptions = {}): void {
   runBackward([root], [checkRoot('backward', root, gradient)], opts);
@@ -147,6 +158,17 @@ export function backward(root: Tensor, gradient?: Tensor, opts: BackwardOptions 
  * The gradients of `outputs` with respect to `inputs` (torch.autograd.grad), without touching
  * `.grad`. With `createGraph` they can be differentiated again. Inputs the outputs do not depend
  * on give an error unless `allowUnused`, in which case they give null.
+ * @param outputs - The tensor(s) to differentiate.
+ * @param inputs - The tensor(s) to differentiate with respect to (they must require grad).
+ * @param opts - `retainGraph`, `createGraph`, `gradOutputs` (seed per output), `allowUnused`.
+ * @returns One gradient per input, shaped like it (null for an unused input with `allowUnused`).
+ * @example
+ * const x = tensor([3], { requiresGrad: true });
+ * const [g] = autogradGrad(x.pow(3).sum(), x, { createGraph: true });
+ * g!.tolist(); // [27]
+ * const [g2] = autogradGrad(g!.sum(), x); // second derivative 6x
+ * g2!.tolist(); // [18]
+ * x.grad; // null
  */
 export function autogradGrad(
   outputs: Tensor | readonly Tensor[],

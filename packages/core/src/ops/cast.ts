@@ -7,6 +7,7 @@ import { apply, definePrimitive } from './define.js';
 
 type CastAttrs = { readonly dtype: DType };
 
+/** @internal The primitive behind {@link to}: shape and dtype rules, kernel key and VJP. */
 export const toOp = definePrimitive<CastAttrs>({
   name: 'to',
   kind: 'elementwise',
@@ -20,12 +21,23 @@ export const toOp = definePrimitive<CastAttrs>({
 });
 
 /** Where `to` sends a tensor: a dtype, a device name, or both. */
-export type ToTarget = DType | string | { dtype?: DType; device?: string };
+export type ToTarget = DType | string | {
+  /** The dtype to convert to. */
+  dtype?: DType;
+  /** The device to move to. */
+  device?: string;
+};
 
 /**
  * Converts to a dtype (float to int truncates toward zero; anything non-zero becomes true), or
  * moves to a device. Returns `x` itself when nothing changes, as PyTorch does.
- * @example to(tensor([1.7, -1.7]), 'int32').tolist(); // [1, -1]
+ * Gradient: g converted back to `x`'s dtype (none reaches integer inputs); moves are leaves.
+ * @param x - The tensor.
+ * @param target - A dtype (`'float64'`), a device (`'gpu'`), or `{ dtype, device }`.
+ * @returns A tensor of `x`'s shape with the target dtype and device.
+ * @example
+ * to(tensor([1.7, -1.7]), 'int32').tolist(); // [1, -1]
+ * to(tensor([0, 2]), 'bool').tolist(); // [false, true]
  */
 export function to(x: Tensor, target: ToTarget): Tensor {
   if (typeof target === 'string' && !DTYPES.includes(target as DType) && /^(float|int|uint|bool|bfloat|complex|half|double|long)/.test(target)) {

@@ -8,6 +8,7 @@ import { promoteDtypes } from './helpers.js';
 
 type CatAttrs = { readonly dim: number };
 
+/** @internal The primitive behind {@link cat}: shape and dtype rules, kernel key and VJP. */
 export const catOp = definePrimitive<CatAttrs>({
   name: 'cat',
   kind: 'other',
@@ -46,6 +47,10 @@ export const catOp = definePrimitive<CatAttrs>({
 
 /**
  * Concatenates tensors along `dim` (all other sizes must match). Gradient: slices of g.
+ * Shapes: inputs [..., n_i, ...] give [..., sum of n_i, ...].
+ * @param tensors - At least one tensor, none 0-d.
+ * @param dim - The dim to join along (negative counts from the end).
+ * @returns A new tensor (never a view of an input).
  * @example cat([tensor([1, 2]), tensor([3])]).tolist(); // [1, 2, 3]
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
@@ -60,7 +65,12 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 
 /**
- * Stacks same-shaped tensors along a new dim `dim`. @example stack([tensor([1, 2]), tensor([3, 4])]).shape; // [2, 2]
+ * Stacks same-shaped tensors along a new dim `dim`. Gradient: slices of g, as for {@link cat}.
+ * Shapes: n tensors of shape S give S with n inserted at `dim`.
+ * @param tensors - Tensors of one shape.
+ * @param dim - Position of the new dim, in [-ndim-1, ndim].
+ * @returns A new tensor.
+ * @example stack([tensor([1, 2]), tensor([3, 4])]).shape; // [2, 2]
  */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ValueError('stack', 'expected a non-empty list of tensors');
@@ -76,7 +86,12 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 
 /**
  * Splits into pieces of `splitSize` along `dim` (the last may be smaller), or into the given
- * sizes. The pieces are views. @example split(arange(5), 2).map((t) => t.tolist()); // [[0, 1], [2, 3], [4]]
+ * sizes. The pieces are views. Gradient: each piece's g lands in its slice of x.
+ * @param x - The tensor to split.
+ * @param splitSize - Size of each piece, or the list of sizes (they must sum to the dim's size).
+ * @param dim - The dim to split.
+ * @returns The pieces, in order.
+ * @example split(arange(5), 2).map((t) => t.tolist()); // [[0, 1], [2, 3], [4]]
  */
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
   const d = normalizeDim('split', dim, x.shape);
@@ -103,7 +118,15 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
   });
 }
 
-/** Splits into `chunks` nearly equal views along `dim` (torch.chunk). @example chunk(arange(5), 2).map((t) => t.shape[0]); // [3, 2] */
+/**
+ * Splits into `chunks` nearly equal views along `dim` (torch.chunk); the last may be smaller,
+ * and there may be fewer pieces when the dim is small. Gradient: as for {@link split}.
+ * @param x - The tensor to split.
+ * @param chunks - Number of pieces wanted.
+ * @param dim - The dim to split.
+ * @returns The pieces, each of size ceil(n / chunks) but the last.
+ * @example chunk(arange(5), 2).map((t) => t.shape[0]); // [3, 2]
+ */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError('chunk', `chunks must be a positive integer, got ${chunks}`);
   const n = x.shape[normalizeDim('chunk', dim, x.shape)]!;

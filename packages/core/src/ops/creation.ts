@@ -9,8 +9,11 @@ import { Tensor, type NestedArray } from '../tensor.js';
 
 /** Options shared by creation functions (PyTorch's keyword arguments). */
 export interface CreateOptions {
+  /** Element type (default float32, or as the function documents). */
   dtype?: DType;
+  /** Device to create on: `'cpu'` (default) or `'gpu'` after `setBackend('gpu', ...)`. */
   device?: string;
+  /** Make the result a leaf that records gradients (float dtypes only). */
   requiresGrad?: boolean;
 }
 
@@ -39,7 +42,14 @@ function toBoolArray(data: ArrayLike<number>): Uint8Array {
   return out;
 }
 
-/** Wraps a flat array as a tensor (no copy on the CPU; the array must not be changed afterwards). */
+/**
+ * Wraps a flat array as a tensor (no copy on the CPU; the array must not be changed afterwards).
+ * @param data - Elements in row-major order; its type gives the dtype unless `opts.dtype` converts.
+ * @param shape - Shape with as many elements as `data`.
+ * @param opts - dtype, device, requiresGrad.
+ * @returns The tensor, shape `shape`.
+ * @example fromArray(new Float32Array([1, 2, 3, 4]), [2, 2]).tolist(); // [[1, 2], [3, 4]]
+ */
 export function fromArray(data: TypedArray, shape: Shape, opts: CreateOptions = {}): Tensor {
   const src = dtypeOfArray(data);
   if (src === undefined && opts.dtype === undefined) {
@@ -93,6 +103,9 @@ function flatten(data: NestedArray, shape: Shape, out: number[], kinds: { bools:
  * Numbers give float32 unless `dtype` says otherwise; all-boolean data gives bool (booleans mixed
  * with numbers count as 0 and 1); a TypedArray keeps its dtype. Converting to bool maps non-zero to true.
  *
+ * @param data - Nested rectangular arrays, a scalar, or a flat TypedArray (copied).
+ * @param opts - dtype, device, requiresGrad, and `shape` to give a flat TypedArray (or reshape the data).
+ * @returns A new leaf tensor with the data's shape (`[]` for a scalar).
  * @example
  * tensor([[1, 2], [3, 4]]).shape; // [2, 2]
  * tensor([1, 2], { dtype: 'int32' }).dtype; // 'int32'
@@ -111,7 +124,14 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { s
   return fromArray(Float64Array.from(flat), finalShape, { ...opts, dtype }); // fromArray converts (bool: non-zero is true)
 }
 
-/** A tensor of `shape` filled with `value`. */
+/**
+ * A tensor of `shape` filled with `value`.
+ * @param shape - The shape (a number for 1-D).
+ * @param value - Fill value; a boolean gives a bool tensor.
+ * @param opts - dtype (default float32, or bool for a boolean value), device, requiresGrad.
+ * @returns The tensor, shape `shape`.
+ * @example full([2], 7, { dtype: 'int32' }).tolist(); // [7, 7]
+ */
 export function full(shape: ShapeLike, value: number | boolean, opts: CreateOptions = {}): Tensor {
   const s = asShape('full', shape);
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
@@ -121,12 +141,24 @@ export function full(shape: ShapeLike, value: number | boolean, opts: CreateOpti
   return fromArray(data, s, { ...opts, dtype });
 }
 
-/** A tensor of zeros. @example zeros([2, 3]).shape; // [2, 3] */
+/**
+ * A tensor of zeros.
+ * @param shape - The shape (a number for 1-D).
+ * @param opts - dtype (default float32), device, requiresGrad.
+ * @returns The tensor, shape `shape`.
+ * @example zeros([2, 3]).shape; // [2, 3]
+ */
 export function zeros(shape: ShapeLike, opts: CreateOptions = {}): Tensor {
   return full(shape, 0, opts);
 }
 
-/** A tensor of ones. @example ones(2).tolist(); // [1, 1] */
+/**
+ * A tensor of ones.
+ * @param shape - The shape (a number for 1-D).
+ * @param opts - dtype (default float32), device, requiresGrad.
+ * @returns The tensor, shape `shape`.
+ * @example ones(2).tolist(); // [1, 1]
+ */
 export function ones(shape: ShapeLike, opts: CreateOptions = {}): Tensor {
   return full(shape, 1, opts);
 }
@@ -135,17 +167,36 @@ function likeOpts(x: Tensor, opts: CreateOptions): CreateOptions {
   return { dtype: x.dtype, device: x.device, ...opts };
 }
 
-/** Zeros with `x`'s shape, dtype and device. */
+/**
+ * Zeros with `x`'s shape, dtype and device.
+ * @param x - The tensor to copy the layout from.
+ * @param opts - Overrides for dtype, device, requiresGrad.
+ * @returns A new tensor of `x.shape`.
+ * @example zerosLike(tensor([[1, 2]], { dtype: 'int32' })).tolist(); // [[0, 0]]
+ */
 export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor {
   return full(x.shape, 0, likeOpts(x, opts));
 }
 
-/** Ones with `x`'s shape, dtype and device. */
+/**
+ * Ones with `x`'s shape, dtype and device.
+ * @param x - The tensor to copy the layout from.
+ * @param opts - Overrides for dtype, device, requiresGrad.
+ * @returns A new tensor of `x.shape`.
+ * @example onesLike(zeros([2])).tolist(); // [1, 1]
+ */
 export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor {
   return full(x.shape, 1, likeOpts(x, opts));
 }
 
-/** `value` with `x`'s shape, dtype and device. */
+/**
+ * `value` with `x`'s shape, dtype and device.
+ * @param x - The tensor to copy the layout from.
+ * @param value - Fill value.
+ * @param opts - Overrides for dtype, device, requiresGrad.
+ * @returns A new tensor of `x.shape`.
+ * @example fullLike(zeros([3]), -1).tolist(); // [-1, -1, -1]
+ */
 export function fullLike(x: Tensor, value: number | boolean, opts: CreateOptions = {}): Tensor {
   return full(x.shape, value, likeOpts(x, opts));
 }
@@ -154,7 +205,14 @@ export function fullLike(x: Tensor, value: number | boolean, opts: CreateOptions
  * Values from `start` to `end` (exclusive) by `step`; `arange(n)` counts 0..n-1. Integer arguments
  * give int32 (as PyTorch gives int64), otherwise float32.
  *
- * @example arange(5).tolist(); // [0, 1, 2, 3, 4]
+ * @param start - First value, or the end when it is the only argument.
+ * @param end - Bound (exclusive).
+ * @param step - Increment (non-zero; negative counts down).
+ * @param opts - dtype, device, requiresGrad.
+ * @returns A 1-D tensor of ceil((end - start) / step) values.
+ * @example
+ * arange(5).tolist(); // [0, 1, 2, 3, 4]
+ * arange(1, 2, 0.25).tolist(); // [1, 1.25, 1.5, 1.75]
  */
 export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   if (end === undefined) [start, end] = [0, start];
@@ -169,7 +227,15 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   return fromArray(data, [n], { ...opts, dtype });
 }
 
-/** `steps` evenly spaced values from `start` to `end` inclusive. @example linspace(0, 1, 3).tolist(); // [0, 0.5, 1] */
+/**
+ * `steps` evenly spaced values from `start` to `end` inclusive.
+ * @param start - First value.
+ * @param end - Last value.
+ * @param steps - Number of values.
+ * @param opts - dtype (default float32), device, requiresGrad.
+ * @returns A 1-D tensor of `steps` values.
+ * @example linspace(0, 1, 3).tolist(); // [0, 0.5, 1]
+ */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError('linspace', `steps must be a non-negative integer, got ${steps}`);
   const dtype = opts.dtype ?? 'float32';
@@ -180,7 +246,14 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   return fromArray(data, [steps], { ...opts, dtype });
 }
 
-/** The `n` x `m` identity matrix. @example eye(2).tolist(); // [[1, 0], [0, 1]] */
+/**
+ * The `n` x `m` identity matrix.
+ * @param n - Rows.
+ * @param m - Columns (default `n`).
+ * @param opts - dtype (default float32), device, requiresGrad.
+ * @returns A tensor of shape [n, m] with ones on the diagonal.
+ * @example eye(2).tolist(); // [[1, 0], [0, 1]]
+ */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   const shape = asShape('eye', [n, m]); // before allocating: a negative size must not reach the TypedArray
   const dtype = opts.dtype ?? 'float32';
@@ -204,28 +277,59 @@ function randomFloat(op: string, shape: ShapeLike, opts: RandomOptions, fill: (a
 
 /**
  * Standard normal samples, reproducible under `manualSeed`.
- * @example manualSeed(0); randn([2, 3]).shape; // [2, 3]
+ * @param shape - The shape (a number for 1-D).
+ * @param opts - dtype (float32 or float64), device, requiresGrad, and a `generator`.
+ * @returns The samples, shape `shape`.
+ * @example
+ * manualSeed(0);
+ * randn([2, 3]).shape; // [2, 3]
  */
 export function randn(shape: ShapeLike, opts: RandomOptions = {}): Tensor {
   return randomFloat('randn', shape, opts, (a, g) => g.fillNormal(a));
 }
 
-/** Uniform samples in [0, 1). @example rand(4).shape; // [4] */
+/**
+ * Uniform samples in [0, 1).
+ * @param shape - The shape (a number for 1-D).
+ * @param opts - dtype (float32 or float64), device, requiresGrad, and a `generator`.
+ * @returns The samples, shape `shape`.
+ * @example rand(4).shape; // [4]
+ */
 export function rand(shape: ShapeLike, opts: RandomOptions = {}): Tensor {
   return randomFloat('rand', shape, opts, (a, g) => g.fillUniform(a), true);
 }
 
-/** Normal samples shaped like `x`. */
+/**
+ * Normal samples shaped like `x`.
+ * @param x - The tensor to copy shape, dtype and device from.
+ * @param opts - Overrides, and a `generator`.
+ * @returns A new tensor of `x.shape`.
+ * @example randnLike(zeros([2, 2])).shape; // [2, 2]
+ */
 export function randnLike(x: Tensor, opts: RandomOptions = {}): Tensor {
   return randn(x.shape, { dtype: x.dtype, device: x.device, ...opts });
 }
 
-/** Uniform [0, 1) samples shaped like `x`. */
+/**
+ * Uniform [0, 1) samples shaped like `x`.
+ * @param x - The tensor to copy shape, dtype and device from.
+ * @param opts - Overrides, and a `generator`.
+ * @returns A new tensor of `x.shape`.
+ * @example randLike(zeros([3], { dtype: 'float64' })).dtype; // 'float64'
+ */
 export function randLike(x: Tensor, opts: RandomOptions = {}): Tensor {
   return rand(x.shape, { dtype: x.dtype, device: x.device, ...opts });
 }
 
-/** Integers uniform in [low, high), int32 by default. @example randint(0, 10, [3]).dtype; // 'int32' */
+/**
+ * Integers uniform in [low, high), int32 by default.
+ * @param low - Smallest value (inclusive).
+ * @param high - Bound (exclusive).
+ * @param shape - The shape (a number for 1-D).
+ * @param opts - dtype, device, and a `generator`.
+ * @returns The samples, shape `shape`.
+ * @example randint(0, 10, [3]).dtype; // 'int32'
+ */
 export function randint(low: number, high: number, shape: ShapeLike, opts: RandomOptions = {}): Tensor {
   const s = asShape('randint', shape);
   if (!(Number.isInteger(low) && Number.isInteger(high) && high > low)) {
@@ -238,7 +342,13 @@ export function randint(low: number, high: number, shape: ShapeLike, opts: Rando
   return fromArray(data, s, { ...opts, dtype });
 }
 
-/** A random permutation of 0..n-1 (Fisher-Yates), int32. @example randperm(4).shape; // [4] */
+/**
+ * A random permutation of 0..n-1 (Fisher-Yates), int32.
+ * @param n - Number of elements.
+ * @param opts - dtype (default int32), device, and a `generator`.
+ * @returns A 1-D tensor holding each of 0..n-1 once.
+ * @example [...randperm(4).dataSync()].sort(); // [0, 1, 2, 3]
+ */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new ValueError('randperm', `n must be a non-negative integer, got ${n}`);
   const g = opts.generator ?? defaultGenerator;

@@ -8,6 +8,7 @@ import { floatRule } from './helpers.js';
 
 type DimAttrs = { readonly dim: number };
 
+/** @internal The primitive behind {@link softmax}: shape and dtype rules, kernel key and VJP. */
 export const softmaxOp = definePrimitive<DimAttrs>({
   name: 'softmax',
   kind: 'other',
@@ -24,6 +25,7 @@ export const softmaxOp = definePrimitive<DimAttrs>({
   testDomain: { min: -4, max: 4 },
 });
 
+/** @internal The primitive behind {@link logSoftmax}: shape and dtype rules, kernel key and VJP. */
 export const logSoftmaxOp = definePrimitive<DimAttrs>({
   name: 'logSoftmax',
   kind: 'other',
@@ -43,6 +45,9 @@ export const logSoftmaxOp = definePrimitive<DimAttrs>({
 
 /**
  * exp(x) / sum(exp(x)) along `dim`, computed stably. Gradient: y * (g - sum(g * y, dim)).
+ * @param x - A float tensor.
+ * @param dim - The dim to normalise over.
+ * @returns A tensor of x's shape whose slices along `dim` sum to 1.
  * @example softmax(tensor([0, 0]), -1).tolist(); // [0.5, 0.5]
  */
 export function softmax(x: Tensor, dim: number): Tensor {
@@ -51,6 +56,9 @@ export function softmax(x: Tensor, dim: number): Tensor {
 
 /**
  * log(softmax(x)) along `dim`, computed stably in one pass. Gradient: g - softmax(x) * sum(g, dim).
+ * @param x - A float tensor.
+ * @param dim - The dim to normalise over.
+ * @returns A tensor of x's shape.
  * @example logSoftmax(tensor([0, 0]), -1).tolist(); // [-0.693..., -0.693...]
  */
 export function logSoftmax(x: Tensor, dim: number): Tensor {

@@ -10,11 +10,15 @@ import { GradcheckError } from './gradcheck.js';
 
 /** Options of checkVjp. */
 export interface CheckVjpOptions {
+  /** Finite-difference step (default 1e-6). */
   eps?: number;
+  /** Relative tolerance (default 1e-5). */
   rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
   atol?: number;
   /** Seeds the random tangents and cotangents. */
   seed?: number;
+  /** Name used in failure messages. */
   name?: string;
 }
 
@@ -35,7 +39,12 @@ function dot(a: Tensor, b: Tensor): number {
 /**
  * Checks `f`'s VJP in one random direction per input: sum_i <grad_i, t_i> against
  * <c, (f(x + eps t) - f(x - eps t)) / (2 eps)>. Only inputs that require grad are perturbed.
+ * One check costs two forward passes and one backward pass, whatever the size; throws a
+ * {@link GradcheckError} on a mismatch.
  *
+ * @param f - The function: tensors in, one tensor out.
+ * @param xs - Its arguments (float64 for tight tolerances).
+ * @param opts - `eps`, `rtol`, `atol`, `seed`, `name`.
  * @example
  * checkVjp((a, b) => a.mul(b).sum(-1), [randn([2, 3], { dtype: 'float64', requiresGrad: true }), randn([3], { dtype: 'float64', requiresGrad: true })]);
  */

@@ -5,12 +5,18 @@ import { TsgradError } from '../errors.js';
 
 /** Tolerances: |a - b| <= atol + rtol * |b| elementwise. */
 export interface Tolerance {
+  /** Relative tolerance (default 1e-5). */
   rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
   atol?: number;
   /** Treat NaN == NaN as equal (default true). */
   equalNan?: boolean;
 }
 
+/**
+ * Values to compare: a CPU tensor, an array (or TypedArray) or a number.
+ * @inline
+ */
 type NumLike = Tensor | ArrayLike<number> | number;
 
 function flat(x: NumLike): { values: ArrayLike<number>; shape?: readonly number[] } {
@@ -19,7 +25,14 @@ function flat(x: NumLike): { values: ArrayLike<number>; shape?: readonly number[
   return { values: x as ArrayLike<number> };
 }
 
-/** The first index where `a` and `b` differ beyond tolerance, or -1 (shapes must agree). */
+/**
+ * The first index where `a` and `b` differ beyond tolerance, or -1 (shapes must agree).
+ * @param a - Actual values: a tensor (CPU), an array or a number.
+ * @param b - Expected values, the same number of elements.
+ * @param tol - `rtol`, `atol`, `equalNan`.
+ * @returns The flat index of the first mismatch (0 when the lengths differ), or -1.
+ * @example firstMismatch(tensor([1, 2, 3]), [1, 2.5, 3]); // 1
+ */
 export function firstMismatch(a: NumLike, b: NumLike, tol: Tolerance = {}): number {
   const { rtol = 1e-5, atol = 1e-8, equalNan = true } = tol;
   const x = flat(a);
@@ -38,12 +51,28 @@ export function firstMismatch(a: NumLike, b: NumLike, tol: Tolerance = {}): numb
   return -1;
 }
 
-/** Whether `a` and `b` are equal within tolerance (torch.allclose). */
+/**
+ * Whether `a` and `b` are equal within tolerance (torch.allclose): |a - b| <= atol + rtol |b|.
+ * @param a - Actual values: a tensor (CPU), an array or a number.
+ * @param b - Expected values.
+ * @param tol - `rtol`, `atol`, `equalNan`.
+ * @returns True when every element is close.
+ * @example allclose(tensor([1, 2]).div(3).mul(3), [1, 2]); // true
+ */
 export function allclose(a: NumLike, b: NumLike, tol: Tolerance = {}): boolean {
   return firstMismatch(a, b, tol) < 0;
 }
 
-/** Throws a readable error naming the first differing element unless `a` and `b` are close. */
+/**
+ * Throws a readable error naming the first differing element unless `a` and `b` are close.
+ * @param a - Actual values: a tensor (CPU), an array or a number.
+ * @param b - Expected values.
+ * @param tol - `rtol`, `atol`, `equalNan`.
+ * @param what - What the values are, for the message.
+ * @example
+ * assertClose(tensor([0.1, 0.2]).sum(), 0.3, { rtol: 1e-6 });
+ * assertClose(tensor([1, 2]), [1, 3], {}, 'logits'); // throws TsgradError: assertClose: logits differ at flat index 1...
+ */
 export function assertClose(a: NumLike, b: NumLike, tol: Tolerance = {}, what = 'values'): void {
   const x = flat(a);
   const y = flat(b);

@@ -8,6 +8,9 @@ import type { Tensor } from '@tsgrad/core';
  * step: the layer appends the new keys and values and attends over all of them, with the query
  * positions offset by `length`. One cache per layer; `GPT.generate` makes and holds them.
  *
+ * # Shapes
+ * - key, value: (B, H, S, D)
+ *
  * @example
  * const attn = new MultiheadAttention(8, 2, { batchFirst: true });
  * const cache = new KVCache();
@@ -16,12 +19,11 @@ import type { Tensor } from '@tsgrad/core';
  * const next = randn([1, 1, 8]);
  * attn.forward(next, next, next, { isCausal: true, cache }); // one more
  * cache.length; // 4
- *
- * # Shapes
- * - key, value: (B, H, S, D)
  */
 export class KVCache {
+  /** Keys seen so far (B, H, S, D), or null when empty. */
   key: Tensor | null = null;
+  /** Values seen so far (B, H, S, D), or null when empty. */
   value: Tensor | null = null;
 
   /** Positions held (S), 0 when empty. */

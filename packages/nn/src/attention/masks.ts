@@ -5,7 +5,9 @@ import { DTypeError, type DType, ShapeError, type Tensor, full, isFloat, zeros }
 
 /** Options for building masks: the dtype and device of the scores they are added to. */
 export interface MaskOptions {
+  /** Dtype of the mask (default float32). */
   dtype?: DType;
+  /** Device of the mask (default `'cpu'`). */
   device?: string;
 }
 
@@ -13,11 +15,14 @@ export interface MaskOptions {
  * The causal mask of torch.nn.Transformer.generate_square_subsequent_mask: a float (sz, sz)
  * matrix with 0 on and below the diagonal and -inf above it (position i may attend to j <= i).
  *
- * @example
- * generateSquareSubsequentMask(3).tolist(); // [[0, -inf, -inf], [0, 0, -inf], [0, 0, 0]]
- *
  * # Shapes
  * - output: (sz, sz)
+ *
+ * @example
+ * generateSquareSubsequentMask(3).tolist(); // [[0, -inf, -inf], [0, 0, -inf], [0, 0, 0]]
+ * @param sz - Sequence length.
+ * @param opts - `dtype`, `device`.
+ * @returns The mask (sz, sz).
  */
 export function generateSquareSubsequentMask(sz: number, opts: MaskOptions = {}): Tensor {
   return full([sz, sz], -Infinity, { dtype: opts.dtype ?? 'float32', device: opts.device }).triu(1);
@@ -27,11 +32,15 @@ export function generateSquareSubsequentMask(sz: number, opts: MaskOptions = {})
  * A causal additive mask for L queries that are the last L of S positions (a KV cache holds the
  * first S - L): query i may attend to keys j <= i + S - L. Equal to generateSquareSubsequentMask when L = S.
  *
- * @example
- * causalMask(1, 3).tolist(); // [[0, 0, 0]]
- *
  * # Shapes
  * - output: (L, S)
+ *
+ * @example
+ * causalMask(1, 3).tolist(); // [[0, 0, 0]]
+ * @param L - Number of queries (the newest positions).
+ * @param S - Number of keys (all positions so far).
+ * @param opts - `dtype`, `device`.
+ * @returns The mask (L, S).
  */
 export function causalMask(L: number, S: number, opts: MaskOptions = {}): Tensor {
   return full([L, S], -Infinity, { dtype: opts.dtype ?? 'float32', device: opts.device }).triu(S - L + 1);
@@ -41,11 +50,16 @@ export function causalMask(L: number, S: number, opts: MaskOptions = {}): Tensor
  * PyTorch's F._canonical_mask: a bool mask (true = masked) becomes 0 / -inf in `dtype`; a float
  * mask is kept (cast to `dtype`) and added to the scores as it is.
  *
- * @example
- * canonicalMask(tensor([false, true]), 'float32', 'MultiheadAttention', 'keyPaddingMask').tolist(); // [0, -inf]
- *
  * # Shapes
  * - mask: any; output: the same
+ *
+ * @example
+ * canonicalMask(tensor([false, true]), 'float32', 'MultiheadAttention', 'keyPaddingMask').tolist(); // [0, -inf]
+ * @param mask - A bool mask (true = masked) or a float additive mask.
+ * @param dtype - The scores' dtype.
+ * @param op - Caller name, for errors.
+ * @param name - Argument name, for errors.
+ * @returns The additive mask in `dtype`, the mask's shape.
  */
 export function canonicalMask(mask: Tensor, dtype: DType, op: string, name: string): Tensor {
   if (mask.dtype === 'bool') return zeros(mask.shape, { dtype, device: mask.device }).maskedFill(mask, -Infinity);
@@ -57,15 +71,25 @@ export function canonicalMask(mask: Tensor, dtype: DType, op: string, name: stri
 
 /** What `mergeMasks` combines, for scores of shape (B, H, L, S). */
 export interface MergeMaskInput {
+  /** Attention mask (L, S) or (B*H, L, S): bool (true = masked) or additive. */
   attnMask?: Tensor | null;
+  /** Key padding mask (B, S): bool (true = padding) or additive. */
   keyPaddingMask?: Tensor | null;
+  /** Build a causal mask when no attnMask is given. */
   isCausal?: boolean;
+  /** Batch size. */
   B: number;
+  /** Number of heads. */
   H: number;
+  /** Query length. */
   L: number;
+  /** Key length. */
   S: number;
+  /** The scores' dtype. */
   dtype: DType;
+  /** The scores' device. */
   device: string;
+  /** Caller name, for errors. */
   op: string;
 }
 
@@ -75,12 +99,14 @@ export interface MergeMaskInput {
  * an attnMask builds the causal mask (PyTorch requires the mask and treats the flag as a hint;
  * with a mask given, the mask is used as it is).
  *
- * @example
- * mergeMasks({ isCausal: true, keyPaddingMask: tensor([[false, true]]), B: 1, H: 2, L: 2, S: 2, dtype: 'float32', device: 'cpu', op: 'demo' })!.shape; // [1, 1, 2, 2]
- *
  * # Shapes
  * - attnMask: (L, S) or (B*H, L, S); keyPaddingMask: (B, S)
  * - output: broadcastable to (B, H, L, S): (1|B, 1|H, L, S)
+ *
+ * @example
+ * mergeMasks({ isCausal: true, keyPaddingMask: tensor([[false, true]]), B: 1, H: 2, L: 2, S: 2, dtype: 'float32', device: 'cpu', op: 'demo' })!.shape; // [1, 1, 2, 2]
+ * @param p - The masks and the score dimensions.
+ * @returns The additive mask, broadcastable to (B, H, L, S), or null when there is none.
  */
 export function mergeMasks(p: MergeMaskInput): Tensor | null {
   const { B, H, L, S, dtype, op } = p;

@@ -33,20 +33,28 @@ function tables(maxSeqLen: number, dim: number, base: number): [Float64Array, Fl
  * rotated by the angle m theta_i, theta_i = base^(-2i/d). Pairs are adjacent elements, as in the
  * paper (not the half-split layout of GPT-NeoX). The cos/sin tables are non-persistent buffers.
  *
- * @example
- * const rope = new RotaryEmbedding(8);
- * rope.forward(randn([1, 2, 5, 8])).shape; // [1, 2, 5, 8]: (B, H, T, D)
- *
  * # Shapes
  * - input: (*, T, dim), dim even, offset + T <= maxSeqLen
  * - output: the same
+ *
+ * @example
+ * const rope = new RotaryEmbedding(8);
+ * rope.forward(randn([1, 2, 5, 8])).shape; // [1, 2, 5, 8] (B, H, T, D)
  */
 export class RotaryEmbedding extends Module {
+  /** cos(m theta_i) (maxSeqLen, dim / 2), a non-persistent buffer. */
   cos: Buffer;
+  /** sin(m theta_i) (maxSeqLen, dim / 2), a non-persistent buffer. */
   sin: Buffer;
+  /** The frequency base. */
   readonly base: number;
+  /** Positions the tables cover. */
   readonly maxSeqLen: number;
 
+  /**
+   * @param dim - Head dim D (even).
+   * @param opts - `base` (default 10000), `maxSeqLen` (default 2048).
+   */
   constructor(readonly dim: number, opts: RotaryOptions = {}) {
     super();
     if (!Number.isInteger(dim) || dim <= 0 || dim % 2 !== 0) throw new ValueError('RotaryEmbedding', `dim must be a positive even number, got ${dim}`);
@@ -58,6 +66,11 @@ export class RotaryEmbedding extends Module {
     this.sin = new Buffer(fromArray(Float32Array.from(s), shape), false);
   }
 
+  /**
+   * Moves or casts like `Module.to`, rebuilding the tables exactly in the new dtype.
+   * @param target - A dtype, a device, or both.
+   * @returns This module.
+   */
   override to(target: ModuleTarget): this {
     super.to(target);
     const [c, s] = tables(this.maxSeqLen, this.dim, this.base); // exact in the new dtype
@@ -66,7 +79,12 @@ export class RotaryEmbedding extends Module {
     return this;
   }
 
-  /** Rotates positions offset .. offset + T - 1 of x. */
+  /**
+   * Rotates positions offset .. offset + T - 1 of x.
+   * @param x - Queries or keys (*, T, dim), usually (B, H, T, D).
+   * @param offset - Position of x's first row.
+   * @returns The rotated tensor, x's shape.
+   */
   forward(x: Tensor, offset = 0): Tensor {
     const D = this.dim;
     const T = x.shape[x.ndim - 2];

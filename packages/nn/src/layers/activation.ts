@@ -3,12 +3,20 @@
 import { type Generator, type Tensor, ValueError, dropout, gelu, relu, silu, tanh } from '@tsgrad/core';
 import { Module } from '../module.js';
 
-/** max(0, x) (torch.nn.ReLU). @example new ReLU().forward(tensor([-1, 2])).tolist(); // [0, 2]
+/**
+ * max(0, x) (torch.nn.ReLU).
  *
  * # Shapes
  * - input: any; output: the same
+ *
+ * @example new ReLU().forward(tensor([-1, 2])).tolist(); // [0, 2]
  */
 export class ReLU extends Module {
+  /**
+   * Applies {@link relu}.
+   * @param x - Any tensor.
+   * @returns max(0, x), x's shape.
+   */
   forward(x: Tensor): Tensor {
     return relu(x);
   }
@@ -16,38 +24,61 @@ export class ReLU extends Module {
 
 /**
  * GELU (torch.nn.GELU), exact (erf) or `approximate: 'tanh'`.
- * @example new GELU().forward(tensor([0, 1])).tolist(); // [0, 0.8413...]
  *
  * # Shapes
  * - input: any; output: the same
+ *
+ * @example new GELU().forward(tensor([0, 1])).tolist(); // [0, 0.8413...]
  */
 export class GELU extends Module {
+  /** @param approximate - `'none'` (erf, default) or `'tanh'`. */
   constructor(readonly approximate: 'none' | 'tanh' = 'none') {
     super();
   }
 
+  /**
+   * Applies {@link gelu}.
+   * @param x - Any float tensor.
+   * @returns gelu(x), x's shape.
+   */
   forward(x: Tensor): Tensor {
     return gelu(x, { approximate: this.approximate });
   }
 }
 
-/** x * sigmoid(x) (torch.nn.SiLU). @example new SiLU().forward(tensor([0])).tolist(); // [0]
+/**
+ * x * sigmoid(x) (torch.nn.SiLU).
  *
  * # Shapes
  * - input: any; output: the same
+ *
+ * @example new SiLU().forward(tensor([0])).tolist(); // [0]
  */
 export class SiLU extends Module {
+  /**
+   * Applies {@link silu}.
+   * @param x - Any float tensor.
+   * @returns x * sigmoid(x), x's shape.
+   */
   forward(x: Tensor): Tensor {
     return silu(x);
   }
 }
 
-/** tanh(x) (torch.nn.Tanh). @example new Tanh().forward(tensor([0])).tolist(); // [0]
+/**
+ * tanh(x) (torch.nn.Tanh).
  *
  * # Shapes
  * - input: any; output: the same
+ *
+ * @example new Tanh().forward(tensor([0])).tolist(); // [0]
  */
 export class Tanh extends Module {
+  /**
+   * Applies {@link tanh}.
+   * @param x - Any float tensor.
+   * @returns tanh(x), x's shape.
+   */
   forward(x: Tensor): Tensor {
     return tanh(x);
   }
@@ -63,22 +94,32 @@ export interface DropoutOptions {
  * Dropout (torch.nn.Dropout): in training mode zeroes each element with probability `p` and
  * scales the rest by 1/(1-p); in eval mode returns the input.
  *
+ * # Shapes
+ * - input: any; output: the same
+ *
  * @example
  * const d = new Dropout(0.5).eval();
  * d.forward(ones([3])).tolist(); // [1, 1, 1]
- *
- * # Shapes
- * - input: any; output: the same
  */
 export class Dropout extends Module {
+  /** The generator masks are drawn from (undefined: the default one). */
   generator: Generator | undefined;
 
+  /**
+   * @param p - Probability of zeroing an element, in [0, 1].
+   * @param opts - `generator`.
+   */
   constructor(readonly p = 0.5, opts: DropoutOptions = {}) {
     super();
     if (!(p >= 0 && p <= 1)) throw new ValueError('Dropout', `dropout probability has to be between 0 and 1, but got ${p}`);
     this.generator = opts.generator;
   }
 
+  /**
+   * Applies {@link dropout} in training mode; returns `x` in eval mode.
+   * @param x - Any float tensor.
+   * @returns A tensor of x's shape.
+   */
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training, { generator: this.generator });
   }
@@ -89,10 +130,14 @@ export type Activation = 'relu' | 'gelu' | ((x: Tensor) => Tensor);
 
 /**
  * The function for an Activation (F.relu / F.gelu for the names).
- * @example resolveActivation('gelu', 'MyLayer')(tensor([0])).tolist(); // [0]
  *
  * # Shapes
  * - the returned function keeps its input's shape
+ *
+ * @param a - `'relu'`, `'gelu'` or a function.
+ * @param where - The caller's name, for the error on an unknown name.
+ * @returns The function.
+ * @example resolveActivation('gelu', 'MyLayer')(tensor([0])).tolist(); // [0]
  */
 export function resolveActivation(a: Activation, where: string): (x: Tensor) => Tensor {
   if (typeof a === 'function') return a;

@@ -15,18 +15,25 @@ export interface EmbeddingOptions {
  * Vectors looked up by int32 id (torch.nn.Embedding). `weight` [numEmbeddings, embeddingDim]
  * starts as N(0, 1), with the `paddingIdx` row set to 0, as PyTorch's `reset_parameters`.
  *
- * @example
- * const emb = new Embedding(10, 4, { paddingIdx: 0 });
- * emb.forward(tensor([[1, 0]], { dtype: 'int32' })).shape; // [1, 2, 4]
- *
  * # Shapes
  * - input: (*) int32 ids in [0, numEmbeddings)
  * - output: (*, embeddingDim)
+ *
+ * @example
+ * const emb = new Embedding(10, 4, { paddingIdx: 0 });
+ * emb.forward(tensor([[1, 0]], { dtype: 'int32' })).shape; // [1, 2, 4]
  */
 export class Embedding extends Module {
+  /** The table [numEmbeddings, embeddingDim]. */
   weight: Parameter;
+  /** The padding row (made non-negative), or undefined. */
   readonly paddingIdx: number | undefined;
 
+  /**
+   * @param numEmbeddings - Number of rows (the vocabulary size).
+   * @param embeddingDim - Size of each vector.
+   * @param opts - `paddingIdx`.
+   */
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, opts: EmbeddingOptions = {}) {
     super();
     const pad = opts.paddingIdx;
@@ -41,6 +48,9 @@ export class Embedding extends Module {
   /**
    * An Embedding holding `weights` [V, D] (copied), frozen unless `freeze: false`
    * (torch.nn.Embedding.from_pretrained).
+   * @param weights - The table [V, D].
+   * @param opts - `freeze` (default true), `paddingIdx`.
+   * @returns The Embedding.
    */
   static fromPretrained(weights: Tensor, opts: EmbeddingOptions & { freeze?: boolean } = {}): Embedding {
     if (weights.ndim !== 2) throw new ShapeError('Embedding.fromPretrained', 'embeddings must be 2-D [numEmbeddings, embeddingDim]', { embeddings: weights.shape });
@@ -56,6 +66,11 @@ export class Embedding extends Module {
     if (this.paddingIdx !== undefined) noGrad(() => this.weight.select(0, this.paddingIdx!).fill_(0));
   }
 
+  /**
+   * Looks the ids up.
+   * @param input - int32 ids (*), each in [0, numEmbeddings).
+   * @returns The vectors (*, embeddingDim).
+   */
   forward(input: Tensor): Tensor {
     return embedding(input, this.weight, { paddingIdx: this.paddingIdx });
   }

@@ -16,19 +16,26 @@ export interface LinearOptions {
  * kaiming_uniform_(a = sqrt(5)), i.e. U(-1/sqrt(in), 1/sqrt(in)), and `bias` [out] as
  * U(-1/sqrt(in), 1/sqrt(in)), exactly as PyTorch's `reset_parameters`.
  *
+ * # Shapes
+ * - input: (*, inFeatures)
+ * - output: (*, outFeatures)
+ *
  * @example
  * const lin = new Linear(4, 2);
  * lin.forward(ones([3, 4])).shape; // [3, 2]
  * Object.keys(lin.stateDict());    // ['weight', 'bias']
- *
- * # Shapes
- * - input: (*, inFeatures)
- * - output: (*, outFeatures)
  */
 export class Linear extends Module {
+  /** The weight W [outFeatures, inFeatures]. */
   weight: Parameter;
+  /** The bias b [outFeatures], or null without one. */
   bias: Parameter | null;
 
+  /**
+   * @param inFeatures - Size of each input's last dim.
+   * @param outFeatures - Size of each output's last dim.
+   * @param opts - `bias` (default true).
+   */
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LinearOptions = {}) {
     super();
     this.weight = new Parameter(zeros([outFeatures, inFeatures]));
@@ -46,6 +53,11 @@ export class Linear extends Module {
     }
   }
 
+  /**
+   * Applies the layer.
+   * @param x - Input (*, inFeatures).
+   * @returns x W^T + b, (*, outFeatures).
+   */
   forward(x: Tensor): Tensor {
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new ShapeError('Linear', `the input's last dim must be inFeatures = ${this.inFeatures}`, { input: x.shape, weight: this.weight.shape },
@@ -57,12 +69,18 @@ export class Linear extends Module {
 
 /**
  * Returns its input unchanged (torch.nn.Identity): a placeholder where a layer is optional.
- * @example new Identity().forward(ones([2])).tolist(); // [1, 1]
  *
  * # Shapes
  * - input: any; output: the same
+ *
+ * @example new Identity().forward(ones([2])).tolist(); // [1, 1]
  */
 export class Identity extends Module {
+  /**
+   * Returns `x`.
+   * @param x - Any tensor.
+   * @returns `x` itself.
+   */
   forward(x: Tensor): Tensor {
     return x;
   }

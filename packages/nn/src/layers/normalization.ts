@@ -6,6 +6,7 @@ import { Parameter } from '../parameter.js';
 
 /** Options of LayerNorm (PyTorch's defaults). */
 export interface LayerNormOptions {
+  /** Added to the variance (default 1e-5). */
   eps?: number;
   /** Learn a per-element scale (and bias); default true. */
   elementwiseAffine?: boolean;
@@ -19,20 +20,28 @@ const asShape = (s: number | readonly number[]) => (typeof s === 'number' ? [s] 
  * Layer normalisation (Ba et al. 2016, torch.nn.LayerNorm): (x - mean) / sqrt(var + eps) * weight
  * + bias over the trailing dims, with the biased variance. `weight` starts at 1 and `bias` at 0.
  *
- * @example
- * const ln = new LayerNorm(4);
- * ln.forward(randn([2, 4])).shape; // [2, 4]
- *
  * # Shapes
  * - input: (*, ...normalizedShape)
  * - output: the same
+ *
+ * @example
+ * const ln = new LayerNorm(4);
+ * ln.forward(randn([2, 4])).shape; // [2, 4]
  */
 export class LayerNorm extends Module {
+  /** Scale of shape `normalizedShape` (null without affine). */
   weight: Parameter | null;
+  /** Shift of shape `normalizedShape` (null without affine or bias). */
   bias: Parameter | null;
+  /** The trailing dims normalised over. */
   readonly normalizedShape: number[];
+  /** Added to the variance. */
   readonly eps: number;
 
+  /**
+   * @param normalizedShape - The trailing dims (a number for one dim).
+   * @param opts - `eps`, `elementwiseAffine`, `bias`.
+   */
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
     const { eps = 1e-5, elementwiseAffine = true, bias = true } = opts;
@@ -42,6 +51,11 @@ export class LayerNorm extends Module {
     this.bias = elementwiseAffine && bias ? new Parameter(zeros(this.normalizedShape)) : null;
   }
 
+  /**
+   * Normalises `x`.
+   * @param x - Input (*, ...normalizedShape).
+   * @returns The normalised tensor, x's shape.
+   */
   forward(x: Tensor): Tensor {
     return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
   }
@@ -51,6 +65,7 @@ export class LayerNorm extends Module {
 export interface RMSNormOptions {
   /** Defaults to the input dtype's machine epsilon, as PyTorch. */
   eps?: number;
+  /** Learn a per-element scale; default true. */
   elementwiseAffine?: boolean;
 }
 
@@ -58,19 +73,26 @@ export interface RMSNormOptions {
  * RMS normalisation (Zhang & Sennrich 2019, torch.nn.RMSNorm): x / sqrt(mean(x^2) + eps) * weight
  * over the trailing dims; `weight` starts at 1.
  *
- * @example
- * const n = new RMSNorm([4]);
- * n.forward(randn([2, 4])).shape; // [2, 4]
- *
  * # Shapes
  * - input: (*, ...normalizedShape)
  * - output: the same
+ *
+ * @example
+ * const n = new RMSNorm([4]);
+ * n.forward(randn([2, 4])).shape; // [2, 4]
  */
 export class RMSNorm extends Module {
+  /** Scale of shape `normalizedShape` (null without affine). */
   weight: Parameter | null;
+  /** The trailing dims normalised over. */
   readonly normalizedShape: number[];
+  /** Added to the mean square (undefined: the dtype's epsilon). */
   readonly eps: number | undefined;
 
+  /**
+   * @param normalizedShape - The trailing dims (a number for one dim).
+   * @param opts - `eps`, `elementwiseAffine`.
+   */
   constructor(normalizedShape: number | readonly number[], opts: RMSNormOptions = {}) {
     super();
     this.normalizedShape = asShape(normalizedShape);
@@ -78,6 +100,11 @@ export class RMSNorm extends Module {
     this.weight = (opts.elementwiseAffine ?? true) ? new Parameter(ones(this.normalizedShape)) : null;
   }
 
+  /**
+   * Normalises `x`.
+   * @param x - Input (*, ...normalizedShape).
+   * @returns The normalised tensor, x's shape.
+   */
   forward(x: Tensor): Tensor {
     return rmsNorm(x, this.normalizedShape, this.weight, this.eps);
   }

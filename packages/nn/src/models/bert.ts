@@ -16,17 +16,23 @@ import { initTransformerWeights } from './init-weights.js';
 
 /** The hyperparameters of a BERT-style encoder; saved beside the weights. */
 export interface BertConfig {
+  /** Number of token ids. */
   vocabSize: number;
   /** The longest sequence (learned positions). */
   maxPositions: number;
+  /** Number of encoder layers. */
   nLayer: number;
+  /** Attention heads per layer. */
   nHead: number;
+  /** Model width C. */
   nEmbd: number;
   /** Feed-forward hidden size (default 4 * nEmbd). */
   dimFeedforward?: number;
   /** Default 0.1, as BERT. */
   dropout?: number;
+  /** LayerNorm epsilon (default 1e-5). */
   layerNormEps?: number;
+  /** Feed-forward activation (default 'gelu'). */
   activation?: 'gelu' | 'relu';
   /** The padding id: its embedding row is zero and, by default, such tokens are masked as keys. */
   padId?: number | null;
@@ -39,10 +45,13 @@ export type FullBertConfig = Required<BertConfig>;
 
 /**
  * Fills a BertConfig's defaults and checks it.
- * @example bertConfig({ vocabSize: 20, maxPositions: 16, nLayer: 1, nHead: 2, nEmbd: 8 }).dropout; // 0.1
  *
  * # Shapes
  * Not applicable (a config).
+ *
+ * @example bertConfig({ vocabSize: 20, maxPositions: 16, nLayer: 1, nHead: 2, nEmbd: 8 }).dropout; // 0.1
+ * @param cfg - The config; missing optional fields get their defaults.
+ * @returns The full config.
  */
 export function bertConfig(cfg: BertConfig): FullBertConfig {
   const full = withDefaults({ dimFeedforward: 4 * cfg.nEmbd, dropout: 0.1, layerNormEps: 1e-5, activation: 'gelu', padId: null, normFirst: false }, cfg) as FullBertConfig;
@@ -58,22 +67,32 @@ export function bertConfig(cfg: BertConfig): FullBertConfig {
  * (a torch.nn.TransformerEncoder of post-norm layers); returns hidden states. Keys: `wte.weight`,
  * `wpe.weight`, `ln_emb.weight`, `ln_emb.bias`, `encoder.layers.0.self_attn.in_proj_weight`, ...
  *
+ * # Shapes
+ * - ids: (B, T) int32, T <= maxPositions; output: (B, T, nEmbd)
+ *
  * @example
  * const bert = new BertModel({ vocabSize: 20, maxPositions: 16, nLayer: 1, nHead: 2, nEmbd: 8, padId: 0 });
  * bert.forward(tensor([[5, 6, 0]], { dtype: 'int32' })).shape; // [1, 3, 8]
- *
- * # Shapes
- * - ids: (B, T) int32, T <= maxPositions; output: (B, T, nEmbd)
  */
 export class BertModel extends Module {
+  /** The model-file type name. */
   static readonly modelType = 'bert-model';
+  /** The full config. */
   readonly config: FullBertConfig;
+  /** Token embedding (vocabSize, nEmbd). */
   wte: Embedding;
+  /** Learned positions (maxPositions, nEmbd). */
   wpe: LearnedPositionalEmbedding;
+  /** LayerNorm on the summed embeddings. */
   ln_emb: LayerNorm;
+  /** Dropout on the embeddings. */
   drop: Dropout;
+  /** The encoder stack. */
   encoder: TransformerEncoder;
 
+  /**
+   * @param config - The hyperparameters.
+   */
   constructor(config: BertConfig) {
     super();
     const c = (this.config = bertConfig(config));
@@ -91,6 +110,9 @@ export class BertModel extends Module {
   /**
    * Hidden states. `keyPaddingMask` (B, T), true = padding, defaults to `ids == padId` when the
    * config has a padId; pass null to attend to every token.
+   * @param ids - Token ids (B, T) int32.
+   * @param opts - `keyPaddingMask`.
+   * @returns Hidden states (B, T, nEmbd).
    */
   forward(ids: Tensor, opts: { keyPaddingMask?: Tensor | null } = {}): Tensor {
     if (ids.ndim !== 2) throw new ShapeError('BertModel', 'expected token ids of shape (B, T)', { ids: ids.shape });
@@ -105,18 +127,26 @@ export class BertModel extends Module {
  * BERT's masked-LM transform: dense, GELU, LayerNorm, then logits against a decoder weight
  * (the tied token embedding) plus `bias`. Keys: `dense.weight`, `dense.bias`, `norm.weight`, `norm.bias`, `bias`.
  *
+ * # Shapes
+ * - hidden: (B, T, C); decoderWeight: (V, C); output: (B, T, V)
+ *
  * @example
  * const head = new MLMHead(8, 20);
  * head.forward(randn([1, 3, 8]), randn([20, 8])).shape; // [1, 3, 20]
- *
- * # Shapes
- * - hidden: (B, T, C); decoderWeight: (V, C); output: (B, T, V)
  */
 export class MLMHead extends Module {
+  /** Dense layer C -> C. */
   dense: Linear;
+  /** LayerNorm after the GELU. */
   norm: LayerNorm;
+  /** Output bias (V). */
   bias: Parameter;
 
+  /**
+   * @param nEmbd - Model width C.
+   * @param vocabSize - Number of token ids V.
+   * @param opts - `layerNormEps`.
+   */
   constructor(nEmbd: number, vocabSize: number, opts: { layerNormEps?: number } = {}) {
     super();
     this.dense = new Linear(nEmbd, nEmbd);
@@ -124,6 +154,12 @@ export class MLMHead extends Module {
     this.bias = new Parameter(zeros([vocabSize]));
   }
 
+  /**
+   * Logits from hidden states.
+   * @param hidden - (B, T, C).
+   * @param decoderWeight - The token embedding (V, C).
+   * @returns Logits (B, T, V).
+   */
   forward(hidden: Tensor, decoderWeight: Tensor): Tensor {
     return linear(this.norm.forward(gelu(this.dense.forward(hidden))), decoderWeight, this.bias); // (B, T, V)
   }
@@ -134,19 +170,26 @@ export class MLMHead extends Module {
  * is `transformer.wte.weight` (tied). Returns logits at every position; the loss is taken at the
  * masked positions by the training recipe.
  *
+ * # Shapes
+ * - ids: (B, T) int32; output: (B, T, vocabSize)
+ *
  * @example
  * const mlm = BertMLM.fromConfig({ vocabSize: 20, maxPositions: 16, nLayer: 1, nHead: 2, nEmbd: 8, padId: 0 });
  * mlm.forward(tensor([[5, 6, 0]], { dtype: 'int32' })).shape; // [1, 3, 20]
- *
- * # Shapes
- * - ids: (B, T) int32; output: (B, T, vocabSize)
  */
 export class BertMLM extends Module {
+  /** The model-file type name. */
   static readonly modelType = 'bert-mlm';
+  /** The full config. */
   readonly config: FullBertConfig;
+  /** The body. */
   transformer: BertModel;
+  /** The masked-LM head. */
   mlm_head: MLMHead;
 
+  /**
+   * @param config - The hyperparameters.
+   */
   constructor(config: BertConfig) {
     super();
     this.transformer = new BertModel(config);
@@ -155,11 +198,21 @@ export class BertMLM extends Module {
     initTransformerWeights(this.mlm_head);
   }
 
-  /** `new BertMLM(config)`. */
+  /**
+   * `new BertMLM(config)`.
+   * @param config - The hyperparameters.
+   * @returns A freshly initialised model.
+   */
   static fromConfig(config: BertConfig): BertMLM {
     return new BertMLM(config);
   }
 
+  /**
+   * Logits at every position.
+   * @param ids - Token ids (B, T) int32.
+   * @param opts - `keyPaddingMask` (default: ids == padId).
+   * @returns Logits (B, T, vocabSize).
+   */
   forward(ids: Tensor, opts: { keyPaddingMask?: Tensor | null } = {}): Tensor {
     return this.mlm_head.forward(this.transformer.forward(ids, opts), this.transformer.wte.weight);
   }

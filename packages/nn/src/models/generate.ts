@@ -15,9 +15,27 @@ export interface GenerateOptions extends SamplingOptions {
 
 /** What generation needs of a model: logits from ids with caches, caches, and its context size. */
 export interface CausalLM {
-  readonly config: { blockSize: number };
+  /** The context size: longer contexts are cropped to the last blockSize tokens. */
+  readonly config: {
+    /** The longest context the model takes. */
+    blockSize: number;
+  };
+  /**
+   * Next-token logits.
+   * @param idx - Token ids (B, T) int32.
+   * @param opts - Per-layer `caches`.
+   * @returns Logits (B, T, V).
+   */
   forward(idx: Tensor, opts: { caches?: readonly KVCache[] }): Tensor;
+  /**
+   * Fresh caches, one per layer.
+   * @returns The caches.
+   */
   createCaches(): KVCache[];
+  /**
+   * The model's parameters (their device is where decoding runs).
+   * @returns The parameters.
+   */
   parameters(): Tensor[];
 }
 
@@ -33,12 +51,18 @@ function idsTensor(rows: number[][], from: number, device: string): Tensor {
  * Decodes with a KV cache (see GPT.generate). Token ids are returned in the prompt's form: a
  * number[] for a number[] prompt, an int32 (B, T + n) tensor for a (B, T) tensor prompt.
  *
- * @example
- * const gpt = new GPT({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 }).eval();
- * const ids = await generateIds(gpt, [1, 2, 3], { maxNewTokens: 5, temperature: 0 }); // 8 ids
- *
  * # Shapes
  * - prompt: (T) as number[], or (B, T) int32; output: (T + n) or (B, T + n)
+ *
+ * @example
+ * @param model - A causal LM such as {@link GPT}.
+ * @param prompt - Token ids: a number[] or (B, T) int32.
+ * @param opts - `maxNewTokens`, `eosId` and sampling options.
+ * @returns The prompt followed by the new ids, in the prompt's form.
+ * @example
+ * const gpt = new GPT({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 }).eval();
+ * const ids = await generateIds(gpt, [1, 2, 3], { maxNewTokens: 5, temperature: 0 });
+ * (ids as number[]).length; // 8
  */
 export async function generateIds(model: CausalLM, prompt: Tensor | readonly number[], opts: GenerateOptions): Promise<Tensor | number[]> {
   const { maxNewTokens, eosId } = opts;

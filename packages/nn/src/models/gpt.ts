@@ -17,11 +17,15 @@ import { initTransformerWeights } from './init-weights.js';
 
 /** The hyperparameters of a GPT (nanoGPT's GPTConfig, camelCase); saved beside the weights. */
 export interface GPTConfig {
+  /** Number of token ids. */
   vocabSize: number;
   /** The longest context (positions) the model handles. */
   blockSize: number;
+  /** Number of blocks. */
   nLayer: number;
+  /** Attention heads per block (dividing nEmbd). */
   nHead: number;
+  /** Model width C. */
   nEmbd: number;
   /** Feed-forward hidden size (default 4 * nEmbd). */
   dimFeedforward?: number;
@@ -31,7 +35,9 @@ export interface GPTConfig {
   bias?: boolean;
   /** Position information (default 'learned'). */
   positional?: 'learned' | 'sinusoidal' | 'rope';
+  /** Feed-forward activation (default 'gelu'). */
   activation?: 'gelu' | 'relu';
+  /** LayerNorm epsilon (default 1e-5). */
   layerNormEps?: number;
   /** LM head shares the token embedding (default true). */
   tieWeights?: boolean;
@@ -42,10 +48,13 @@ export type FullGPTConfig = Required<GPTConfig>;
 
 /**
  * Fills a GPTConfig's defaults and checks it.
- * @example gptConfig({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 }).dimFeedforward; // 32
  *
  * # Shapes
  * Not applicable (a config).
+ *
+ * @example gptConfig({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 }).dimFeedforward; // 32
+ * @param cfg - The config; missing optional fields get their defaults.
+ * @returns The full config.
  */
 export function gptConfig(cfg: GPTConfig): FullGPTConfig {
   const full: FullGPTConfig = withDefaults(
@@ -73,24 +82,36 @@ export interface GPTForwardOptions {
  * returns hidden states. Keys: `wte.weight`, `wpe.weight` (learned positions only),
  * `h.0.self_attn.in_proj_weight`, ..., `ln_f.weight`, `ln_f.bias`.
  *
+ * # Shapes
+ * - idx: (B, T) int32, offset + T <= blockSize; output: (B, T, nEmbd)
+ *
  * @example
  * const body = new GPTModel({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 });
  * body.forward(tensor([[1, 2, 3]], { dtype: 'int32' })).shape; // [1, 3, 8]
- *
- * # Shapes
- * - idx: (B, T) int32, offset + T <= blockSize; output: (B, T, nEmbd)
  */
 export class GPTModel extends Module {
+  /** The model-file type name (`saveModel` writes it; `loadModel` dispatches on it). */
   static readonly modelType = 'gpt-model';
+  /** The full config. */
   readonly config: FullGPTConfig;
+  /** Token embedding (vocabSize, nEmbd). */
   wte: Embedding;
+  /** Learned positions (blockSize, nEmbd) when `positional: 'learned'`. */
   wpe: LearnedPositionalEmbedding | null = null;
+  /** Sinusoidal positions when `positional: 'sinusoidal'`. */
   pe: SinusoidalPositionalEncoding | null = null;
+  /** Rotary embedding shared by the blocks when `positional: 'rope'`. */
   rotary: RotaryEmbedding | null = null;
+  /** Dropout on the embeddings. */
   drop: Dropout;
+  /** The blocks `h.0` ... `h.{nLayer-1}`: pre-norm, batch-first encoder layers run with a causal mask. */
   h: TransformerEncoderLayer[];
+  /** The final LayerNorm. */
   ln_f: LayerNorm;
 
+  /**
+   * @param config - The hyperparameters (defaults filled by {@link gptConfig}).
+   */
   constructor(config: GPTConfig) {
     super();
     const c = (this.config = gptConfig(config));
@@ -106,11 +127,20 @@ export class GPTModel extends Module {
     initTransformerWeights(this, { residualLayers: c.nLayer });
   }
 
-  /** Empty KV caches, one per block, for incremental decoding. */
+  /**
+   * Empty KV caches, one per block, for incremental decoding.
+   * @returns nLayer empty caches.
+   */
   createCaches(): KVCache[] {
     return this.h.map(() => new KVCache());
   }
 
+  /**
+   * Embeds `idx` and runs the blocks.
+   * @param idx - Token ids (B, T) int32.
+   * @param opts - `caches`, `keyPaddingMask`.
+   * @returns Hidden states (B, T, nEmbd).
+   */
   forward(idx: Tensor, opts: GPTForwardOptions = {}): Tensor {
     const { blockSize, nEmbd } = this.config;
     const offset = opts.caches?.[0]?.length ?? 0;
@@ -139,21 +169,28 @@ export class GPTModel extends Module {
  * `tieWeights: false`). `forward` returns next-token logits; `generate` decodes with a KV cache.
  * Initialised as GPT-2: N(0, 0.02), residual projections scaled by 1/sqrt(2 nLayer).
  *
+ * # Shapes
+ * - idx: (B, T) int32; output: (B, T, vocabSize)
+ *
  * @example
  * manualSeed(0);
  * const gpt = GPT.fromConfig({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 });
  * gpt.forward(tensor([[1, 2, 3]], { dtype: 'int32' })).shape; // [1, 3, 16]
- * await gpt.eval().generate([1, 2], { maxNewTokens: 3, temperature: 0 }); // 5 ids
- *
- * # Shapes
- * - idx: (B, T) int32; output: (B, T, vocabSize)
+ * (await gpt.eval().generate([1, 2], { maxNewTokens: 3, temperature: 0 })).length; // 5
  */
 export class GPT extends Module {
+  /** The model-file type name. */
   static readonly modelType = 'gpt';
+  /** The full config. */
   readonly config: FullGPTConfig;
+  /** The body. */
   transformer: GPTModel;
+  /** The LM head when `tieWeights` is false (else the head is `transformer.wte.weight`). */
   lm_head: Linear | null = null;
 
+  /**
+   * @param config - The hyperparameters.
+   */
   constructor(config: GPTConfig) {
     super();
     this.transformer = new GPTModel(config);
@@ -164,16 +201,29 @@ export class GPT extends Module {
     }
   }
 
-  /** `new GPT(config)`: builds a model from a (saved) config. */
+  /**
+   * `new GPT(config)`: builds a model from a (saved) config.
+   * @param config - The hyperparameters.
+   * @returns A freshly initialised model.
+   */
   static fromConfig(config: GPTConfig): GPT {
     return new GPT(config);
   }
 
-  /** Empty KV caches, one per block. */
+  /**
+   * Empty KV caches, one per block.
+   * @returns nLayer empty caches.
+   */
   createCaches(): KVCache[] {
     return this.transformer.createCaches();
   }
 
+  /**
+   * Next-token logits.
+   * @param idx - Token ids (B, T) int32, T <= blockSize.
+   * @param opts - `caches`, `keyPaddingMask`.
+   * @returns Logits (B, T, vocabSize); position t predicts token t + 1.
+   */
   forward(idx: Tensor, opts: GPTForwardOptions = {}): Tensor {
     const h = this.transformer.forward(idx, opts); // (B, T, C)
     return this.lm_head ? this.lm_head.forward(h) : linear(h, this.transformer.wte.weight); // (B, T, V)
@@ -184,8 +234,17 @@ export class GPT extends Module {
    * one forward of one token per step thanks to the KV cache; when the context reaches
    * `blockSize`, it is cropped to the last blockSize tokens and recomputed. Runs without
    * autograd; call `eval()` first so dropout is off.
+   * @param prompt - Token ids of one prompt.
+   * @param opts - `maxNewTokens`, sampling options, `eosId`.
+   * @returns The prompt followed by the new ids.
    */
   generate(prompt: readonly number[], opts: GenerateOptions): Promise<number[]>;
+  /**
+   * Continues a batch of prompts (B, T) int32.
+   * @param prompt - Token ids (B, T).
+   * @param opts - `maxNewTokens`, sampling options, `eosId`.
+   * @returns (B, T + new) ids.
+   */
   generate(prompt: Tensor, opts: GenerateOptions): Promise<Tensor>;
   generate(prompt: Tensor | readonly number[], opts: GenerateOptions): Promise<Tensor | number[]> {
     return generateIds(this, prompt, opts);

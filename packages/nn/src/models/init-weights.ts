@@ -15,12 +15,15 @@ import { TransformerEncoderLayer } from '../transformer/layers.js';
  * set, the projections that write into the residual stream (`self_attn.out_proj.weight`,
  * `linear2.weight`) use std / sqrt(2 * residualLayers) (GPT-2 paper, section 2.3).
  *
+ * # Shapes
+ * Not applicable (in place).
+ *
  * @example
  * const gpt = new GPT({ vocabSize: 16, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 8 });
  * initTransformerWeights(gpt, { std: 0.02, residualLayers: 2 }); // what GPT's constructor does
- *
- * # Shapes
- * Not applicable (in place).
+ * gpt.transformer.ln_f.weight.tolist(); // [1, 1, 1, 1, 1, 1, 1, 1]
+ * @param model - The model, re-initialised in place.
+ * @param opts - `std` (default 0.02) and `residualLayers` (the number of residual blocks).
  */
 export function initTransformerWeights(model: Module, opts: { std?: number; residualLayers?: number } = {}): void {
   const std = opts.std ?? 0.02;

@@ -9,19 +9,37 @@ import { GPT, GPTModel } from './gpt.js';
 import { SequenceClassifier, TokenClassifier } from './heads.js';
 
 /** A model that can be saved with its config: a Module with `config` and a static `modelType`. */
-export type ConfiguredModel = Module & { readonly config: object };
+export type ConfiguredModel = Module & {
+  /** The full config the model was built from (saved as JSON). */
+  readonly config: object;
+};
 
-type ModelClass = { modelType: string; new (config: never): ConfiguredModel };
+/**
+ * A model class that can be rebuilt from a checkpoint.
+ * @inline
+ */
+type ModelClass = {
+  /** The name saved in checkpoints. */
+  modelType: string;
+  /** Builds the model from its config. */
+  new (config: never): ConfiguredModel;
+};
 
-/** The model families a checkpoint can name, by `modelType`. */
+/**
+ * The model families a checkpoint can name, by `modelType`.
+ * @example Object.keys(MODEL_TYPES); // ['gpt', 'gpt-model', 'bert-mlm', 'bert-model', 'sequence-classifier', 'token-classifier']
+ */
 export const MODEL_TYPES: Record<string, ModelClass> = Object.fromEntries(
   ([GPT, GPTModel, BertMLM, BertModel, SequenceClassifier, TokenClassifier] as ModelClass[]).map((c) => [c.modelType, c]),
 );
 
 /** What a checkpoint file holds. */
 export interface ModelFile {
+  /** The class's `modelType` (a key of {@link MODEL_TYPES}). */
   modelType: string;
+  /** The model's full config. */
   config: Record<string, unknown>;
+  /** The state dict, on the CPU. */
   state: Record<string, Tensor>;
 }
 
@@ -30,12 +48,14 @@ export interface ModelFile {
  * `tsgrad.model_type` and `tsgrad.config` (JSON), atomically. PyTorch's `safetensors.torch.load_file`
  * reads the tensors under the same keys.
  *
- * @example
- * const gpt = new GPT({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 });
- * await saveModel('/tmp/gpt.safetensors', gpt);
- *
  * # Shapes
  * Not applicable.
+ *
+ * @param file - Path of the .safetensors file (written atomically).
+ * @param model - A model with a `config` and a static `modelType`.
+ * @example
+ * const gpt = new GPT({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 });
+ * await saveModel('gpt.safetensors', gpt);
  */
 export async function saveModel(file: string, model: ConfiguredModel): Promise<void> {
   const type = (model.constructor as Partial<ModelClass>).modelType;
@@ -48,12 +68,17 @@ export async function saveModel(file: string, model: ConfiguredModel): Promise<v
 /**
  * Reads a checkpoint written by `saveModel`: `{ modelType, config, state }`.
  *
- * @example
- * await saveModel('/tmp/gpt.safetensors', new GPT({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 }));
- * const { modelType, config, state } = await readModelFile('/tmp/gpt.safetensors'); // 'gpt', the full config, the tensors
- *
  * # Shapes
  * Not applicable.
+ *
+ * @param file - Path of a file written by {@link saveModel}.
+ * @returns The model type, config and tensors.
+ * @example
+ * await saveModel('gpt.safetensors', new GPT({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 }));
+ * const { modelType, config, state } = await readModelFile('gpt.safetensors');
+ * modelType; // 'gpt'
+ * config.nEmbd; // 8
+ * state['transformer.wte.weight']!.shape; // [16, 8]
  */
 export async function readModelFile(file: string): Promise<ModelFile> {
   const { tensors, metadata } = await loadSafetensorsFile(file);
@@ -69,12 +94,15 @@ export async function readModelFile(file: string): Promise<ModelFile> {
  * Rebuilds the saved model (its class from `modelType`, then `new Class(config)`) and loads the
  * state strictly. The model is in training mode, as a new one is.
  *
- * @example
- * await saveModel('/tmp/gpt.safetensors', new GPT({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 }));
- * const gpt = (await loadModel('/tmp/gpt.safetensors')) as GPT;
- *
  * # Shapes
  * Not applicable.
+ *
+ * @param file - Path of a file written by {@link saveModel}.
+ * @returns The model, with the saved weights.
+ * @example
+ * await saveModel('gpt.safetensors', new GPT({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 }));
+ * const gpt = (await loadModel('gpt.safetensors')) as GPT;
+ * gpt instanceof GPT; // true
  */
 export async function loadModel(file: string): Promise<ConfiguredModel> {
   const { modelType, config, state } = await readModelFile(file);

@@ -20,11 +20,16 @@ export interface SamplingOptions {
  * otherwise softmax(logits / temperature) restricted by topK, then topP, renormalised, and
  * sampled with one uniform draw from the generator.
  *
- * @example
- * sampleToken([0, 5, 1], { temperature: 0 }); // 1
- *
  * # Shapes
  * - logits: (V) as a JS array or TypedArray; result: an id in [0, V)
+ *
+ * @param logits - One row of logits (V).
+ * @param opts - `temperature`, `topK`, `topP`, `generator`.
+ * @returns The chosen id.
+ * @example
+ * sampleToken([0, 5, 1], { temperature: 0 }); // 1
+ * sampleToken([0, 5, 1], { topK: 1 }); // 1
+ * sampleToken([0, 0], { generator: new Generator(3) }) < 2; // true
  */
 export function sampleToken(logits: ArrayLike<number>, opts: SamplingOptions = {}): number {
   const { temperature = 1, topK, topP, generator = defaultGenerator } = opts;

@@ -11,12 +11,14 @@ import { TsgradError } from '@tsgrad/core';
  * ```ts
  * import { parseSafetensors, SafetensorsError } from '@tsgrad/nn';
  * try {
- *   parseSafetensors(new Uint8Array(3));
+ *   parseSafetensors(new Uint8Array(3)); // the file is shorter than 8 bytes
  * } catch (e) {
- *   console.log(e instanceof SafetensorsError); // true: the file is shorter than 8 bytes
+ *   console.log(e instanceof SafetensorsError); // true
  * }
+ * parseSafetensors(new Uint8Array(3)); // throws SafetensorsError
  * ```
  */
 export class SafetensorsError extends TsgradError {
+  /** Always `'SafetensorsError'`. */
   override name = 'SafetensorsError';
 }

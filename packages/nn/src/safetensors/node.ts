@@ -42,10 +42,13 @@ async function syncDir(fs: Fs, dir: string): Promise<void> {
  * ```ts
  * import { tensor } from '@tsgrad/core';
  * import { loadSafetensorsFile, saveSafetensorsFile } from '@tsgrad/nn';
- * await saveSafetensorsFile('/tmp/model.safetensors', { w: tensor([1, 2, 3]) }, { format: 'pt' });
- * const { tensors } = await loadSafetensorsFile('/tmp/model.safetensors');
+ * await saveSafetensorsFile('model.safetensors', { w: tensor([1, 2, 3]) }, { format: 'pt' });
+ * const { tensors } = await loadSafetensorsFile('model.safetensors');
  * console.log(tensors.w!.tolist()); // [1, 2, 3]
  * ```
+ * @param file - Destination path (Node only).
+ * @param tensors - Tensors by name.
+ * @param metadata - Optional `__metadata__` strings.
  */
 export async function saveSafetensorsFile(file: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): Promise<void> {
   const bytes = serializeSafetensors(tensors, metadata); // fails before the disk is touched
@@ -78,10 +81,13 @@ export async function saveSafetensorsFile(file: string, tensors: Record<string, 
  * ```ts
  * import { tensor } from '@tsgrad/core';
  * import { loadSafetensorsFile, saveSafetensorsFile } from '@tsgrad/nn';
- * await saveSafetensorsFile('/tmp/ids.safetensors', { ids: tensor([3, 1, 4], { dtype: 'int32' }) });
- * const { tensors, metadata } = await loadSafetensorsFile('/tmp/ids.safetensors');
- * console.log(tensors.ids!.dtype, metadata); // 'int32' {}
+ * await saveSafetensorsFile('ids.safetensors', { ids: tensor([3, 1, 4], { dtype: 'int32' }) });
+ * const { tensors, metadata } = await loadSafetensorsFile('ids.safetensors');
+ * tensors.ids!.dtype; // 'int32'
+ * metadata; // {}
  * ```
+ * @param file - Path of a .safetensors file (Node only).
+ * @returns The tensors and metadata.
  */
 export async function loadSafetensorsFile(file: string): Promise<SafetensorsContents> {
   const { fs } = await nodeLibs();

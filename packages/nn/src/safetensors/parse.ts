@@ -12,11 +12,14 @@ import { readHeader, setOwn } from './header.js';
  * ```ts
  * import { parseSafetensors, serializeSafetensors, type SafetensorsContents } from '@tsgrad/nn';
  * const contents: SafetensorsContents = parseSafetensors(serializeSafetensors({}, { step: '10' }));
- * console.log(Object.keys(contents.tensors).length, contents.metadata.step); // 0 '10'
+ * Object.keys(contents.tensors).length; // 0
+ * contents.metadata.step; // '10'
  * ```
  */
 export interface SafetensorsContents {
+  /** The tensors by name, in header order. */
   tensors: Record<string, Tensor>;
+  /** The `__metadata__` strings (empty when the file has none). */
   metadata: Record<string, string>;
 }
 
@@ -37,8 +40,11 @@ export interface SafetensorsContents {
  * import { parseSafetensors, serializeSafetensors } from '@tsgrad/nn';
  * const bytes = serializeSafetensors({ w: tensor([[1, 2], [3, 4]]) }, { format: 'pt' });
  * const { tensors, metadata } = parseSafetensors(bytes);
- * console.log(tensors.w!.tolist(), metadata.format); // [[1, 2], [3, 4]] 'pt'
+ * tensors.w!.tolist(); // [[1, 2], [3, 4]]
+ * metadata.format; // 'pt'
  * ```
+ * @param bytes - The whole file.
+ * @returns The tensors (fresh CPU copies) and the metadata.
  */
 export function parseSafetensors(bytes: Uint8Array): SafetensorsContents {
   if (!(bytes instanceof Uint8Array)) {

@@ -59,8 +59,11 @@ function metadataJson(metadata: Record<string, string>): string {
  * import { tensor } from '@tsgrad/core';
  * import { serializeSafetensors } from '@tsgrad/nn';
  * const bytes = serializeSafetensors({ bias: tensor([0.5, -1]) }, { format: 'pt' });
- * console.log(bytes.length % 8); // 0: 8-byte length, padded header, then 8 bytes of F32 data
+ * bytes.length % 8; // 0 (8-byte length, padded header, then 8 bytes of F32 data)
  * ```
+ * @param tensors - Tensors by name (CPU tensors; read a GPU tensor back first).
+ * @param metadata - Optional `__metadata__` strings (`format: 'pt'` for PyTorch's loaders).
+ * @returns The file's bytes.
  */
 export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
   if (tensors === null || typeof tensors !== 'object') fail(`expected an object of tensors, got ${tensors === null ? 'null' : typeof tensors}`);

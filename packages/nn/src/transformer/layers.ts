@@ -18,6 +18,7 @@ export interface TransformerLayerOptions {
   dropout?: number;
   /** 'relu' (default), 'gelu' or a function. */
   activation?: Activation;
+  /** LayerNorm epsilon (default 1e-5). */
   layerNormEps?: number;
   /** (B, T, E) inputs instead of (T, B, E) (default false). */
   batchFirst?: boolean;
@@ -52,26 +53,41 @@ function defaults(o: TransformerLayerOptions) {
  * `self_attn.out_proj.bias`, `linear1.weight`, `linear1.bias`, `linear2.weight`, `linear2.bias`,
  * `norm1.weight`, `norm1.bias`, `norm2.weight`, `norm2.bias`.
  *
- * @example
- * const layer = new TransformerEncoderLayer(16, 4, { dimFeedforward: 32, batchFirst: true });
- * layer.forward(randn([2, 5, 16]), { isCausal: true }).shape; // [2, 5, 16]
- *
  * # Shapes
  * - src: (T, B, E), (B, T, E) with batchFirst, or (T, E) unbatched
  * - output: the same
+ *
+ * @example
+ * const layer = new TransformerEncoderLayer(16, 4, { dimFeedforward: 32, batchFirst: true });
+ * layer.forward(randn([2, 5, 16]), { isCausal: true }).shape; // [2, 5, 16]
  */
 export class TransformerEncoderLayer extends Module {
+  /** Self-attention (E, H heads). */
   self_attn: MultiheadAttention;
+  /** Feed-forward expansion E -> dimFeedforward. */
   linear1: Linear;
+  /** Dropout inside the feed-forward block. */
   dropout: Dropout;
+  /** Feed-forward projection dimFeedforward -> E. */
   linear2: Linear;
+  /** LayerNorm around the self-attention block. */
   norm1: LayerNorm;
+  /** LayerNorm around the feed-forward block. */
   norm2: LayerNorm;
+  /** Dropout on the self-attention output. */
   dropout1: Dropout;
+  /** Dropout on the feed-forward output. */
   dropout2: Dropout;
+  /** Pre-norm (true) or post-norm (false). */
   readonly normFirst: boolean;
+  /** The feed-forward activation. */
   readonly activation: (x: Tensor) => Tensor;
 
+  /**
+   * @param dModel - Model width E.
+   * @param nhead - Number of attention heads (dividing E).
+   * @param opts - Feed-forward size, dropout, activation, norm placement, layout.
+   */
   constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
     super();
     const o = defaults(opts);
@@ -98,6 +114,12 @@ export class TransformerEncoderLayer extends Module {
     return this.dropout2.forward(this.linear2.forward(this.dropout.forward(this.activation(this.linear1.forward(x)))));
   }
 
+  /**
+   * Runs the layer: x + SA(x) then x + FF(x), each normalised (before with normFirst, after otherwise).
+   * @param src - (T, B, E), (B, T, E) with batchFirst, or (T, E).
+   * @param opts - Masks, `isCausal`, `cache`, `rope`.
+   * @returns src's shape.
+   */
   forward(src: Tensor, opts: EncoderLayerForwardOptions = {}): Tensor {
     let x = src;
     if (this.normFirst) {
@@ -111,11 +133,17 @@ export class TransformerEncoderLayer extends Module {
 
 /** Options of TransformerDecoderLayer.forward (PyTorch's keyword arguments). */
 export interface DecoderLayerForwardOptions {
+  /** Self-attention mask (T, T) or (B*H, T, T): bool true = may NOT attend, or additive. */
   tgtMask?: Tensor | null;
+  /** Cross-attention mask (T, S). */
   memoryMask?: Tensor | null;
+  /** (B, T); bool true = padding in the target. */
   tgtKeyPaddingMask?: Tensor | null;
+  /** (B, S); bool true = padding in the memory. */
   memoryKeyPaddingMask?: Tensor | null;
+  /** Causal self-attention. */
   tgtIsCausal?: boolean;
+  /** Causal cross-attention (rare). */
   memoryIsCausal?: boolean;
   /** KV cache of the self-attention, for incremental decoding. */
   cache?: KVCache;
@@ -126,29 +154,47 @@ export interface DecoderLayerForwardOptions {
  * encoder's memory (`multihead_attn`), then the feed-forward block, each with a residual and a
  * LayerNorm (`norm1`, `norm2`, `norm3`). Keys as the encoder layer's plus `multihead_attn.*` and `norm3.*`.
  *
- * @example
- * const layer = new TransformerDecoderLayer(16, 4, { dimFeedforward: 32, batchFirst: true });
- * layer.forward(randn([2, 5, 16]), randn([2, 7, 16]), { tgtIsCausal: true }).shape; // [2, 5, 16]
- *
  * # Shapes
  * - tgt: (T, B, E) or (B, T, E) with batchFirst; memory: (S, B, E) or (B, S, E)
  * - output: like tgt
+ *
+ * @example
+ * const layer = new TransformerDecoderLayer(16, 4, { dimFeedforward: 32, batchFirst: true });
+ * layer.forward(randn([2, 5, 16]), randn([2, 7, 16]), { tgtIsCausal: true }).shape; // [2, 5, 16]
  */
 export class TransformerDecoderLayer extends Module {
+  /** Self-attention over the target. */
   self_attn: MultiheadAttention;
+  /** Cross-attention from the target over the memory. */
   multihead_attn: MultiheadAttention;
+  /** Feed-forward expansion E -> dimFeedforward. */
   linear1: Linear;
+  /** Dropout inside the feed-forward block. */
   dropout: Dropout;
+  /** Feed-forward projection dimFeedforward -> E. */
   linear2: Linear;
+  /** LayerNorm around the self-attention block. */
   norm1: LayerNorm;
+  /** LayerNorm around the cross-attention block. */
   norm2: LayerNorm;
+  /** LayerNorm around the feed-forward block. */
   norm3: LayerNorm;
+  /** Dropout on the self-attention output. */
   dropout1: Dropout;
+  /** Dropout on the cross-attention output. */
   dropout2: Dropout;
+  /** Dropout on the feed-forward output. */
   dropout3: Dropout;
+  /** Pre-norm (true) or post-norm (false). */
   readonly normFirst: boolean;
+  /** The feed-forward activation. */
   readonly activation: (x: Tensor) => Tensor;
 
+  /**
+   * @param dModel - Model width E.
+   * @param nhead - Number of attention heads.
+   * @param opts - Feed-forward size, dropout, activation, norm placement, layout.
+   */
   constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
     super();
     const o = defaults(opts);
@@ -183,6 +229,13 @@ export class TransformerDecoderLayer extends Module {
     return this.dropout3.forward(this.linear2.forward(this.dropout.forward(this.activation(this.linear1.forward(x)))));
   }
 
+  /**
+   * Runs the layer: self-attention, cross-attention over `memory`, feed-forward.
+   * @param tgt - (T, B, E), or (B, T, E) with batchFirst.
+   * @param memory - The encoder output (S, B, E), or (B, S, E).
+   * @param opts - Masks, causal flags, `cache`.
+   * @returns tgt's shape.
+   */
   forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions = {}): Tensor {
     let x = tgt;
     if (this.normFirst) {

@@ -7,7 +7,9 @@ import type { LabelledText } from './split.js';
 
 /** A tokenised classification example. */
 export interface EncodedExample {
+  /** The token ids. */
   readonly ids: readonly number[];
+  /** The class id. */
   readonly label: number;
 }
 
@@ -30,6 +32,10 @@ export interface ClassificationBatch {
  * @example
  * truncate([1, 2, 3, 4], 2); // [1, 2]
  * truncate([1, 2, 3, 4], 2, 'left'); // [3, 4]
+ * @param ids - Token ids.
+ * @param maxLength - The most to keep.
+ * @param side - `'right'` cuts the end (default), `'left'` the start.
+ * @returns The kept ids.
  */
 export function truncate(ids: readonly number[], maxLength: number, side: 'left' | 'right' = 'right'): number[] {
   if (!Number.isInteger(maxLength) || maxLength < 0) throw new ValueError('truncate', `maxLength must be a whole number, got ${maxLength}`);
@@ -54,6 +60,10 @@ export interface EncodeExamplesOptions {
  * @example
  * const tok = CharTokenizer.fromText('abc', { specialTokens: ['<pad>', '<cls>'] });
  * encodeExamples(tok, [{ text: 'abcab', label: 1 }], { maxLength: 4, prefix: [1] }); // [{ ids: [1, 2, 3, 4], label: 1 }]
+ * @param tokenizer - Anything with `encode`.
+ * @param examples - Texts with class ids.
+ * @param opts - `maxLength`, `prefix`, `suffix`.
+ * @returns The tokenised examples.
  */
 export function encodeExamples(tokenizer: Pick<Tokenizer, 'encode'>, examples: readonly LabelledText<number>[], opts: EncodeExamplesOptions = {}): EncodedExample[] {
   const prefix = opts.prefix ?? [], suffix = opts.suffix ?? [];
@@ -84,6 +94,9 @@ export interface CollateOptions {
  * b.inputIds.tolist(); // [[5, 6, 7], [8, 0, 0]]
  * b.attentionMask.tolist(); // [[true, true, true], [true, false, false]]
  * b.labels.tolist(); // [1, 0]
+ * @param batch - Tokenised examples.
+ * @param opts - `padId`, `padTo`.
+ * @returns `inputIds` [B, T], `attentionMask` [B, T], `labels` [B].
  */
 export function collateClassification(batch: readonly EncodedExample[], opts: CollateOptions): ClassificationBatch {
   const B = batch.length;

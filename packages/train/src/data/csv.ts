@@ -5,7 +5,9 @@ import { DataError } from './errors.js';
 
 /** A parsed CSV row and the 1-based line it starts on. */
 export interface CsvRow {
+  /** The fields, unquoted. */
   readonly fields: string[];
+  /** The 1-based line the row starts on. */
   readonly line: number;
 }
 
@@ -24,6 +26,10 @@ export interface CsvOptions {
  *
  * @example
  * parseCsvRows('a,"b,c"\n"say ""hi""",2').map((r) => r.fields); // [['a', 'b,c'], ['say "hi"', '2']]
+ * @param text - The CSV text.
+ * @param opts - `delimiter`, `source`.
+ * @param op - Function name for errors.
+ * @returns The rows.
  */
 export function parseCsvRows(text: string, opts: CsvOptions = {}, op = 'parseCsv'): CsvRow[] {
   const delim = opts.delimiter ?? ',';
@@ -83,6 +89,9 @@ export function parseCsvRows(text: string, opts: CsvOptions = {}, op = 'parseCsv
  *
  * @example
  * parseCsv('text,label\n"good, really",1\n'); // [['text', 'label'], ['good, really', '1']]
+ * @param text - The CSV text.
+ * @param opts - `delimiter`, `source`.
+ * @returns The rows as arrays of fields.
  */
 export function parseCsv(text: string, opts: CsvOptions = {}): string[][] {
   return parseCsvRows(text, opts).map((r) => r.fields);

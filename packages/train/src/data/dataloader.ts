@@ -6,12 +6,19 @@ import { permutation } from './shuffle.js';
 
 /** What a loader reads from: arrays qualify, and so does `PackedLMDataset`. */
 export interface Dataset<T> {
+  /** Number of items. */
   readonly length: number;
+  /**
+   * The item at `index`.
+   * @param index - 0 .. length - 1.
+   * @returns The item, or undefined out of range.
+   */
   at(index: number): T | undefined;
 }
 
 /** Options for `DataLoader` (PyTorch's names). */
 export interface DataLoaderOptions<T, B> {
+  /** Items per batch. */
   readonly batchSize: number;
   /** Builds a batch from the items (e.g. `collateClassification` with its options bound). */
   readonly collateFn: (items: T[]) => B;
@@ -33,6 +40,7 @@ export interface DataLoaderState {
   readonly epochStartGenerator: GeneratorState;
   /** Size of the dataset the state belongs to, checked on load. */
   readonly numSamples: number;
+  /** The batch size the state belongs to, checked on load. */
   readonly batchSize: number;
 }
 
@@ -44,7 +52,7 @@ export interface DataLoaderState {
  * @example
  * const loader = new DataLoader([1, 2, 3, 4, 5], { batchSize: 2, collateFn: (xs) => xs });
  * [...loader]; // [[1, 2], [3, 4], [5]]
- * loader.next(); // [1, 2]: the first batch of epoch 1
+ * loader.next(); // [1, 2] (the first batch of epoch 1)
  * loader.epoch; // 1
  */
 export class DataLoader<T, B> implements Iterable<B> {
@@ -54,6 +62,10 @@ export class DataLoader<T, B> implements Iterable<B> {
   private epochValue = 0;
   private cursorValue = 0;
 
+  /**
+   * @param dataset - What to read (an array works).
+   * @param opts - `batchSize`, `collateFn`, `shuffle`, `seed`, `dropLast`.
+   */
   constructor(readonly dataset: Dataset<T>, readonly opts: DataLoaderOptions<T, B>) {
     if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new ValueError('DataLoader', `batchSize must be a positive integer, got ${opts.batchSize}`);
     if (dataset.length === 0) throw new ValueError('DataLoader', 'the dataset is empty');
@@ -83,7 +95,10 @@ export class DataLoader<T, B> implements Iterable<B> {
     return this.opts.shuffle ? permutation(n, this.generator) : Int32Array.from({ length: n }, (_, i) => i);
   }
 
-  /** The next batch; moves to a new (reshuffled) epoch after the last batch of one. */
+  /**
+   * The next batch; moves to a new (reshuffled) epoch after the last batch of one.
+   * @returns The batch.
+   */
   next(): B {
     if (this.order !== undefined && this.cursorValue >= this.length) {
       this.epochValue++;
@@ -100,18 +115,27 @@ export class DataLoader<T, B> implements Iterable<B> {
     return this.opts.collateFn(Array.from(idx, (i) => this.dataset.at(i)!));
   }
 
-  /** Runs the remaining batches of the current epoch, or all of the next epoch if this one is done. */
+  /**
+   * Runs the remaining batches of the current epoch, or all of the next epoch if this one is done.
+   * @returns An iterator over the batches.
+   */
   *[Symbol.iterator](): Iterator<B> {
     if (this.order === undefined || this.cursorValue >= this.length) yield this.next(); // starts an epoch
     while (this.cursorValue < this.length) yield this.next();
   }
 
-  /** The position, to save in a checkpoint. */
+  /**
+   * The position, to save in a checkpoint.
+   * @returns A JSON-safe state.
+   */
   stateDict(): DataLoaderState {
     return { epoch: this.epochValue, cursor: this.cursorValue, epochStartGenerator: this.epochStart, numSamples: this.dataset.length, batchSize: this.opts.batchSize };
   }
 
-  /** Restores a position from `stateDict`; the batches that follow are those the saved loader would have given. */
+  /**
+   * Restores a position from `stateDict`; the batches that follow are those the saved loader would have given.
+   * @param state - A state from `stateDict` (same dataset size and batch size).
+   */
   loadStateDict(state: DataLoaderState): void {
     if (state.numSamples !== this.dataset.length || state.batchSize !== this.opts.batchSize) {
       throw new ValueError('DataLoader.loadStateDict', `the state is for ${state.numSamples} items in batches of ${state.batchSize}, this loader has ${this.dataset.length} in batches of ${this.opts.batchSize}`);

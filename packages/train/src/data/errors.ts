@@ -5,7 +5,9 @@ import { ValueError } from '@tsgrad/core';
 
 /** Where a data problem is: a file path or source name, and a 1-based line number when there is one. */
 export interface DataErrorLocation {
+  /** The file path or source name. */
   readonly source?: string;
+  /** The 1-based line. */
   readonly line?: number;
   /** What to do about it. */
   readonly hint?: string;
@@ -27,6 +29,11 @@ export class DataError extends ValueError {
   /** The 1-based line, if known. */
   readonly line: number | undefined;
 
+  /**
+   * @param op - The function that failed.
+   * @param reason - What is wrong.
+   * @param where - The file and line, and a hint.
+   */
   constructor(op: string, reason: string, where: DataErrorLocation = {}) {
     const { source, line } = where;
     const prefix = source === undefined ? (line === undefined ? '' : `line ${line}: `) : line === undefined ? `${source}: ` : `${source}:${line}: `;

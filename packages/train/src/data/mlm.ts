@@ -8,7 +8,9 @@ import type { Tokenizer } from '../tokenizers/types.js';
  * PyTorch's `ignore_index` default: label positions that carry no loss.
  *
  * @example
- * crossEntropy(logits, labels, { ignoreIndex: IGNORE_INDEX });
+ * const logits = zeros([1, 3, 4]); // (B, T, V)
+ * const labels = tensor([[2, IGNORE_INDEX, IGNORE_INDEX]], { dtype: 'int32' });
+ * crossEntropy(logits.view([-1, 4]), labels.view([-1]), { ignoreIndex: IGNORE_INDEX }).item(); // 1.3862... (ln 4, from one position)
  */
 export const IGNORE_INDEX = -100;
 
@@ -46,6 +48,10 @@ export interface MaskedBatch {
  * const m = maskTokens(x, tok, { generator: new Generator(0), mlmProbability: 1, maskReplaceProb: 1, randomReplaceProb: 0 });
  * m.inputIds.tolist(); // [[1, 1, 0]]
  * m.labels.tolist(); // [[2, 3, -100]]
+ * @param inputIds - Token ids, int32 [B, T].
+ * @param tokenizer - Its mask id, vocabulary size and special ids.
+ * @param opts - `generator` and the three probabilities.
+ * @returns Corrupted `inputIds` and `labels` (original ids at chosen positions, -100 elsewhere), both [B, T].
  */
 export function maskTokens(inputIds: Tensor, tokenizer: Pick<Tokenizer, 'maskTokenId' | 'vocabSize' | 'allSpecialIds'>, opts: MaskTokensOptions): MaskedBatch {
   const { generator: g, mlmProbability = 0.15, maskReplaceProb = 0.8, randomReplaceProb = 0.1 } = opts;

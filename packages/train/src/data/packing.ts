@@ -8,7 +8,10 @@ import { fromArray, ValueError, type Tensor } from '@tsgrad/core';
  * an optional `bosId` before each.
  *
  * @example
- * packSequences([[1, 2], [3]], { eosId: 0 }); // Int32Array [1, 2, 0, 3, 0]
+ * packSequences([[1, 2], [3]], { eosId: 0 }); // [1, 2, 0, 3, 0]
+ * @param docs - Token ids per document.
+ * @param opts - `eosId` (after each document), `bosId` (before each).
+ * @returns The stream.
  */
 export function packSequences(docs: Iterable<ArrayLike<number>>, opts: { eosId: number; bosId?: number }): Int32Array {
   if (!Number.isInteger(opts.eosId)) throw new ValueError('packSequences', `eosId must be an integer, got ${opts.eosId}`, {}, 'the tokenizer may have no eos token');
@@ -43,13 +46,21 @@ export class PackedLMDataset {
   /** Number of windows. */
   readonly length: number;
 
+  /**
+   * @param stream - A packed token stream.
+   * @param blockSize - Context length T (windows hold T + 1 tokens).
+   */
   constructor(readonly stream: Int32Array, readonly blockSize: number) {
     if (!Number.isInteger(blockSize) || blockSize < 1) throw new ValueError('PackedLMDataset', `blockSize must be a positive integer, got ${blockSize}`);
     this.length = Math.max(0, Math.floor((stream.length - 1) / blockSize));
     if (this.length === 0) throw new ValueError('PackedLMDataset', `a stream of ${stream.length} tokens holds no window of ${blockSize + 1}`, {}, 'use more text or a smaller blockSize');
   }
 
-  /** Window `i` (T + 1 tokens, a view on the stream), or undefined when out of range. */
+  /**
+   * Window `i` (T + 1 tokens, a view on the stream), or undefined when out of range.
+   * @param i - Window index.
+   * @returns The window, or undefined.
+   */
   at(i: number): Int32Array | undefined {
     if (!Number.isInteger(i) || i < 0 || i >= this.length) return undefined;
     return this.stream.subarray(i * this.blockSize, i * this.blockSize + this.blockSize + 1);
@@ -71,6 +82,8 @@ export interface LMBatch {
  * const b = collateLM([Int32Array.from([1, 2, 3]), Int32Array.from([4, 5, 6])]);
  * b.inputIds.tolist(); // [[1, 2], [4, 5]]
  * b.targets.tolist(); // [[2, 3], [5, 6]]
+ * @param windows - Windows of T + 1 tokens each.
+ * @returns `inputIds` [B, T] and `targets` [B, T], int32.
  */
 export function collateLM(windows: readonly ArrayLike<number>[]): LMBatch {
   const B = windows.length;

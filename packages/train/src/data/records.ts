@@ -7,7 +7,9 @@ import type { LabelledText } from './split.js';
 
 /** A parsed JSONL record and its 1-based line. */
 export interface JsonlRecord {
+  /** The parsed JSON value. */
   readonly value: unknown;
+  /** Its 1-based line. */
   readonly line: number;
 }
 
@@ -17,6 +19,10 @@ export interface JsonlRecord {
  *
  * @example
  * parseJsonl('{"a": 1}\n\n{"a": 2}\n').map((r) => r.line); // [1, 3]
+ * @param text - The JSONL text.
+ * @param source - File name for errors.
+ * @param op - Function name for errors.
+ * @returns The records.
  */
 export function parseJsonl(text: string, source?: string, op = 'parseJsonl'): JsonlRecord[] {
   const out: JsonlRecord[] = [];
@@ -55,6 +61,10 @@ function checkLabel(op: string, label: unknown, field: string, where: { source?:
  *
  * @example
  * jsonlToExamples('{"text": "good", "label": 1}\n{"text": "bad", "label": 0}'); // [{ text: 'good', label: 1 }, { text: 'bad', label: 0 }]
+ * @param text - The JSONL text.
+ * @param opts - Field names and `source`.
+ * @param op - Function name for errors.
+ * @returns The examples.
  */
 export function jsonlToExamples(text: string, opts: ExampleFields = {}, op = 'jsonlToExamples'): LabelledText<string | number>[] {
   const { textField = 'text', labelField = 'label', source } = opts;
@@ -77,6 +87,10 @@ export function jsonlToExamples(text: string, opts: ExampleFields = {}, op = 'js
  *
  * @example
  * csvToExamples('text,label\n"great, really",pos\nmeh,neg\n'); // [{ text: 'great, really', label: 'pos' }, { text: 'meh', label: 'neg' }]
+ * @param text - The CSV text.
+ * @param opts - Field names, `delimiter`, `source`.
+ * @param op - Function name for errors.
+ * @returns The examples.
  */
 export function csvToExamples(text: string, opts: ExampleFields & CsvOptions = {}, op = 'csvToExamples'): LabelledText<string>[] {
   const { textField = 'text', labelField = 'label', source } = opts;
@@ -97,6 +111,7 @@ export function csvToExamples(text: string, opts: ExampleFields & CsvOptions = {
 
 /** Examples with class ids, and the name of each id. */
 export interface ClassLabels {
+  /** The examples with class ids. */
   readonly examples: LabelledText<number>[];
   /** `classNames[id]` is the original label. */
   readonly classNames: string[];
@@ -111,6 +126,9 @@ const WHOLE = /^(0|[1-9][0-9]*)$/;
  *
  * @example
  * labelsToIds([{ text: 'a', label: 'pos' }, { text: 'b', label: 'neg' }]).examples; // [{ text: 'a', label: 1 }, { text: 'b', label: 0 }]
+ * @param examples - Examples with string or number labels.
+ * @param classNames - A fixed mapping (`classNames[id]`), e.g. the training set's.
+ * @returns The examples with ids, and the class names.
  */
 export function labelsToIds(examples: readonly LabelledText<string | number>[], classNames?: readonly string[]): ClassLabels {
   let names = classNames ? [...classNames] : [...new Set(examples.map((x) => String(x.label)))];

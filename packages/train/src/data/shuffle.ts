@@ -11,6 +11,8 @@ export type SeedLike = number | Generator;
  *
  * @example
  * toGenerator(0).random() === new Generator(0).random(); // true
+ * @param seed - A seed, or a generator.
+ * @returns A generator.
  */
 export function toGenerator(seed: SeedLike): Generator {
   return typeof seed === 'number' ? new Generator(seed) : seed;
@@ -21,6 +23,9 @@ export function toGenerator(seed: SeedLike): Generator {
  *
  * @example
  * permutation(5, 0).length; // 5
+ * @param n - Number of elements.
+ * @param seed - A seed, or a generator to draw from.
+ * @returns Each of 0..n-1 once.
  */
 export function permutation(n: number, seed: SeedLike): Int32Array {
   return randperm(n, { generator: toGenerator(seed) }).dataSync() as Int32Array;
@@ -31,6 +36,9 @@ export function permutation(n: number, seed: SeedLike): Int32Array {
  *
  * @example
  * shuffled([1, 2, 3, 4], 42).sort(); // [1, 2, 3, 4]
+ * @param items - The items.
+ * @param seed - A seed, or a generator to draw from.
+ * @returns A new array in random order.
  */
 export function shuffled<T>(items: readonly T[], seed: SeedLike): T[] {
   return Array.from(permutation(items.length, seed), (i) => items[i]!);

@@ -6,7 +6,9 @@ import { shuffled, toGenerator, type SeedLike } from './shuffle.js';
 
 /** An example with a text and a class label. */
 export interface LabelledText<L = number> {
+  /** The text. */
   readonly text: string;
+  /** Its class. */
   readonly label: L;
 }
 
@@ -16,8 +18,14 @@ export interface LabelledText<L = number> {
  *
  * @example
  * dedupe([{ text: 'a' }, { text: 'b' }, { text: 'a' }]).length; // 2
+ * @param items - The items.
+ * @param key - What makes two items the same (default: the text).
+ * @returns The items without later duplicates.
  */
-export function dedupe<T extends { readonly text: string }>(items: readonly T[], key: (item: T) => string = (x) => x.text): T[] {
+export function dedupe<T extends {
+  /** The text that defines duplicates by default. */
+  readonly text: string;
+}>(items: readonly T[], key: (item: T) => string = (x) => x.text): T[] {
   const seen = new Set<string>();
   return items.filter((x) => {
     const k = key(x);
@@ -33,6 +41,7 @@ export interface SplitOptions<T> {
   readonly validation?: number;
   /** Test size, the same way. */
   readonly test?: number;
+  /** Seed (or generator) of the shuffle. */
   readonly seed: SeedLike;
   /** Keep each class's share in every split (Hugging Face's `stratify_by_column`); needs `label`. */
   readonly stratify?: boolean;
@@ -42,9 +51,13 @@ export interface SplitOptions<T> {
 
 /** The three splits, and how many duplicates were removed first. */
 export interface Splits<T> {
+  /** The training split. */
   readonly train: T[];
+  /** The validation split. */
   readonly validation: T[];
+  /** The test split. */
   readonly test: T[];
+  /** Items dropped as duplicates before splitting. */
   readonly duplicatesRemoved: number;
 }
 
@@ -87,8 +100,16 @@ function apportion(total: number, sizes: readonly number[]): number[] {
  * const data = Array.from({ length: 10 }, (_, i) => ({ text: `t${i}`, label: i % 2 }));
  * const s = splitDataset(data, { validation: 2, test: 0.2, seed: 0, stratify: true });
  * [s.train.length, s.validation.length, s.test.length]; // [6, 2, 2]
+ * @param items - The dataset.
+ * @param opts - `validation`, `test`, `seed`, `stratify`, `key`.
+ * @returns The splits.
  */
-export function splitDataset<T extends { readonly text: string; readonly label?: unknown }>(items: readonly T[], opts: SplitOptions<T>): Splits<T> {
+export function splitDataset<T extends {
+  /** The text (duplicates are removed by it). */
+  readonly text: string;
+  /** The label (needed for `stratify`). */
+  readonly label?: unknown;
+}>(items: readonly T[], opts: SplitOptions<T>): Splits<T> {
   const unique = dedupe(items, opts.key);
   const n = unique.length;
   const nTest = sizeOf('splitDataset', 'test', opts.test ?? 0, n);
@@ -132,6 +153,10 @@ export function splitDataset<T extends { readonly text: string; readonly label?:
  * const data = Array.from({ length: 100 }, (_, i) => ({ text: `t${i}`, label: i % 3 }));
  * const few = takeLabelled(data, 30, { seed: 0 });
  * few.filter((x) => x.label === 0).length; // 10
+ * @param items - The labelled pool.
+ * @param n - How many to take.
+ * @param opts - `seed`, `balanced` (default true).
+ * @returns n examples (fewer if the pool is smaller), shuffled.
  */
 export function takeLabelled<T extends LabelledText<unknown>>(items: readonly T[], n: number, opts: { seed: SeedLike; balanced?: boolean }): T[] {
   if (!Number.isInteger(n) || n < 0 || n > items.length) throw new ValueError('takeLabelled', `n must be a whole number in [0, ${items.length}], got ${n}`);

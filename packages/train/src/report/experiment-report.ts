@@ -5,8 +5,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lineChart, type Series } from './svg-chart.js';
 
-/** Mean and (sample) standard deviation of a list of numbers. */
-export function meanStd(xs: readonly number[]): { mean: number; std: number } {
+/**
+ * Mean and (sample) standard deviation of a list of numbers.
+ * @param xs - The numbers.
+ * @returns `{ mean, std }` (std 0 for one number).
+ * @example meanStd([1, 2, 3]); // { mean: 2, std: 1 }
+ */
+export function meanStd(xs: readonly number[]): {
+  /** The mean. */
+  mean: number;
+  /** The sample standard deviation. */
+  std: number;
+} {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const std = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
   return { mean, std };
@@ -14,13 +24,21 @@ export function meanStd(xs: readonly number[]): { mean: number; std: number } {
 
 /** One fine-tuning run of the experiment. */
 export interface RunRecord {
+  /** Number of labelled training examples. */
   labels: number;
+  /** The run's seed. */
   seed: number;
+  /** Whether the body started from the pretrained checkpoint. */
   init: 'pretrained' | 'scratch';
+  /** Test accuracy. */
   testAccuracy: number;
+  /** Test macro F1. */
   testMacroF1: number;
+  /** Best validation accuracy. */
   validationAccuracy: number;
+  /** Optimizer steps taken. */
   steps: number;
+  /** Wall time. */
   seconds: number;
   /** Training loss per step. */
   losses: number[];
@@ -28,15 +46,42 @@ export interface RunRecord {
 
 /** A row of the results table: one label count. */
 export interface ResultRow {
+  /** Number of labelled training examples. */
   labels: number;
-  pretrained: { mean: number; std: number; runs: number[] };
-  scratch: { mean: number; std: number; runs: number[] };
+  /** Test accuracy from the pretrained body over seeds. */
+  pretrained: {
+    /** Mean accuracy. */
+    mean: number;
+    /** Its standard deviation over seeds. */
+    std: number;
+    /** Each seed's accuracy. */
+    runs: number[];
+  };
+  /** Test accuracy from scratch over seeds. */
+  scratch: {
+    /** Mean accuracy. */
+    mean: number;
+    /** Its standard deviation over seeds. */
+    std: number;
+    /** Each seed's accuracy. */
+    runs: number[];
+  };
   /** Mean accuracy gained by pretraining, in points. */
   margin: number;
+  /** Naive Bayes test accuracy at this label count. */
   naiveBayes: number;
 }
 
-/** Aggregates runs into one row per label count. */
+/**
+ * Aggregates runs into one row per label count.
+ * @param runs - Every fine-tuning run.
+ * @param naiveBayes - Naive Bayes accuracy by label count.
+ * @returns One row per label count, ascending.
+ * @example
+ * const run = (init: 'pretrained' | 'scratch', testAccuracy: number) => ({ labels: 50, seed: 0, init, testAccuracy, testMacroF1: 0, validationAccuracy: 0, steps: 1, seconds: 1, losses: [] });
+ * const [row] = summarize([run('pretrained', 0.6), run('scratch', 0.5)], new Map([[50, 0.55]]));
+ * row!.margin; // 10 (about)
+ */
 export function summarize(runs: readonly RunRecord[], naiveBayes: ReadonlyMap<number, number>): ResultRow[] {
   const counts = [...new Set(runs.map((r) => r.labels))].sort((a, b) => a - b);
   return counts.map((labels) => {
@@ -51,7 +96,15 @@ export function summarize(runs: readonly RunRecord[], naiveBayes: ReadonlyMap<nu
 
 const pct = (x: number) => (100 * x).toFixed(1);
 
-/** The results as a Markdown table (accuracy in %, mean ± std over seeds). */
+/**
+ * The results as a Markdown table (accuracy in %, mean ± std over seeds).
+ * @param rows - From {@link summarize}.
+ * @param title - The heading.
+ * @returns The Markdown.
+ * @example
+ * const row = { labels: 50, pretrained: { mean: 0.6, std: 0, runs: [0.6] }, scratch: { mean: 0.5, std: 0, runs: [0.5] }, margin: 10, naiveBayes: 0.55 };
+ * resultsMarkdown([row], 'Results').includes('| 50 |'); // true
+ */
 export function resultsMarkdown(rows: readonly ResultRow[], title: string): string {
   const lines = [
     `## ${title}`, '',
@@ -78,17 +131,39 @@ function smooth(xs: readonly number[], k = 10): [number, number][] {
 
 /** Everything the report folder holds. */
 export interface ExperimentReport {
+  /** Report title. */
   title: string;
+  /** The exact configuration (written as config.json). */
   config: unknown;
+  /** The results table. */
   rows: ResultRow[];
+  /** Every run. */
   runs: RunRecord[];
+  /** Pretraining loss per step. */
   pretrainLosses?: number[];
-  pretrainEvals?: Array<{ step: number; loss: number }>;
+  /** Pretraining validation losses. */
+  pretrainEvals?: Array<{
+    /** The step. */
+    step: number;
+    /** Held-out loss there. */
+    loss: number;
+  }>;
+  /** Lines added under the table. */
   notes: string[];
+  /** Total wall time. */
   seconds: number;
 }
 
-/** Writes results.md, results.json, config.json, accuracy-vs-labels.svg and loss-curves.svg into `dir`. */
+/**
+ * Writes results.md, results.json, config.json, accuracy-vs-labels.svg and loss-curves.svg into `dir`.
+ * @param dir - The folder (created).
+ * @param r - The report.
+ * @returns The names of the files written.
+ * @example
+ * const runs = [50, 200].map((labels) => ({ labels, seed: 0, init: 'pretrained' as const, testAccuracy: 0.6, testMacroF1: 0.6, validationAccuracy: 0.6, steps: 2, seconds: 1, losses: [0.7, 0.6] }));
+ * const rows = summarize(runs, new Map([[50, 0.55], [200, 0.6]]));
+ * writeReport('report', { title: 'demo', config: {}, rows, runs, notes: [], seconds: 2 }).sort(); // ['accuracy-vs-labels.svg', 'config.json', 'loss-curves.svg', 'results.json', 'results.md']
+ */
 export function writeReport(dir: string, r: ExperimentReport): string[] {
   mkdirSync(dir, { recursive: true });
   const md = [`# ${r.title}`, '', resultsMarkdown(r.rows, 'Results'), '', ...r.notes.map((n) => `- ${n}`), '', `Wall time: ${(r.seconds / 60).toFixed(1)} min.`, ''].join('\n');

@@ -5,19 +5,29 @@ import { ValueError } from '@tsgrad/core';
 
 /** One line: points (x, y), optionally with a +-error per point. */
 export interface Series {
+  /** Legend text. */
   name: string;
+  /** The points, in x order. */
   points: ReadonlyArray<readonly [number, number]>;
+  /** Error bar half-heights, one per point. */
   errors?: readonly number[];
+  /** Draw dashed. */
   dashed?: boolean;
 }
 
 /** Chart options. */
 export interface ChartOptions {
+  /** Title above the plot. */
   title: string;
+  /** X axis label. */
   xLabel: string;
+  /** Y axis label. */
   yLabel: string;
+  /** Logarithmic x axis. */
   logX?: boolean;
+  /** Width in pixels (default 640). */
   width?: number;
+  /** Height in pixels (default 400). */
   height?: number;
 }
 
@@ -27,7 +37,14 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** About five round tick values covering [lo, hi]. */
+/**
+ * About five round tick values covering [lo, hi].
+ * @param lo - Lower end.
+ * @param hi - Upper end.
+ * @param count - Roughly how many ticks.
+ * @returns Round values from the first multiple of the step at or above lo.
+ * @example niceTicks(0, 1); // [0, 0.2, 0.4, 0.6, 0.8, 1]
+ */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
@@ -42,7 +59,10 @@ const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 
 
 /**
  * Renders series as an SVG line chart (a standalone document string).
- * @example lineChart([{ name: 'loss', points: [[0, 2], [1, 1]] }], { title: 'Loss', xLabel: 'step', yLabel: 'loss' });
+ * @param series - The lines.
+ * @param o - Title, axis labels, log x, size.
+ * @returns The SVG document.
+ * @example lineChart([{ name: 'loss', points: [[0, 2], [1, 1]] }], { title: 'Loss', xLabel: 'step', yLabel: 'loss' }); // '<svg xmlns="http://www.w3.org/2000/svg"...'
  */
 export function lineChart(series: readonly Series[], o: ChartOptions): string {
   const pts = series.flatMap((s) => s.points.map(([x, y], i) => [x, y, s.errors?.[i] ?? 0] as const)).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));

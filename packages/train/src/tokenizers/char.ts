@@ -19,7 +19,9 @@ export interface CharTokenizerOptions {
 export interface CharTokenizerConfig {
   /** Character (one code point) -> id, special tokens excluded. */
   readonly vocab: Readonly<Record<string, number>>;
+  /** Special tokens and their ids. */
   readonly specialTokens?: readonly SpecialTokenJSON[];
+  /** Roles of the special tokens (inferred from their names when absent). */
   readonly roles?: SpecialRoles;
 }
 
@@ -36,6 +38,9 @@ export class CharTokenizer extends TokenizerBase {
   private readonly chars: (string | undefined)[];
   private readonly ids: Map<string, number>;
 
+  /**
+   * @param config - Vocabulary and special tokens (a saved tokenizer's JSON).
+   */
   constructor(config: CharTokenizerConfig) {
     const specials = config.specialTokens ?? [];
     super(specials, config.roles ?? {});
@@ -61,6 +66,9 @@ export class CharTokenizer extends TokenizerBase {
    *
    * @example
    * CharTokenizer.fromText(['ba', 'c']).encode('abc'); // [0, 1, 2]
+   * @param texts - A text or texts.
+   * @param opts - `specialTokens`, `roles`, `minFrequency`.
+   * @returns The tokenizer.
    */
   static fromText(texts: string | Iterable<string>, opts: CharTokenizerOptions = {}): CharTokenizer {
     const specials = opts.specialTokens ?? [];
@@ -81,6 +89,8 @@ export class CharTokenizer extends TokenizerBase {
    * @example
    * const a = CharTokenizer.fromText('abc');
    * CharTokenizer.fromJSON(JSON.parse(JSON.stringify(a))).encode('cab'); // [2, 0, 1]
+   * @param json - The saved form.
+   * @returns An equal tokenizer.
    */
   static fromJSON(json: CharTokenizerJSON): CharTokenizer {
     if (!json || json.type !== 'char' || typeof json.vocab !== 'object') {
@@ -106,16 +116,28 @@ export class CharTokenizer extends TokenizerBase {
     return s;
   }
 
-  /** The id of a special token or a character. */
+  /**
+   * The id of a special token or a character.
+   * @param token - A special token or one character.
+   * @returns Its id, or undefined.
+   */
   tokenToId(token: string): number | undefined {
     return this.special.idOf(token) ?? this.ids.get(token);
   }
 
-  /** The special token or character of an id. */
+  /**
+   * The special token or character of an id.
+   * @param id - An id.
+   * @returns Its token, or undefined when out of range.
+   */
   idToToken(id: number): string | undefined {
     return this.special.contentOf(id) ?? this.chars[id];
   }
 
+  /**
+   * The saved form: vocabulary and special tokens.
+   * @returns A JSON-safe object ({@link tokenizerFromJSON} reads it back).
+   */
   toJSON(): CharTokenizerJSON {
     return { type: 'char', version: 1, vocab: Object.fromEntries(this.ids), specialTokens: this.special.toJSON(), roles: { ...this.special.roles } };
   }

@@ -12,6 +12,8 @@ import type { Tokenizer, TokenizerJSON } from './types.js';
  * const tok = CharTokenizer.fromText('abc', { specialTokens: ['<unk>'] });
  * const copy = tokenizerFromJSON(JSON.parse(JSON.stringify(tok)));
  * copy.encode('cx'); // [3, 0]
+ * @param json - A saved tokenizer (parsed JSON).
+ * @returns A BPETokenizer or CharTokenizer.
  */
 export function tokenizerFromJSON(json: unknown): Tokenizer {
   const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;

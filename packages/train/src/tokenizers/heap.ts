@@ -7,7 +7,8 @@
  * @example
  * const h = new PairHeap();
  * h.push(2, 0); h.push(1, 5); h.push(1, 3);
- * h.pop(); // true; h.primary === 1, h.secondary === 3
+ * h.pop(); // true
+ * [h.primary, h.secondary]; // [1, 3]
  */
 export class PairHeap {
   private a: number[] = [];

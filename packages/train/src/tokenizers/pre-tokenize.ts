@@ -19,7 +19,10 @@ export const GPT2_SPLIT_PATTERN = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[
  *
  * @example
  * const words: string[] = [];
- * forEachPreToken("Hello  world's", (w) => words.push(w)); // words: ['Hello', ' ', ' world', "'s"]
+ * forEachPreToken("Hello  world's", (w) => words.push(w));
+ * words; // ['Hello', ' ', ' world', "'s"]
+ * @param text - The text.
+ * @param fn - Called with each piece.
  */
 export function forEachPreToken(text: string, fn: (piece: string) => void): void {
   const re = new RegExp(GPT2_SPLIT_PATTERN.source, 'gu');
@@ -37,6 +40,8 @@ export function forEachPreToken(text: string, fn: (piece: string) => void): void
  *
  * @example
  * preTokenize('The cat sat.'); // ['The', ' cat', ' sat', '.']
+ * @param text - The text.
+ * @returns The pieces, which concatenate back to `text`.
  */
 export function preTokenize(text: string): string[] {
   const out: string[] = [];

@@ -20,6 +20,9 @@ const ROLE_NAMES: Readonly<Record<SpecialRole, readonly string[]>> = {
  *
  * @example
  * inferRoles(['<pad>', '<eos>', '[MASK]']); // { pad: '<pad>', eos: '<eos>', mask: '[MASK]' }
+ * @param tokens - The special tokens.
+ * @param explicit - Roles given explicitly (they win).
+ * @returns Role to token.
  */
 export function inferRoles(tokens: readonly string[], explicit: SpecialRoles = {}): SpecialRoles {
   const roles: SpecialRoles = {};

@@ -35,13 +35,31 @@ export interface DecodeOptions {
 export interface Tokenizer {
   /** Number of ids, special tokens included. */
   readonly vocabSize: number;
-  /** Text to ids. */
+  /**
+   * Text to ids.
+   * @param text - The text.
+   * @param opts - `allowedSpecial`: special tokens to recognise in the text.
+   * @returns The ids.
+   */
   encode(text: string, opts?: EncodeOptions): number[];
-  /** Ids to text. Throws `IndexError` for an id outside the vocabulary. */
+  /**
+   * Ids to text. Throws `IndexError` for an id outside the vocabulary.
+   * @param ids - Token ids (an array, TypedArray or `tensor.dataSync()`).
+   * @param opts - `skipSpecialTokens`.
+   * @returns The text.
+   */
   decode(ids: ArrayLike<number>, opts?: DecodeOptions): string;
-  /** The id of a token string (a special token or a vocabulary entry), or undefined. */
+  /**
+   * The id of a token string (a special token or a vocabulary entry), or undefined.
+   * @param token - A token string.
+   * @returns Its id, or undefined.
+   */
   tokenToId(token: string): number | undefined;
-  /** The token string of an id, or undefined when out of range. */
+  /**
+   * The token string of an id, or undefined when out of range.
+   * @param id - An id.
+   * @returns Its token string, or undefined.
+   */
   idToToken(id: number): string | undefined;
   /** Id of the padding token, if the tokenizer has one. */
   readonly padTokenId: number | undefined;
@@ -59,35 +77,48 @@ export interface Tokenizer {
   readonly sepTokenId: number | undefined;
   /** Ids of every special token, ascending (Hugging Face's `all_special_ids`). */
   readonly allSpecialIds: readonly number[];
-  /** A JSON-safe object that `tokenizerFromJSON` turns back into an equal tokenizer. */
+  /**
+   * A JSON-safe object that `tokenizerFromJSON` turns back into an equal tokenizer.
+   * @returns The saved form (JSON.stringify it).
+   */
   toJSON(): TokenizerJSON;
 }
 
 /** A special token as saved: its text and id. */
 export interface SpecialTokenJSON {
+  /** The token's text. */
   readonly content: string;
+  /** Its id. */
   readonly id: number;
 }
 
 /** The saved form of a byte-level BPE tokenizer (also GPT-2's). */
 export interface BPETokenizerJSON {
+  /** Always `'bpe'`. */
   readonly type: 'bpe';
+  /** Format version. */
   readonly version: 1;
   /** Token string (in GPT-2's byte-to-unicode alphabet) to id, special tokens excluded. */
   readonly vocab: Readonly<Record<string, number>>;
   /** Merges in rank order, each `"left right"` in the byte-to-unicode alphabet (GPT-2's `vocab.bpe`). */
   readonly merges: readonly string[];
+  /** The special tokens and their ids. */
   readonly specialTokens: readonly SpecialTokenJSON[];
+  /** Which special token plays which role. */
   readonly roles: SpecialRoles;
 }
 
 /** The saved form of a character tokenizer. */
 export interface CharTokenizerJSON {
+  /** Always `'char'`. */
   readonly type: 'char';
+  /** Format version. */
   readonly version: 1;
   /** Character (one code point) to id, special tokens excluded. */
   readonly vocab: Readonly<Record<string, number>>;
+  /** The special tokens and their ids. */
   readonly specialTokens: readonly SpecialTokenJSON[];
+  /** Which special token plays which role. */
   readonly roles: SpecialRoles;
 }
 

@@ -11,7 +11,11 @@
  *
  * @example
  * const out: number[] = [];
- * encodeWtf8('é\uD800', out); // out is [0xc3, 0xa9, 0xed, 0xa0, 0x80]
+ * encodeWtf8('é\uD800', out);
+ * out; // [195, 169, 237, 160, 128]
+ * @param s - The text.
+ * @param out - The array appended to.
+ * @returns `out`.
  */
 export function encodeWtf8(s: string, out: number[] = []): number[] {
   for (let i = 0; i < s.length; i++) {
@@ -46,6 +50,8 @@ export function encodeWtf8(s: string, out: number[] = []): number[] {
  * @example
  * decodeWtf8(new Uint8Array([0x61, 0xed, 0xa0, 0x80])); // 'a\uD800'
  * decodeWtf8(new Uint8Array([0xff])); // '\uFFFD'
+ * @param bytes - WTF-8 bytes.
+ * @returns The text.
  */
 export function decodeWtf8(bytes: ArrayLike<number>): string {
   const units: number[] = [];

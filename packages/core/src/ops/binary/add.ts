@@ -5,6 +5,7 @@ import { definePrimitive } from '../define.js';
 import { broadcastRule, applyBinary, promoteRule, type TensorLike } from '../helpers.js';
 import { mulOp } from './mul.js';
 
+/** @internal The primitive behind {@link add}: shape and dtype rules, kernel key and VJP. */
 export const addOp = definePrimitive({
   name: 'add',
   kind: 'elementwise',
@@ -20,7 +21,15 @@ export const addOp = definePrimitive({
 
 /**
  * Elementwise sum with broadcasting: a + alpha * b. JS numbers are weak scalars: they take the tensor's dtype.
- * @example add(tensor([1, 2]), 10).tolist(); // [11, 12]
+ * Gradient: g for a, alpha * g for b (each summed back to its input's shape).
+ * @param a - Tensor or JS number.
+ * @param b - Tensor or JS number, broadcast against `a`.
+ * @param opts - `alpha`: the multiplier of `b` (default 1).
+ * @returns A tensor of the broadcast shape and the promoted dtype.
+ * @example
+ * add(tensor([1, 2]), 10).tolist(); // [11, 12]
+ * add(zeros([2, 1]), tensor([1, 2, 3])).shape; // [2, 3]
+ * add(tensor([1]), tensor([2]), { alpha: 3 }).tolist(); // [7]
  */
 export function add(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {
   if (opts.alpha !== undefined && opts.alpha !== 1) {

@@ -6,6 +6,7 @@ import { ValueError } from '../../errors.js';
 import { definePrimitive } from '../define.js';
 import { applyBinary, broadcastRule, floatRule, promoteDtypes, toTensors, type TensorLike } from '../helpers.js';
 
+/** @internal The primitive behind {@link div}: shape and dtype rules, kernel key and VJP. */
 export const divOp = definePrimitive({
   name: 'div',
   kind: 'elementwise',
@@ -27,6 +28,10 @@ export const divOp = definePrimitive({
  * 'trunc' or 'floor' the quotient is rounded and keeps the promoted input dtype (torch.div).
  * Gradient: g/b for a, -g*a/b^2 for b (zero with a rounding mode).
  *
+ * @param a - Dividend: tensor or JS number.
+ * @param b - Divisor: tensor or JS number, broadcast against `a`.
+ * @param opts - `roundingMode`: `'trunc'` or `'floor'` for integer division.
+ * @returns A tensor of the broadcast shape.
  * @example div(tensor([1, 2]), 2).tolist(); // [0.5, 1]
  */
 export function div(a: TensorLike, b: TensorLike, opts: { roundingMode?: 'trunc' | 'floor' } = {}): Tensor {

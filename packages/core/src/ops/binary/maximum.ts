@@ -9,6 +9,7 @@ function share(g: Tensor, win: Tensor, tie: Tensor): Tensor {
   return g.mul(win.to(g.dtype).add(tie.to(g.dtype).mul(0.5)));
 }
 
+/** @internal The primitive behind {@link maximum}: shape and dtype rules, kernel key and VJP. */
 export const maximumOp = definePrimitive({
   name: 'maximum',
   kind: 'elementwise',
@@ -24,6 +25,7 @@ export const maximumOp = definePrimitive({
   testDomain: { min: -3, max: 3 },
 });
 
+/** @internal The primitive behind {@link minimum}: shape and dtype rules, kernel key and VJP. */
 export const minimumOp = definePrimitive({
   name: 'minimum',
   kind: 'elementwise',
@@ -40,16 +42,24 @@ export const minimumOp = definePrimitive({
 });
 
 /**
- * Elementwise maximum with broadcasting; NaN propagates. Gradient goes to the larger input,
- * split evenly on ties. @example maximum(tensor([1, 5]), tensor([3, 2])).tolist(); // [3, 5]
+ * Elementwise maximum with broadcasting; NaN propagates. Gradient: g goes to the larger input,
+ * split evenly on ties.
+ * @param a - Tensor or JS number.
+ * @param b - Tensor or JS number, broadcast against `a`.
+ * @returns A tensor of the broadcast shape.
+ * @example maximum(tensor([1, 5]), tensor([3, 2])).tolist(); // [3, 5]
  */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   return applyBinary(maximumOp, a, b);
 }
 
 /**
- * Elementwise minimum with broadcasting; NaN propagates. Gradient goes to the smaller input,
- * split evenly on ties. @example minimum(tensor([1, 5]), tensor([3, 2])).tolist(); // [1, 2]
+ * Elementwise minimum with broadcasting; NaN propagates. Gradient: g goes to the smaller input,
+ * split evenly on ties.
+ * @param a - Tensor or JS number.
+ * @param b - Tensor or JS number, broadcast against `a`.
+ * @returns A tensor of the broadcast shape.
+ * @example minimum(tensor([1, 5]), tensor([3, 2])).tolist(); // [1, 2]
  */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   return applyBinary(minimumOp, a, b);

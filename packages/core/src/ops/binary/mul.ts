@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { definePrimitive } from '../define.js';
 import { broadcastRule, applyBinary, promoteRule, type TensorLike } from '../helpers.js';
 
+/** @internal The primitive behind {@link mul}: shape and dtype rules, kernel key and VJP. */
 export const mulOp = definePrimitive({
   name: 'mul',
   kind: 'elementwise',
@@ -20,6 +21,10 @@ export const mulOp = definePrimitive({
 
 /**
  * Elementwise product with broadcasting. JS numbers are weak scalars: they take the tensor's dtype.
+ * Gradient: g * b for a, g * a for b.
+ * @param a - Tensor or JS number.
+ * @param b - Tensor or JS number, broadcast against `a`.
+ * @returns A tensor of the broadcast shape and the promoted dtype.
  * @example mul(tensor([1, 2]), tensor([[3], [4]])).tolist(); // [[3, 6], [4, 8]]
  */
 export function mul(a: TensorLike, b: TensorLike): Tensor {

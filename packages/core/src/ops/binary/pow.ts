@@ -7,6 +7,7 @@ import { definePrimitive } from '../define.js';
 import { applyBinary, broadcastRule, promoteRule, type TensorLike } from '../helpers.js';
 import { where } from './where.js';
 
+/** @internal The primitive behind {@link pow}: shape and dtype rules, kernel key and VJP. */
 export const powOp = definePrimitive({
   name: 'pow',
   kind: 'elementwise',
@@ -27,6 +28,9 @@ export const powOp = definePrimitive({
  * a^b elementwise with broadcasting (`x.pow(2)`, `pow(2, x)`, `a.pow(b)`).
  * Gradient: b*a^(b-1) for a and a^b*ln(a) for b.
  *
+ * @param a - Base: tensor or JS number.
+ * @param b - Exponent: tensor or JS number, broadcast against `a`.
+ * @returns A tensor of the broadcast shape.
  * @example pow(tensor([2, 3]), 2).tolist(); // [4, 9]
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {

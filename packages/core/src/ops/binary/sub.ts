@@ -5,6 +5,7 @@ import { definePrimitive } from '../define.js';
 import { broadcastRule, applyBinary, numericRule, promoteDtypes, type TensorLike } from '../helpers.js';
 import { mulOp } from './mul.js';
 
+/** @internal The primitive behind {@link sub}: shape and dtype rules, kernel key and VJP. */
 export const subOp = definePrimitive({
   name: 'sub',
   kind: 'elementwise',
@@ -23,6 +24,11 @@ export const subOp = definePrimitive({
 
 /**
  * Elementwise difference with broadcasting: a - alpha * b. JS numbers are weak scalars: they take the tensor's dtype.
+ * Gradient: g for a, -alpha * g for b.
+ * @param a - Tensor or JS number.
+ * @param b - Tensor or JS number, broadcast against `a`.
+ * @param opts - `alpha`: the multiplier of `b` (default 1).
+ * @returns A tensor of the broadcast shape and the promoted dtype.
  * @example sub(tensor([5, 5]), tensor([1, 2])).tolist(); // [4, 3]
  */
 export function sub(a: TensorLike, b: TensorLike, opts: { alpha?: number } = {}): Tensor {

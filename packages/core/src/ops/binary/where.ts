@@ -5,6 +5,7 @@ import { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { broadcastRule, promoteDtypes, requireBool, toTensors, type TensorLike } from '../helpers.js';
 
+/** @internal The primitive behind {@link where}: shape and dtype rules, kernel key and VJP. */
 export const whereOp = definePrimitive({
   name: 'where',
   kind: 'elementwise',
@@ -25,6 +26,10 @@ export const whereOp = definePrimitive({
  * `input` where `condition` is true, else `other`, with broadcasting (torch.where).
  * Gradient: g where the condition holds for `input`, elsewhere for `other`.
  *
+ * @param condition - A bool tensor.
+ * @param input - Values where `condition` is true (tensor or JS number).
+ * @param other - Values elsewhere (tensor or JS number).
+ * @returns A tensor of the shape all three broadcast to.
  * @example where(tensor([true, false]), tensor([1, 2]), 0).tolist(); // [1, 0]
  */
 export function where(condition: Tensor, input: TensorLike, other: TensorLike): Tensor {

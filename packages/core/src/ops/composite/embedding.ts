@@ -19,7 +19,12 @@ function checkRange(op: string, input: Tensor, size: number, what: string, args:
 
 /**
  * Looks up rows of `weight` [V, D] for int32 `input` of any shape: out [...input.shape, D]
- * (torch.nn.functional.embedding). Rows at `paddingIdx` get no gradient.
+ * (torch.nn.functional.embedding). Gradient: the rows of g are added into the rows of `weight`
+ * they were read from (index_add); rows at `paddingIdx` get none.
+ * @param input - int32 indices, each in [0, V).
+ * @param weight - The table [V, D].
+ * @param opts - `paddingIdx`: a row that gets no gradient.
+ * @returns The rows [...input.shape, D].
  * @example embedding(tensor([1], { dtype: 'int32' }), tensor([[0, 0], [1, 2]])).tolist(); // [[1, 2]]
  */
 export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: number } = {}): Tensor {
@@ -38,6 +43,10 @@ export function embedding(input: Tensor, weight: Tensor, opts: { paddingIdx?: nu
 
 /**
  * One-hot int32 encoding: out [...input.shape, numClasses] (numClasses = max + 1 when omitted).
+ * Not differentiable (an integer result).
+ * @param input - int32 class indices.
+ * @param numClasses - Number of classes (default: the largest index + 1).
+ * @returns An int32 tensor [...input.shape, numClasses].
  * @example oneHot(tensor([0, 2], { dtype: 'int32' }), 3).tolist(); // [[1, 0, 0], [0, 0, 1]]
  */
 export function oneHot(input: Tensor, numClasses?: number): Tensor {
@@ -50,7 +59,12 @@ export function oneHot(input: Tensor, numClasses?: number): Tensor {
 
 /**
  * x W^T + b (torch.nn.functional.linear). Shapes: x [..., in], weight [out, in], bias [out] ->
- * [..., out]. @example linear(ones([1, 2]), ones([3, 2])).shape; // [1, 3]
+ * [..., out]. Gradient: through its parts: dx = g W, dW = g^T x (summed over batch dims), db = sum of g.
+ * @param x - Input [..., in].
+ * @param weight - Weight [out, in].
+ * @param bias - Bias [out], or null/undefined for none.
+ * @returns Output [..., out].
+ * @example linear(ones([1, 2]), ones([3, 2]), tensor([0, 1, 2])).tolist(); // [[2, 3, 4]]
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   const y = x.matmul(weight.mT);

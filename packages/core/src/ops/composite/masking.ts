@@ -9,7 +9,12 @@ import { requireBool } from '../helpers.js';
 
 /**
  * `x` with `value` where the bool `mask` (broadcast to x) is true. Gradient: g where the mask is
- * false. @example maskedFill(tensor([1, 2]), tensor([true, false]), 0).tolist(); // [0, 2]
+ * false (and, for a tensor `value`, g where it is true).
+ * @param x - The tensor.
+ * @param mask - A bool tensor broadcastable to `x`.
+ * @param value - The fill value (a number, or a 0-d tensor).
+ * @returns A tensor of `x`'s shape.
+ * @example maskedFill(tensor([1, 2]), tensor([true, false]), 0).tolist(); // [0, 2]
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
   requireBool('maskedFill', 'mask', mask);
@@ -31,6 +36,10 @@ function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
 
 /**
  * The lower triangle of the last two dims (j - i <= diagonal), zeros elsewhere.
+ * Gradient: g on the kept triangle, zero elsewhere.
+ * @param x - A tensor of at least 2 dims [..., M, N].
+ * @param diagonal - 0 keeps the main diagonal; positive keeps more above it, negative fewer.
+ * @returns A tensor of `x`'s shape.
  * @example tril(ones([2, 2])).tolist(); // [[1, 0], [1, 1]]
  */
 export function tril(x: Tensor, diagonal = 0): Tensor {
@@ -39,6 +48,10 @@ export function tril(x: Tensor, diagonal = 0): Tensor {
 
 /**
  * The upper triangle of the last two dims (j - i >= diagonal), zeros elsewhere.
+ * Gradient: g on the kept triangle, zero elsewhere.
+ * @param x - A tensor of at least 2 dims [..., M, N].
+ * @param diagonal - 0 keeps the main diagonal; 1 starts above it (a causal mask's pattern).
+ * @returns A tensor of `x`'s shape.
  * @example triu(ones([2, 2])).tolist(); // [[1, 1], [0, 1]]
  */
 export function triu(x: Tensor, diagonal = 0): Tensor {

@@ -19,7 +19,12 @@ function requireFloatInput(op: string, x: Tensor): void {
 
 /**
  * Mean over `dim` (all dims when omitted). Float input only, as in PyTorch. Gradient: g/N over
- * the reduced dims. @example mean(tensor([[1, 2], [3, 4]]), 0).tolist(); // [2, 3]
+ * the reduced dims.
+ * @param x - A float tensor.
+ * @param dim - Dim or dims to reduce (negative allowed); all when omitted.
+ * @param keepdim - Keep reduced dims as size 1.
+ * @returns The means (0-d when all dims are reduced).
+ * @example mean(tensor([[1, 2], [3, 4]]), 0).tolist(); // [2, 3]
  */
 export function mean(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   requireFloatInput('mean', x);
@@ -29,13 +34,19 @@ export function mean(x: Tensor, dim?: number | readonly number[], keepdim = fals
 
 /** Options of var/std: `correction` is subtracted from N in the divisor (1: unbiased, Bessel). */
 export interface VarOptions {
+  /** Subtracted from N in the divisor (default 1). */
   correction?: number;
+  /** Keep reduced dims as size 1. */
   keepdim?: boolean;
 }
 
 /**
  * Variance over `dim` (`x.var()` as a method; `var` is reserved in JS): sum((x - mean)^2) / (N - correction), with PyTorch's default correction 1.
- * N - correction <= 0 gives inf or NaN, as in PyTorch.
+ * N - correction <= 0 gives inf or NaN, as in PyTorch. Gradient: 2 (x - mean) g / (N - correction).
+ * @param x - A float tensor.
+ * @param dim - Dim or dims to reduce; all when omitted.
+ * @param opts - `correction`, `keepdim`.
+ * @returns The variances.
  * @example variance(tensor([1, 2, 3, 4])).item(); // 1.6666...
  */
 export function variance(x: Tensor, dim?: number | readonly number[], opts: VarOptions = {}): Tensor {
@@ -47,14 +58,26 @@ export function variance(x: Tensor, dim?: number | readonly number[], opts: VarO
   return ss.div(Math.max(0, reducedCount(x, dims) - correction));
 }
 
-/** Standard deviation: sqrt(var(x, dim, { correction })). @example std(tensor([1, 3])).item(); // 1.4142... */
+/**
+ * Standard deviation: sqrt(var(x, dim, { correction })). Gradient: (x - mean) g / ((N - correction) std).
+ * @param x - A float tensor.
+ * @param dim - Dim or dims to reduce; all when omitted.
+ * @param opts - `correction`, `keepdim`.
+ * @returns The standard deviations.
+ * @example std(tensor([1, 3])).item(); // 1.4142...
+ */
 export function std(x: Tensor, dim?: number | readonly number[], opts: VarOptions = {}): Tensor {
   return variance(x, dim, opts).sqrt();
 }
 
 /**
  * log(sum(exp(x))) over `dim`, stable for large |x| (the max is subtracted first; rows of -inf
- * give -inf). Gradient: softmax(x) times g. @example logsumexp(tensor([0, 0]), 0).item(); // 0.6931...
+ * give -inf). Gradient: softmax(x) times g.
+ * @param x - A float tensor.
+ * @param dim - Dim or dims to reduce.
+ * @param keepdim - Keep reduced dims as size 1.
+ * @returns The reduced tensor.
+ * @example logsumexp(tensor([0, 0]), 0).item(); // 0.6931...
  */
 export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   const { dims } = reduceAttrs('logsumexp', x, dim, keepdim);
@@ -67,7 +90,9 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
 
 /** Values and int32 indices of a max/min along a dim (PyTorch's namedtuple). */
 export interface ValuesIndices {
+  /** The extreme values (float, differentiable). */
   values: Tensor;
+  /** Their int32 indices along the dim. */
   indices: Tensor;
 }
 
@@ -78,19 +103,41 @@ function extremumWithIndices(op: 'max' | 'min', x: Tensor, dim: number, keepdim:
 }
 
 /**
- * The largest value (no `dim`; gradient split between ties), or `{ values, indices }` along `dim`
- * (gradient to the chosen index, as torch.max). @example max(tensor([[1, 5], [7, 2]]), 1).indices.tolist(); // [1, 0]
+ * The largest value of all elements, 0-d. Gradient: g split evenly between ties.
+ * @param x - The tensor.
+ * @returns A 0-d tensor.
+ * @example max(tensor([[1, 5], [7, 2]])).item(); // 7
  */
 export function max(x: Tensor): Tensor;
+/**
+ * The largest values along `dim` and their indices (torch.max with a dim). Gradient: g to the
+ * chosen index.
+ * @param x - The tensor.
+ * @param dim - The dim to reduce.
+ * @param keepdim - Keep it as size 1.
+ * @returns `{ values, indices }`, both shaped as x without `dim`.
+ * @example max(tensor([[1, 5], [7, 2]]), 1).indices.tolist(); // [1, 0]
+ */
 export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
   return dim === undefined ? x.amax() : extremumWithIndices('max', x, dim, keepdim);
 }
 
 /**
- * The smallest value, or `{ values, indices }` along `dim`. @example min(tensor([[1, 5], [7, 2]]), 1).values.tolist(); // [1, 2]
+ * The smallest value of all elements, 0-d. Gradient: g split evenly between ties.
+ * @param x - The tensor.
+ * @returns A 0-d tensor.
+ * @example min(tensor([[1, 5], [7, 2]])).item(); // 1
  */
 export function min(x: Tensor): Tensor;
+/**
+ * The smallest values along `dim` and their indices. Gradient: g to the chosen index.
+ * @param x - The tensor.
+ * @param dim - The dim to reduce.
+ * @param keepdim - Keep it as size 1.
+ * @returns `{ values, indices }`, both shaped as x without `dim`.
+ * @example min(tensor([[1, 5], [7, 2]]), 1).values.tolist(); // [1, 2]
+ */
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
   return dim === undefined ? x.amin() : extremumWithIndices('min', x, dim, keepdim);

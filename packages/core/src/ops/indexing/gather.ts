@@ -17,6 +17,7 @@ function checkIndexShape(op: string, args: readonly string[], inputs: readonly T
   }
 }
 
+/** @internal The primitive behind {@link gather}: shape and dtype rules, kernel key and VJP. */
 export const gatherOp = definePrimitive<DimAttrs>({
   name: 'gather',
   kind: 'other',
@@ -37,6 +38,7 @@ export const gatherOp = definePrimitive<DimAttrs>({
   testDomain: { min: -3, max: 3 },
 });
 
+/** @internal The primitive behind {@link scatterAdd}: shape and dtype rules, kernel key and VJP. */
 export const scatterAddOp = definePrimitive<DimAttrs>({
   name: 'scatterAdd',
   kind: 'other',
@@ -60,6 +62,10 @@ export const scatterAddOp = definePrimitive<DimAttrs>({
 /**
  * Picks values along `dim` at `index` (int32, same rank as x): for dim 0,
  * out[i][j] = x[index[i][j]][j]. Shapes: index's. Gradient: scatter-added back into x's shape.
+ * @param x - The source tensor.
+ * @param dim - The dim to pick along.
+ * @param index - int32 positions, same rank as x (other dims no larger than x's).
+ * @returns A tensor of index's shape.
  * @example gather(tensor([[1, 2], [3, 4]]), 1, tensor([[1], [0]], { dtype: 'int32' })).tolist(); // [[2], [3]]
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -69,6 +75,11 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 /**
  * A copy of x with src added at `index` along `dim`: for dim 0, out[index[i][j]][j] += src[i][j]
  * (repeated indices accumulate). Gradient: g for x, g gathered at index for src.
+ * @param x - The tensor added into (not modified).
+ * @param dim - The dim to scatter along.
+ * @param index - int32 positions, src's shape.
+ * @param src - The values added.
+ * @returns A tensor of x's shape.
  * @example scatterAdd(zeros(3), 0, tensor([0, 0, 2], { dtype: 'int32' }), ones(3)).tolist(); // [2, 0, 1]
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {

@@ -9,6 +9,7 @@ import { promoteDtypes, requireIndex } from '../helpers.js';
 
 type DimAttrs = { readonly dim: number };
 
+/** @internal The primitive behind {@link indexSelect}: shape and dtype rules, kernel key and VJP. */
 export const indexSelectOp = definePrimitive<DimAttrs>({
   name: 'indexSelect',
   kind: 'other',
@@ -31,6 +32,7 @@ export const indexSelectOp = definePrimitive<DimAttrs>({
   testDomain: { min: -3, max: 3 },
 });
 
+/** @internal The primitive behind {@link indexAdd}: shape and dtype rules, kernel key and VJP. */
 export const indexAddOp = definePrimitive<DimAttrs>({
   name: 'indexAdd',
   kind: 'other',
@@ -53,7 +55,12 @@ export const indexAddOp = definePrimitive<DimAttrs>({
 
 /**
  * The slices of `x` along `dim` at the int32 positions in the 1-D `index` (repeats allowed).
- * Gradient: index-added back. @example indexSelect(tensor([[1, 2], [3, 4]]), 0, tensor([1, 1], { dtype: 'int32' })).tolist(); // [[3, 4], [3, 4]]
+ * Gradient: index-added back.
+ * @param x - The source tensor.
+ * @param dim - The dim to select along.
+ * @param index - 1-D int32 positions.
+ * @returns x's shape with dim `dim` of size index.length.
+ * @example indexSelect(tensor([[1, 2], [3, 4]]), 0, tensor([1, 1], { dtype: 'int32' })).tolist(); // [[3, 4], [3, 4]]
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return apply(indexSelectOp, [x, index], { dim: normalizeDim('indexSelect', dim, x.shape) });
@@ -61,6 +68,13 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 
 /**
  * A copy of `x` with `alpha * source`'s slices added at `index` along `dim` (repeats accumulate).
+ * Gradient: g for x, alpha times the slices of g at index for source.
+ * @param x - The tensor added into (not modified).
+ * @param dim - The dim to add along.
+ * @param index - 1-D int32 positions, one per slice of source.
+ * @param source - x's shape with dim `dim` of size index.length.
+ * @param opts - `alpha` (default 1).
+ * @returns A tensor of x's shape.
  * @example indexAdd(zeros([3]), 0, tensor([0, 0], { dtype: 'int32' }), ones([2])).tolist(); // [2, 0, 0]
  */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}): Tensor {

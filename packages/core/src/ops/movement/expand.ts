@@ -6,6 +6,7 @@ import { apply, definePrimitive } from '../define.js';
 
 type ExpandAttrs = { readonly shape: readonly number[] };
 
+/** @internal The primitive behind {@link expand}: shape and dtype rules, kernel key and VJP. */
 export const expandOp = definePrimitive<ExpandAttrs>({
   name: 'expand',
   kind: 'view',
@@ -46,13 +47,22 @@ export const expandOp = definePrimitive<ExpandAttrs>({
 /**
  * A view that repeats size-1 dims to `shape` without copying (-1 keeps a size); new dims go in
  * front. Gradient: summed over the repeated dims.
+ * @param x - The tensor.
+ * @param shape - Target shape; each size equals x's or x's is 1.
+ * @returns A view of shape `shape` (stride 0 on repeated dims).
  * @example expand(tensor([[1], [2]]), [2, 3]).tolist(); // [[1, 1, 1], [2, 2, 2]]
  */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   return apply(expandOp, [x], { shape });
 }
 
-/** `x` expanded to `other`'s shape. */
+/**
+ * `x` expanded to `other`'s shape. Gradient: summed over the repeated dims.
+ * @param x - The tensor.
+ * @param other - The tensor whose shape to take.
+ * @returns A view of other's shape.
+ * @example expandAs(tensor([1, 2]), zeros([2, 2])).tolist(); // [[1, 2], [1, 2]]
+ */
 export function expandAs(x: Tensor, other: Tensor): Tensor {
   return expand(x, other.shape);
 }

@@ -11,6 +11,9 @@ import { inferShape, view, viewStrides } from './view.js';
 /**
  * The same data with a new shape (one size may be -1): a view where the strides allow, else a
  * copy, as torch.reshape. Gradient: the output gradient reshaped back.
+ * @param x - The tensor.
+ * @param shape - The new shape, with x's number of elements (one size may be -1).
+ * @returns A tensor of `shape`.
  * @example reshape(arange(6), [3, -1]).shape; // [3, 2]
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -19,7 +22,14 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return view(apply(cloneOp, [x], {}), target);
 }
 
-/** Merges dims `startDim`..`endDim` into one. @example flatten(zeros([2, 3, 4]), 1).shape; // [2, 12] */
+/**
+ * Merges dims `startDim`..`endDim` into one. Gradient: g reshaped back.
+ * @param x - The tensor.
+ * @param startDim - First dim merged.
+ * @param endDim - Last dim merged (inclusive).
+ * @returns x with those dims merged (a 0-d x gives [1]).
+ * @example flatten(zeros([2, 3, 4]), 1).shape; // [2, 12]
+ */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normalizeDim('flatten', startDim, x.shape, 'startDim');
@@ -29,7 +39,14 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
 }
 
-/** Splits dim `dim` into `sizes` (one may be -1). @example unflatten(zeros([2, 12]), 1, [3, 4]).shape; // [2, 3, 4] */
+/**
+ * Splits dim `dim` into `sizes` (one may be -1). Gradient: g reshaped back.
+ * @param x - The tensor.
+ * @param dim - The dim to split.
+ * @param sizes - Sizes whose product is that dim's size.
+ * @returns x with `dim` replaced by `sizes`.
+ * @example unflatten(zeros([2, 12]), 1, [3, 4]).shape; // [2, 3, 4]
+ */
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
   const d = normalizeDim('unflatten', dim, x.shape);
   const known = sizes.filter((s) => s !== -1).reduce((a, b) => a * b, 1);
@@ -44,6 +61,10 @@ export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Ten
 
 /**
  * Removes size-1 dims: all of them, or only `dim` (a dim of another size is left alone, as in PyTorch).
+ * Gradient: g reshaped back.
+ * @param x - The tensor.
+ * @param dim - A dim or dims to remove; all size-1 dims when omitted.
+ * @returns x without those dims.
  * @example squeeze(zeros([2, 1, 3])).shape; // [2, 3]
  */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
@@ -51,7 +72,13 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   return reshape(x, x.shape.filter((s, i) => !(s === 1 && dims.includes(i))));
 }
 
-/** Inserts a size-1 dim at `dim` (in [-ndim-1, ndim]). @example unsqueeze(zeros([2, 3]), 1).shape; // [2, 1, 3] */
+/**
+ * Inserts a size-1 dim at `dim` (in [-ndim-1, ndim]). Gradient: g reshaped back.
+ * @param x - The tensor.
+ * @param dim - Position of the new dim.
+ * @returns x with one more dim.
+ * @example unsqueeze(zeros([2, 3]), 1).shape; // [2, 1, 3]
+ */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim('unsqueeze', dim, x.ndim + 1);
   return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);

@@ -12,6 +12,7 @@ function noScalar(op: string, x: Tensor): void {
 }
 
 /** A normalised slice: elements start, start + step, ... below end, along dim. */
+/** @internal A normalised slice: elements start, start + step, ... below end, along dim. */
 export type SliceAttrs = { readonly dim: number; readonly start: number; readonly end: number; readonly step: number };
 
 function sliceShape(shape: Shape, { dim, start, end, step }: SliceAttrs): number[] {
@@ -20,7 +21,7 @@ function sliceShape(shape: Shape, { dim, start, end, step }: SliceAttrs): number
   return out;
 }
 
-/** Normalises Python-style bounds (negative counts from the end; out-of-range clamps, as PyTorch). */
+/** @internal Normalises Python-style bounds (negative counts from the end; out-of-range clamps, as PyTorch). */
 export function sliceAttrs(op: string, x: Tensor, dim: number, start = 0, end = Infinity, step = 1): SliceAttrs {
   noScalar(op, x);
   const d = normalizeDim(op, dim, x.shape);
@@ -33,6 +34,7 @@ export function sliceAttrs(op: string, x: Tensor, dim: number, start = 0, end = 
   return { dim: d, start: clamp(start), end: Math.max(clamp(end), clamp(start)), step };
 }
 
+/** @internal The primitive behind {@link slice}: shape and dtype rules, kernel key and VJP. */
 export const sliceOp: PrimitiveDef<SliceAttrs> = definePrimitive<SliceAttrs>({
   name: 'slice',
   kind: 'view',
@@ -48,6 +50,7 @@ export const sliceOp: PrimitiveDef<SliceAttrs> = definePrimitive<SliceAttrs>({
   testDomain: { min: -3, max: 3 },
 });
 
+/** @internal The primitive behind {@link sliceScatter}: shape and dtype rules, kernel key and VJP. */
 export const sliceScatterOp: PrimitiveDef<SliceAttrs> = definePrimitive<SliceAttrs>({
   name: 'sliceScatter',
   kind: 'other',
@@ -70,13 +73,28 @@ export const sliceScatterOp: PrimitiveDef<SliceAttrs> = definePrimitive<SliceAtt
 
 /**
  * Elements `start, start+step, ...` below `end` along `dim` (a view; bounds clamp as in Python).
+ * Gradient: g written into the slice of a zero tensor of x's shape.
+ * @param x - The tensor.
+ * @param dim - The dim to slice.
+ * @param start - First index (default 0; negative counts from the end).
+ * @param end - Bound (exclusive; default the dim's size).
+ * @param step - Positive step (default 1).
+ * @returns A view with ceil((end - start) / step) elements along `dim`.
  * @example slice(arange(6), 0, 1, 5, 2).tolist(); // [1, 3]
  */
 export function slice(x: Tensor, dim: number, start?: number, end?: number, step = 1): Tensor {
   return apply(sliceOp, [x], sliceAttrs('slice', x, dim, start, end, step));
 }
 
-/** `length` elements of `dim` from `start` (a view). @example narrow(arange(5), 0, 1, 2).tolist(); // [1, 2] */
+/**
+ * `length` elements of `dim` from `start` (a view). Gradient: g in that range, zero elsewhere.
+ * @param x - The tensor.
+ * @param dim - The dim to narrow.
+ * @param start - First index (negative counts from the end).
+ * @param length - Number of elements.
+ * @returns A view with `length` elements along `dim`.
+ * @example narrow(arange(5), 0, 1, 2).tolist(); // [1, 2]
+ */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   noScalar('narrow', x);
   const d = normalizeDim('narrow', dim, x.shape);
@@ -91,7 +109,15 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return apply(sliceOp, [x], { dim: d, start: s, end: s + length, step: 1 });
 }
 
-/** Index `index` of dim `dim`, with that dim removed (x[i] for dim 0). @example select(tensor([[1, 2], [3, 4]]), 0, 1).tolist(); // [3, 4] */
+/**
+ * Index `index` of dim `dim`, with that dim removed (x[i] for dim 0). A view.
+ * Gradient: g at that index, zero elsewhere.
+ * @param x - The tensor (at least 1-D).
+ * @param dim - The dim to index.
+ * @param index - The position (negative counts from the end).
+ * @returns A view with one dim fewer.
+ * @example select(tensor([[1, 2], [3, 4]]), 0, 1).tolist(); // [3, 4]
+ */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   noScalar('select', x);
   const d = normalizeDim('select', dim, x.shape);
@@ -107,6 +133,13 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 /**
  * A copy of `input` with `src` written into the slice `start:end:step` of `dim`
  * (torch.slice_scatter). Gradient: g outside the slice for input, the slice of g for src.
+ * @param input - The tensor written into (not modified).
+ * @param src - The values, the slice's shape.
+ * @param dim - The dim to slice.
+ * @param start - First index.
+ * @param end - Bound (exclusive).
+ * @param step - Positive step.
+ * @returns A tensor of input's shape.
  * @example sliceScatter(zeros(4), ones(2), 0, 1, 3).tolist(); // [0, 1, 1, 0]
  */
 export function sliceScatter(input: Tensor, src: Tensor, dim = 0, start?: number, end?: number, step = 1): Tensor {

@@ -5,7 +5,7 @@ import { contiguousStrides, sizeOf, type Shape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 
-/** Resolves one -1 in a requested shape against `numel`, or throws naming the op and sizes. */
+/** @internal Resolves one -1 in a requested shape against `numel`, or throws naming the op and sizes. */
 export function inferShape(op: string, x: Tensor, requested: readonly number[]): number[] {
   let infer = -1;
   let known = 1;
@@ -33,7 +33,7 @@ export function inferShape(op: string, x: Tensor, requested: readonly number[]):
 }
 
 /**
- * Strides that let `newShape` view a tensor of `oldShape`/`oldStrides` without copying, or null
+ * @internal Strides that let `newShape` view a tensor of `oldShape`/`oldStrides` without copying, or null
  * when some new dim would span two non-contiguous chunks (PyTorch's computeStride).
  */
 export function viewStrides(oldShape: Shape, oldStrides: readonly number[], newShape: Shape): number[] | null {
@@ -64,6 +64,7 @@ export function viewStrides(oldShape: Shape, oldStrides: readonly number[], newS
 
 type ViewAttrs = { readonly shape: readonly number[] };
 
+/** @internal The primitive behind {@link view}: shape and dtype rules, kernel key and VJP. */
 export const viewOp = definePrimitive<ViewAttrs>({
   name: 'view',
   kind: 'view',
@@ -85,7 +86,13 @@ export const viewOp = definePrimitive<ViewAttrs>({
 
 /**
  * The same data with a new shape, without copying (one size may be -1). Throws when the strides
- * do not allow it; `reshape` copies instead. @example view(arange(6), [2, 3]).shape; // [2, 3]
+ * do not allow it; `reshape` copies instead. Gradient: g viewed back in x's shape.
+ * @param x - The tensor.
+ * @param shape - The new shape (one size may be -1).
+ * @returns A view of `shape` over x's storage.
+ * @example
+ * view(arange(6), [2, 3]).shape; // [2, 3]
+ * view(zeros([2, 3]).t(), [6]); // throws ShapeError
  */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   return apply(viewOp, [x], { shape });

@@ -28,12 +28,19 @@ function extremum(name: 'amax' | 'amin'): PrimitiveDef<ReduceAttrs> {
   });
 }
 
+/** @internal The primitive behind {@link amax}: shape and dtype rules, kernel key and VJP. */
 export const amaxOp = extremum('amax');
+/** @internal The primitive behind {@link amin}: shape and dtype rules, kernel key and VJP. */
 export const aminOp = extremum('amin');
 
 /**
  * Largest value over `dim` (all dims when omitted); NaN propagates. Gradient: split evenly
- * between equal maxima. @example amax(tensor([[1, 5], [7, 2]]), 1).tolist(); // [5, 7]
+ * between equal maxima.
+ * @param x - The tensor.
+ * @param dim - Dim or dims to reduce; all when omitted.
+ * @param keepdim - Keep reduced dims as size 1.
+ * @returns The maxima.
+ * @example amax(tensor([[1, 5], [7, 2]]), 1).tolist(); // [5, 7]
  */
 export function amax(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   return apply(amaxOp, [x], reduceAttrs('amax', x, dim, keepdim));
@@ -41,7 +48,12 @@ export function amax(x: Tensor, dim?: number | readonly number[], keepdim = fals
 
 /**
  * Smallest value over `dim` (all dims when omitted); NaN propagates. Gradient: split evenly
- * between equal minima. @example amin(tensor([[1, 5], [7, 2]]), 1).tolist(); // [1, 2]
+ * between equal minima.
+ * @param x - The tensor.
+ * @param dim - Dim or dims to reduce; all when omitted.
+ * @param keepdim - Keep reduced dims as size 1.
+ * @returns The minima.
+ * @example amin(tensor([[1, 5], [7, 2]]), 1).tolist(); // [1, 2]
  */
 export function amin(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
   return apply(aminOp, [x], reduceAttrs('amin', x, dim, keepdim));

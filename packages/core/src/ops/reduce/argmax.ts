@@ -22,7 +22,9 @@ function argExtremum(name: 'argmax' | 'argmin'): PrimitiveDef<ReduceAttrs> {
   });
 }
 
+/** @internal The primitive behind {@link argmax}: shape and dtype rules, kernel key and VJP. */
 export const argmaxOp = argExtremum('argmax');
+/** @internal The primitive behind {@link argmin}: shape and dtype rules, kernel key and VJP. */
 export const argminOp = argExtremum('argmin');
 
 function run(op: PrimitiveDef<ReduceAttrs>, x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
@@ -33,6 +35,10 @@ function run(op: PrimitiveDef<ReduceAttrs>, x: Tensor, dim: number | undefined, 
 /**
  * Index (int32) of the largest value along `dim`, or in the flattened tensor when `dim` is
  * omitted; the first on ties, NaN counts as largest. Not differentiable.
+ * @param x - The tensor.
+ * @param dim - The dim to reduce; the flattened tensor when omitted.
+ * @param keepdim - Keep it as size 1.
+ * @returns int32 indices (0-d without `dim`).
  * @example argmax(tensor([[1, 5], [7, 2]]), 1).tolist(); // [1, 0]
  */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
@@ -41,6 +47,11 @@ export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
 
 /**
  * Index (int32) of the smallest value along `dim`, or in the flattened tensor; the first on ties.
+ * Not differentiable.
+ * @param x - The tensor.
+ * @param dim - The dim to reduce; the flattened tensor when omitted.
+ * @param keepdim - Keep it as size 1.
+ * @returns int32 indices.
  * @example argmin(tensor([[1, 5], [7, 2]]), 1).tolist(); // [0, 1]
  */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {

@@ -8,7 +8,10 @@ import { sum } from './sum.js';
 
 /**
  * Sums `x` over the dims where `shape` is 1 (or absent) so the result has `shape`
- * (torch's sum_to_size). Gradient: broadcast back.
+ * (torch's sum_to_size). Gradient: broadcast back. Autograd uses it to undo broadcasting.
+ * @param x - The tensor.
+ * @param shape - A shape x's shape broadcasts from.
+ * @returns A tensor of `shape`.
  * @example sumToSize(ones([2, 3]), [1, 3]).tolist(); // [[2, 2, 2]]
  */
 export function sumToSize(x: Tensor, shape: Shape): Tensor {

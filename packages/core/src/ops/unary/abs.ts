@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { numericRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link abs}: shape and dtype rules, kernel key and VJP. */
 export const absOp = definePrimitive({
   name: 'abs',
   kind: 'elementwise',
@@ -18,7 +19,9 @@ export const absOp = definePrimitive({
 });
 
 /**
- * Absolute value, elementwise. Gradient sign(x) (0 at 0).
+ * Absolute value, elementwise. Gradient: sign(x) g (0 at 0).
+ * @param x - Any tensor.
+ * @returns A tensor of x's shape and dtype.
  * @example abs(tensor([-1, 2])).tolist(); // [1, 2]
  */
 export function abs(x: Tensor): Tensor {

@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { floatRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link cos}: shape and dtype rules, kernel key and VJP. */
 export const cosOp = definePrimitive({
   name: 'cos',
   kind: 'elementwise',
@@ -18,7 +19,9 @@ export const cosOp = definePrimitive({
 });
 
 /**
- * Cosine, elementwise (radians).
+ * Cosine, elementwise (radians). Gradient: -sin(x) g.
+ * @param x - Any tensor (integer inputs compute in float32).
+ * @returns A tensor of x's shape.
  * @example cos(tensor([0])).tolist(); // [1]
  */
 export function cos(x: Tensor): Tensor {

@@ -5,7 +5,7 @@ import { floatRule } from '../helpers.js';
 import type { Tensor } from '../../tensor.js';
 
 /**
- * erf(x) to about 2e-15 relative error, self-contained (gpu.js transpiles it). Coefficients are
+ * @internal erf(x) to about 2e-15 relative error, self-contained (gpu.js transpiles it). Coefficients are
  * least-squares fits on Chebyshev nodes against mpmath (docs/notes/erf-fit.py regenerates them):
  * |x| < 1: erf(x) = x P(x^2); 1 <= |x| < 6: erf(x) = 1 - exp(-x^2) Q(1/x); beyond 6, erf = +-1.
  */
@@ -72,6 +72,7 @@ export function erfScalar(x: number): number {
   return x < 0 ? -r : r;
 }
 
+/** @internal The primitive behind {@link erf}: shape and dtype rules, kernel key and VJP. */
 export const erfOp = definePrimitive({
   name: 'erf',
   kind: 'elementwise',
@@ -87,7 +88,9 @@ export const erfOp = definePrimitive({
 
 /**
  * The Gauss error function, elementwise: erf(x) = 2/sqrt(pi) * integral from 0 to x of exp(-t^2) dt.
- * Gradient: 2/sqrt(pi) * exp(-x^2).
+ * Gradient: 2/sqrt(pi) * exp(-x^2) g.
+ * @param x - Any tensor (integer inputs compute in float32).
+ * @returns A tensor of x's shape.
  * @example erf(tensor([0, 1])).tolist(); // [0, 0.8427...]
  */
 export function erf(x: Tensor): Tensor {

@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { floatRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link log}: shape and dtype rules, kernel key and VJP. */
 export const logOp = definePrimitive({
   name: 'log',
   kind: 'elementwise',
@@ -18,7 +19,9 @@ export const logOp = definePrimitive({
 });
 
 /**
- * Natural logarithm, elementwise (NaN below 0 and -Infinity at 0, as in PyTorch).
+ * Natural logarithm, elementwise (NaN below 0 and -Infinity at 0, as in PyTorch). Gradient: g / x.
+ * @param x - Any tensor (integer inputs compute in float32).
+ * @returns A tensor of x's shape.
  * @example log(tensor([1, Math.E])).tolist(); // [0, 1]
  */
 export function log(x: Tensor): Tensor {

@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { floatRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link log1p}: shape and dtype rules, kernel key and VJP. */
 export const log1pOp = definePrimitive({
   name: 'log1p',
   kind: 'elementwise',
@@ -18,7 +19,9 @@ export const log1pOp = definePrimitive({
 });
 
 /**
- * ln(1 + x), elementwise, accurate for small x.
+ * ln(1 + x), elementwise, accurate for small x. Gradient: g / (1 + x).
+ * @param x - Any tensor (integer inputs compute in float32).
+ * @returns A tensor of x's shape.
  * @example log1p(tensor([0])).tolist(); // [0]
  */
 export function log1p(x: Tensor): Tensor {

@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { numericRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link neg}: shape and dtype rules, kernel key and VJP. */
 export const negOp = definePrimitive({
   name: 'neg',
   kind: 'elementwise',
@@ -18,7 +19,9 @@ export const negOp = definePrimitive({
 });
 
 /**
- * Negation, elementwise: -x.
+ * Negation, elementwise: -x. Gradient: -g.
+ * @param x - Any tensor.
+ * @returns A tensor of x's shape and dtype.
  * @example neg(tensor([1, -2])).tolist(); // [-1, 2]
  */
 export function neg(x: Tensor): Tensor {

@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { floatRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link reciprocal}: shape and dtype rules, kernel key and VJP. */
 export const reciprocalOp = definePrimitive({
   name: 'reciprocal',
   kind: 'elementwise',
@@ -18,7 +19,9 @@ export const reciprocalOp = definePrimitive({
 });
 
 /**
- * 1 / x, elementwise (Infinity at 0).
+ * 1 / x, elementwise (Infinity at 0). Gradient: -g / x^2.
+ * @param x - Any tensor (integer inputs compute in float32).
+ * @returns A tensor of x's shape.
  * @example reciprocal(tensor([2, 4])).tolist(); // [0.5, 0.25]
  */
 export function reciprocal(x: Tensor): Tensor {

@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { numericRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link relu}: shape and dtype rules, kernel key and VJP. */
 export const reluOp = definePrimitive({
   name: 'relu',
   kind: 'elementwise',
@@ -19,7 +20,9 @@ export const reluOp = definePrimitive({
 });
 
 /**
- * Rectified linear unit, elementwise: max(x, 0). Gradient 1 where x > 0, else 0 (0 at x = 0).
+ * Rectified linear unit, elementwise: max(x, 0). Gradient: g where x > 0, else 0 (0 at x = 0).
+ * @param x - Any tensor.
+ * @returns A tensor of x's shape and dtype.
  * @example relu(tensor([-1, 2])).tolist(); // [0, 2]
  */
 export function relu(x: Tensor): Tensor {

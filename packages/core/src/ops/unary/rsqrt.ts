@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { floatRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link rsqrt}: shape and dtype rules, kernel key and VJP. */
 export const rsqrtOp = definePrimitive({
   name: 'rsqrt',
   kind: 'elementwise',
@@ -18,7 +19,9 @@ export const rsqrtOp = definePrimitive({
 });
 
 /**
- * Reciprocal square root, elementwise: 1/sqrt(x).
+ * Reciprocal square root, elementwise: 1/sqrt(x). Gradient: -g / (2 x^(3/2)).
+ * @param x - Any tensor (integer inputs compute in float32).
+ * @returns A tensor of x's shape.
  * @example rsqrt(tensor([4])).tolist(); // [0.5]
  */
 export function rsqrt(x: Tensor): Tensor {

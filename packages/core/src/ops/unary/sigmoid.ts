@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { floatRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link sigmoid}: shape and dtype rules, kernel key and VJP. */
 export const sigmoidOp = definePrimitive({
   name: 'sigmoid',
   kind: 'elementwise',
@@ -19,6 +20,9 @@ export const sigmoidOp = definePrimitive({
 
 /**
  * Logistic sigmoid, elementwise: 1 / (1 + e^-x), computed without overflow for large |x|.
+ * Gradient: y (1 - y) g with y the output.
+ * @param x - Any tensor (integer inputs compute in float32).
+ * @returns A tensor of x's shape.
  * @example sigmoid(tensor([0])).tolist(); // [0.5]
  */
 export function sigmoid(x: Tensor): Tensor {

@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { floatRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link sin}: shape and dtype rules, kernel key and VJP. */
 export const sinOp = definePrimitive({
   name: 'sin',
   kind: 'elementwise',
@@ -18,7 +19,9 @@ export const sinOp = definePrimitive({
 });
 
 /**
- * Sine, elementwise (radians).
+ * Sine, elementwise (radians). Gradient: cos(x) g.
+ * @param x - Any tensor (integer inputs compute in float32).
+ * @returns A tensor of x's shape.
  * @example sin(tensor([0])).tolist(); // [0]
  */
 export function sin(x: Tensor): Tensor {

@@ -6,6 +6,7 @@ import { apply, definePrimitive } from '../define.js';
 import { floatRule } from '../helpers.js';
 import { where } from '../binary/where.js';
 
+/** @internal The primitive behind {@link softplus}: shape and dtype rules, kernel key and VJP. */
 export const softplusOp = definePrimitive({
   name: 'softplus',
   kind: 'elementwise',
@@ -22,7 +23,10 @@ export const softplusOp = definePrimitive({
 
 /**
  * Softplus, elementwise: (1/beta) ln(1 + e^(beta x)), and x itself where beta x > threshold
- * (torch.nn.functional.softplus). Gradient: sigmoid(beta x) (1 past the threshold).
+ * (torch.nn.functional.softplus). Gradient: sigmoid(beta x) g (g past the threshold).
+ * @param x - Any float tensor.
+ * @param opts - `beta` (default 1) and `threshold` (default 20).
+ * @returns A tensor of x's shape.
  * @example softplus(tensor([0])).tolist(); // [0.6931...]
  */
 export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } = {}): Tensor {

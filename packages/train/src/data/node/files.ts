@@ -10,8 +10,14 @@ import type { LabelledText } from '../split.js';
 /**
  * Reads a UTF-8 file; a missing or unreadable file throws `DataError` naming it.
  *
+ * @param path - The file.
+ * @param op - Function name for errors.
+ * @returns Its text.
  * @example
- * const text = readTextFile('corpus.txt');
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('corpus.txt', 'hello\n');
+ * readTextFile('corpus.txt'); // 'hello\n'
+ * readTextFile('missing.txt'); // throws DataError: readTextFile: missing.txt: no such file...
  */
 export function readTextFile(path: string, op = 'readTextFile'): string {
   try {
@@ -26,9 +32,15 @@ export function readTextFile(path: string, op = 'readTextFile'): string {
 /**
  * A plain-text file as one string (for language-model pretraining). An empty file throws.
  *
+ * @param path - The file.
+ * @returns Its text.
  * @example
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('my-corpus.txt', 'to be or not to be');
  * const text = loadText('my-corpus.txt');
+ * const tok = CharTokenizer.fromText(text, { specialTokens: ['<eos>'] });
  * const stream = packSequences([tok.encode(text)], { eosId: tok.eosTokenId! });
+ * stream.length; // 19
  */
 export function loadText(path: string): string {
   const text = readTextFile(path, 'loadText');
@@ -39,8 +51,12 @@ export function loadText(path: string): string {
 /**
  * A JSON Lines file as parsed values with their line numbers.
  *
+ * @param path - The file.
+ * @returns The records.
  * @example
- * readJsonl('data.jsonl')[0]; // { value: { text: '...', label: 1 }, line: 1 }
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('data.jsonl', '{"text": "fine", "label": 1}\n');
+ * readJsonl('data.jsonl')[0]; // { value: { text: 'fine', label: 1 }, line: 1 }
  */
 export function readJsonl(path: string): JsonlRecord[] {
   return parseJsonl(readTextFile(path, 'readJsonl'), path, 'readJsonl');
@@ -50,8 +66,15 @@ export function readJsonl(path: string): JsonlRecord[] {
  * A JSONL classification file: one `{"text": ..., "label": ...}` object per line (field names configurable).
  * Malformed lines and missing fields throw `DataError` with file and line; so does an empty file.
  *
+ * @param path - The file.
+ * @param opts - `textField`, `labelField`.
+ * @returns The examples.
  * @example
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('reviews.jsonl', '{"text": "great", "label": "pos"}\n{"text": "awful", "label": "neg"}\n');
  * const { examples, classNames } = labelsToIds(loadJsonl('reviews.jsonl'));
+ * classNames; // ['neg', 'pos']
+ * examples[0]!.label; // 1
  */
 export function loadJsonl(path: string, opts: Omit<ExampleFields, 'source'> = {}): LabelledText<string | number>[] {
   return jsonlToExamples(readTextFile(path, 'loadJsonl'), { ...opts, source: path }, 'loadJsonl');
@@ -61,8 +84,13 @@ export function loadJsonl(path: string, opts: Omit<ExampleFields, 'source'> = {}
  * A CSV classification file with a header row naming the text and label columns (quoted fields may hold
  * commas, quotes and newlines).
  *
+ * @param path - The file.
+ * @param opts - `textField`, `labelField`, `delimiter`.
+ * @returns The examples.
  * @example
- * const examples = loadCsv('reviews.csv', { textField: 'review', labelField: 'stars' });
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('reviews.csv', 'review,stars\n"good, really",5\n');
+ * loadCsv('reviews.csv', { textField: 'review', labelField: 'stars' }); // [{ text: 'good, really', label: '5' }]
  */
 export function loadCsv(path: string, opts: Omit<ExampleFields & CsvOptions, 'source'> = {}): LabelledText<string>[] {
   return csvToExamples(readTextFile(path, 'loadCsv'), { ...opts, source: path }, 'loadCsv');
