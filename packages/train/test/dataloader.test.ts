@@ -58,6 +58,30 @@ describe('DataLoader', () => {
     }
   });
 
+  test('groupByLength: each window of batches is sorted by length, every item once per epoch, reshuffled and resumable', () => {
+    const items = Array.from({ length: 50 }, (_, i) => 'x'.repeat(1 + ((i * 37) % 23))); // lengths 1..23, scattered
+    const make = () => new DataLoader(items, { batchSize: 4, shuffle: true, seed: 3, collateFn: (xs: string[]) => xs, groupByLength: { lengthOf: (s) => s.length, window: 3 } });
+    const loader = make();
+    const epoch0 = [...loader], epoch1 = [...loader];
+    for (const epoch of [epoch0, epoch1]) {
+      expect(epoch.flat().sort()).toEqual([...items].sort()); // a permutation of the items
+      for (let w = 0; w < epoch.length; w += 3) { // windows of 3 batches of 4
+        const lens = epoch.slice(w, w + 3).flat().map((s) => s.length);
+        expect(lens).toEqual([...lens].sort((a, b) => a - b));
+      }
+    }
+    expect(epoch1).not.toEqual(epoch0);
+    // padding: batches of similar lengths waste far less than the plain shuffled order does
+    const waste = (batches: string[][]) => batches.reduce((a, b) => a + b.length * Math.max(...b.map((s) => s.length)) - b.reduce((c, s) => c + s.length, 0), 0);
+    const plain = new DataLoader(items, { batchSize: 4, shuffle: true, seed: 3, collateFn: (xs: string[]) => xs });
+    expect(waste(epoch0)).toBeLessThan(waste([...plain]) / 2);
+    const first = make();
+    for (let i = 0; i < 5; i++) first.next();
+    const resumed = make();
+    resumed.loadStateDict(JSON.parse(JSON.stringify(first.stateDict())) as DataLoaderState);
+    expect(Array.from({ length: 20 }, () => resumed.next())).toEqual(Array.from({ length: 20 }, () => first.next()));
+  });
+
   test('a state from another dataset or batch size is refused', () => {
     const a = new DataLoader([1, 2, 3], { batchSize: 2, collateFn: ids });
     a.next();

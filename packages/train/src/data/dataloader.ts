@@ -28,6 +28,12 @@ export interface DataLoaderOptions<T, B> {
   readonly seed?: number;
   /** Drop the last batch of an epoch if it is short. Default false. */
   readonly dropLast?: boolean;
+  /**
+   * Batch items of similar length together (Hugging Face's `group_by_length`): the shuffled order is cut into
+   * windows of `window` batches (default 8) and each window is sorted by `lengthOf`, so padded batches waste
+   * little while every epoch still visits the items in a new random order.
+   */
+  readonly groupByLength?: { readonly lengthOf: (item: T) => number; readonly window?: number };
 }
 
 /** A loader's position, JSON-safe (PyTorch's StatefulDataLoader `state_dict`). */
@@ -64,7 +70,7 @@ export class DataLoader<T, B> implements Iterable<B> {
 
   /**
    * @param dataset - What to read (an array works).
-   * @param opts - `batchSize`, `collateFn`, `shuffle`, `seed`, `dropLast`.
+   * @param opts - `batchSize`, `collateFn`, `shuffle`, `seed`, `dropLast`, `groupByLength`.
    */
   constructor(readonly dataset: Dataset<T>, readonly opts: DataLoaderOptions<T, B>) {
     if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new ValueError('DataLoader', `batchSize must be a positive integer, got ${opts.batchSize}`);
@@ -92,7 +98,13 @@ export class DataLoader<T, B> implements Iterable<B> {
 
   private drawOrder(): Int32Array {
     const n = this.dataset.length;
-    return this.opts.shuffle ? permutation(n, this.generator) : Int32Array.from({ length: n }, (_, i) => i);
+    const order = this.opts.shuffle ? permutation(n, this.generator) : Int32Array.from({ length: n }, (_, i) => i);
+    const g = this.opts.groupByLength;
+    if (!g) return order;
+    const len = Float64Array.from({ length: n }, (_, i) => g.lengthOf(this.dataset.at(i)!));
+    const w = this.opts.batchSize * (g.window ?? 8);
+    for (let s = 0; s < n; s += w) order.subarray(s, Math.min(s + w, n)).sort((a, b) => len[a]! - len[b]!);
+    return order;
   }
 
   /**

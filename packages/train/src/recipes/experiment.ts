@@ -49,7 +49,7 @@ export interface ExperimentConfig {
   seeds: number[];
 }
 
-const FINETUNE = { epochs: 20, minSteps: 60, maxSteps: 400, lrBody: 2e-4, lrHead: 2e-3, pooling: 'mean+max' as const, batchSize: 16, patience: 6 };
+const FINETUNE = { epochs: 20, minSteps: 60, maxSteps: 150, lrBody: 2e-4, lrHead: 2e-3, pooling: 'mean+max' as const, batchSize: 16, patience: 6 };
 
 /**
  * Named experiment sizes: 'quick' for tests (< 2 min), 'default' (< 15 min with the shipped checkpoint), 'large'.
@@ -64,7 +64,7 @@ export const EXPERIMENT_PRESETS: Record<'quick' | 'default' | 'large', Experimen
   },
   default: {
     name: 'default', objective: 'clm', vocabSize: 4096, tokenizerOnTaskText: true, model: MODEL_PRESETS.small,
-    pretrain: { steps: 20000, batchSize: 32, lr: 1e-3, documents: 0 },
+    pretrain: { steps: 4500, batchSize: 32, lr: 1e-3, documents: 0 }, // as the shipped checkpoint (assets/README.md)
     finetune: FINETUNE,
     labelCounts: [50, 200, 1000, 0], seeds: [0, 1, 2],
   },

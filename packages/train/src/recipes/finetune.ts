@@ -105,13 +105,17 @@ function layerOf(name: string): number | undefined {
  * (await predict(clf, [{ ids: [1, 2], label: 0 }, { ids: [3], label: 1 }], 0)).length; // 2
  */
 export async function predict(model: SequenceClassifier, examples: readonly EncodedExample[], padId: number, batchSize = 64): Promise<number[]> {
-  const out: number[] = [];
+  const out = new Array<number>(examples.length);
   const device = model.parameters()[0]?.device ?? 'cpu';
   model.eval();
-  for (let i = 0; i < examples.length; i += batchSize) {
-    const b = collateClassification(examples.slice(i, i + batchSize), { padId });
+  // batches of similar lengths pad little: visit the examples by length, write back in order
+  const order = examples.map((_, i) => i).sort((a, b) => examples[a]!.ids.length - examples[b]!.ids.length);
+  for (let i = 0; i < order.length; i += batchSize) {
+    const idx = order.slice(i, i + batchSize);
+    const b = collateClassification(idx.map((j) => examples[j]!), { padId });
     const ids = noGrad(() => scope(() => model.forward(b.inputIds.to(device), { keyPaddingMask: b.attentionMask.logicalNot().to(device) }).argmax(-1))); // (B)
-    for (const v of ids.device === 'cpu' ? ids.dataSync() : await ids.data()) out.push(v);
+    const vals = ids.device === 'cpu' ? ids.dataSync() : await ids.data();
+    idx.forEach((j, k) => (out[j] = vals[k]!));
     dispose(ids);
   }
   return out;
@@ -157,7 +161,7 @@ export async function finetuneClassifier(o: FinetuneOptions): Promise<FinetuneRe
   const [trainEnc, valEnc, testEnc] = [enc(o.train), enc(o.validation), enc(o.test)];
   const padId = tok.padTokenId ?? 0;
   const batchSize = Math.min(o.batchSize ?? 16, trainEnc.length);
-  const data = new DataLoader(trainEnc, { batchSize, collateFn: (b) => collateClassification(b, { padId }), shuffle: true, seed: o.seed ?? 0 });
+  const data = new DataLoader(trainEnc, { batchSize, collateFn: (b) => collateClassification(b, { padId }), shuffle: true, seed: o.seed ?? 0, groupByLength: { lengthOf: (e) => e.ids.length } });
   const perEpoch = data.length;
   const steps = Math.min(o.maxSteps ?? 1000, Math.max(o.minSteps ?? 100, perEpoch * (o.epochs ?? 10)));
   const lrBody = o.lrBody ?? 2e-4;
@@ -177,7 +181,7 @@ export async function finetuneClassifier(o: FinetuneOptions): Promise<FinetuneRe
   const result = await train({
     model, optimizer, data, steps, loss: lossOf,
     schedule: warmupLinear({ peak: 1, warmup: Math.max(1, Math.round(steps / 10)), total: steps + 1 }),
-    gradClip: 1, evaluate, evalEvery: Math.max(5, Math.min(perEpoch, Math.round(steps / 20))),
+    gradClip: 1, evaluate, evalEvery: Math.max(5, Math.round(steps / 8)), // about eight evaluations a run
     earlyStopping: { metric: 'accuracy', mode: 'max', patience: o.patience ?? 8, restoreBest: true },
     log: { label: 'finetune', ...o.log },
   });
