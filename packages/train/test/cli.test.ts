@@ -28,6 +28,9 @@ describe('tsgrad CLI', () => {
       expect(row.margin).toBeCloseTo(100 * (row.pretrained.mean - row.scratch.mean), 9);
     }
     expect(json.runs).toHaveLength(4); // 2 label counts x 1 seed x (pretrained, scratch)
+    expect(json.seconds).toBeGreaterThan(0);
+    expect(json.peakRssMiB).toBeGreaterThan(20); // a Node process holding a model: tens of MiB at least
+    expect(r.stdout).toMatch(/min, peak RSS \d+ MiB/);
     for (const svg of ['accuracy-vs-labels.svg', 'loss-curves.svg']) {
       const text = readFileSync(join(out, svg), 'utf8');
       expect(text.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);

@@ -169,6 +169,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRep
     config: { ...c, model: cfg, checkpoint: o.checkpointPath ?? (o.pretrainFresh ? 'pretrained in this run' : shippedCheckpointPath(c.name)) },
     rows, runs, pretrainLosses: pre.pretrainLosses, pretrainEvals: pre.pretrainEvals, notes,
     seconds: (performance.now() - t0) / 1000,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024, // maxRSS is in KiB
   };
   writeReport(o.out, report);
   return report;

@@ -152,6 +152,8 @@ export interface ExperimentReport {
   notes: string[];
   /** Total wall time. */
   seconds: number;
+  /** The process's peak resident memory (MiB), where the platform reports it. */
+  peakRssMiB?: number;
 }
 
 /**
@@ -166,10 +168,10 @@ export interface ExperimentReport {
  */
 export function writeReport(dir: string, r: ExperimentReport): string[] {
   mkdirSync(dir, { recursive: true });
-  const md = [`# ${r.title}`, '', resultsMarkdown(r.rows, 'Results'), '', ...r.notes.map((n) => `- ${n}`), '', `Wall time: ${(r.seconds / 60).toFixed(1)} min.`, ''].join('\n');
+  const md = [`# ${r.title}`, '', resultsMarkdown(r.rows, 'Results'), '', ...r.notes.map((n) => `- ${n}`), '', `Wall time: ${(r.seconds / 60).toFixed(1)} min${r.peakRssMiB ? `; peak memory (RSS) ${Math.round(r.peakRssMiB)} MiB` : ''}.`, ''].join('\n');
   const files: Record<string, string> = {
     'results.md': md,
-    'results.json': JSON.stringify({ title: r.title, rows: r.rows, runs: r.runs.map(({ losses: _l, ...rest }) => rest), seconds: r.seconds, notes: r.notes }, null, 2),
+    'results.json': JSON.stringify({ title: r.title, rows: r.rows, runs: r.runs.map(({ losses: _l, ...rest }) => rest), seconds: r.seconds, peakRssMiB: r.peakRssMiB, notes: r.notes }, null, 2),
     'config.json': JSON.stringify(r.config, null, 2),
     'accuracy-vs-labels.svg': lineChart(
       [

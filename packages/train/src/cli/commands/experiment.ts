@@ -35,6 +35,6 @@ export const experimentCommand: Command = {
     const device = await useDevice(String(v['device']));
     const out = String(v['out']);
     const report = await runExperiment({ config, out, device, pretrainFresh: Boolean(v['pretrain']), checkpointPath: typeof v['from'] === 'string' ? v['from'] : undefined });
-    process.stdout.write(`\n${resultsMarkdown(report.rows, report.title)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nreport: ${out} (results.md, results.json, accuracy-vs-labels.svg, loss-curves.svg, config.json); ${(report.seconds / 60).toFixed(1)} min\n`);
+    process.stdout.write(`\n${resultsMarkdown(report.rows, report.title)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nreport: ${out} (results.md, results.json, accuracy-vs-labels.svg, loss-curves.svg, config.json); ${(report.seconds / 60).toFixed(1)} min, peak RSS ${Math.round(report.peakRssMiB ?? 0)} MiB\n`);
   },
 };
