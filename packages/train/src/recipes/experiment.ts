@@ -49,7 +49,7 @@ export interface ExperimentConfig {
   seeds: number[];
 }
 
-const FINETUNE = { epochs: 20, minSteps: 60, maxSteps: 150, lrBody: 2e-4, lrHead: 2e-3, pooling: 'mean+max' as const, batchSize: 16, patience: 6 };
+const FINETUNE = { epochs: 20, minSteps: 60, maxSteps: 110, lrBody: 2e-4, lrHead: 2e-3, pooling: 'mean+max' as const, batchSize: 16, patience: 6 };
 
 /**
  * Named experiment sizes: 'quick' for tests (< 2 min), 'default' (< 15 min with the shipped checkpoint), 'large'.

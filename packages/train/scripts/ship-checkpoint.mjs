@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Turns a `tsgrad pretrain` checkpoint into the one the package ships (assets/): the model weights,
+// model config and tokenizer only (no optimizer or trainer state, a third of the size), with the
+// commands that made it and its held-out loss in the metadata. Written atomically.
+//
+// usage: node packages/train/scripts/ship-checkpoint.mjs IN.safetensors OUT.safetensors METRICS.jsonl "COMMANDS"
+
+import { readFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { loadCheckpoint, saveCheckpoint } from '@tsgrad/train';
+
+const [input, output, metrics, commands] = process.argv.slice(2);
+if (!input || !output || !metrics || !commands) {
+  console.error('usage: ship-checkpoint.mjs IN.safetensors OUT.safetensors METRICS.jsonl "COMMANDS"');
+  process.exit(2);
+}
+const ck = await loadCheckpoint(input);
+const rows = readFileSync(metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const lastEval = rows.filter((r) => r.type === 'eval').at(-1);
+const steps = ck.trainer?.step;
+const commit = (() => {
+  try {
+    return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+await saveCheckpoint(output, {
+  model: ck.model, modelConfig: ck.modelConfig, tokenizer: ck.tokenizer,
+  extra: { madeBy: commands, steps, heldOutLoss: lastEval?.loss, heldOutPerplexity: lastEval?.perplexity, tsgradCommit: commit },
+});
+console.log(JSON.stringify({ output, steps, heldOutLoss: lastEval?.loss, heldOutPerplexity: lastEval?.perplexity }));
