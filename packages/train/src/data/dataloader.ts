@@ -33,7 +33,15 @@ export interface DataLoaderOptions<T, B> {
    * windows of `window` batches (default 8) and each window is sorted by `lengthOf`, so padded batches waste
    * little while every epoch still visits the items in a new random order.
    */
-  readonly groupByLength?: { readonly lengthOf: (item: T) => number; readonly window?: number };
+  readonly groupByLength?: LengthGrouping<T>;
+}
+
+/** How `DataLoader` groups items of similar length (its `groupByLength` option). */
+export interface LengthGrouping<T> {
+  /** An item's length (e.g. its token count). */
+  readonly lengthOf: (item: T) => number;
+  /** Batches per sorted window. Default 8. */
+  readonly window?: number;
 }
 
 /** A loader's position, JSON-safe (PyTorch's StatefulDataLoader `state_dict`). */
