@@ -6,9 +6,9 @@ import { isFloat } from '../../dtype.js';
 import { broadcastShapes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { isGradEnabled } from '../../grad-mode.js';
-import { where } from '../binary/where.js';
 import { apply } from '../define.js';
 import { crossEntropyOp } from '../fused/cross-entropy.js';
+import { weightedNll } from '../fused/nll.js';
 import { softplus } from '../unary/softplus.js';
 import { requireFloat, requireIndex } from '../helpers.js';
 
@@ -88,16 +88,9 @@ function checkNll(op: string, input: Tensor, target: Tensor, weight: Tensor | un
 // nllLoss with the public op's name in its errors (crossEntropy reports as itself)
 function nll(op: string, input: Tensor, target: Tensor, opts: ClassLossOptions): Tensor {
   const { weight, ignoreIndex = -100, reduction = 'mean' } = opts;
-  const cd = checkNll(op, input, target, weight, ignoreIndex);
-  const valid = target.ne(ignoreIndex);
-  const safe = where(valid, target, 0);
-  const picked = input.gather(cd, safe.unsqueeze(cd)).squeeze(cd);
-  const w0 = weight ? weight.indexSelect(0, safe.reshape([-1])).reshape(target.shape) : valid.to(input.dtype);
-  const w = weight ? where(valid, w0, 0) : w0;
-  // NOTE: ignored positions read class 0 as a stand-in; zero them before weighting, since -inf * 0 is NaN
-  const loss = where(valid, picked.neg(), 0).mul(w);
-  if (reduction === 'mean') return loss.sum().div(w.sum());
-  return reduce(loss, reduction, op);
+  checkNll(op, input, target, weight, ignoreIndex);
+  if (reduction === 'mean') return weightedNll(input, target, weight, { ignoreIndex, reduction });
+  return reduce(weightedNll(input, target, weight, { ignoreIndex, reduction: 'none' }), reduction, op);
 }
 
 /**

@@ -8,6 +8,7 @@ import { where } from '../binary/where.js';
 import { arange } from '../creation.js';
 import { apply, definePrimitive, type PrimitiveDef } from '../define.js';
 import { floatRule } from '../helpers.js';
+import { weightedNll } from './nll.js';
 
 /** @internal crossEntropy's options, resolved; the class dim is 1 (0 for 1-D input). */
 export type CrossEntropyAttrs = {
@@ -20,18 +21,6 @@ export type CrossEntropyAttrs = {
 const classDimOf = (input: Tensor) => (input.ndim === 1 ? 0 : 1);
 const reduced = (t: Tensor, reduction: CrossEntropyAttrs['reduction']) => (reduction === 'sum' ? t.sum() : t);
 
-// loss_i = -w[t_i] logp[i, t_i] over the non-ignored targets; 'mean' divides by the weights' sum
-function nll(logp: Tensor, target: Tensor, weight: Tensor | undefined, { ignoreIndex, reduction }: CrossEntropyAttrs): Tensor {
-  const cd = classDimOf(logp);
-  const valid = target.ne(ignoreIndex);
-  const safe = where(valid, target, 0);
-  const picked = logp.gather(cd, safe.unsqueeze(cd)).squeeze(cd);
-  const w0 = weight ? weight.indexSelect(0, safe.reshape([-1])).reshape(target.shape) : valid.to(logp.dtype);
-  const w = weight ? where(valid, w0, 0) : w0;
-  // NOTE: ignored positions read class 0 as a stand-in; zero them before weighting, since -inf * 0 is NaN
-  const loss = where(valid, picked.neg(), 0).mul(w);
-  return reduction === 'mean' ? loss.sum().div(w.sum()) : reduced(loss, reduction);
-}
 
 // the weight of each position's target (0 where ignored), in `dtype`
 function targetWeights(target: Tensor, weight: Tensor | undefined, ignoreIndex: number, dtype: DType): Tensor {
@@ -53,7 +42,7 @@ export const crossEntropyOp = definePrimitive<CrossEntropyAttrs>({
   decompose: ([input, target, weight], attrs) => {
     const cd = classDimOf(input!);
     const logp = input!.logSoftmax(cd);
-    const nllRed = nll(logp, target!, weight, attrs);
+    const nllRed = weightedNll(logp, target!, weight, attrs);
     const { labelSmoothing: ls, ignoreIndex, reduction } = attrs;
     if (ls === 0) return nllRed;
     const classes = input!.shape[cd]!;
