@@ -53,7 +53,8 @@ export const LABELS = {
 
 /** The config with `batch` / `seq` overridden from command-line style args. */
 export function configFrom(args = {}) {
-  return { ...REFERENCE, batch: Number(args.batch ?? REFERENCE.batch), seq: Number(args.seq ?? REFERENCE.seq) };
+  const num = (k) => Number(args[k] ?? REFERENCE[k]);
+  return { ...REFERENCE, batch: num('batch'), seq: num('seq'), vocab: num('vocab'), nLayer: num('nLayer'), nEmbd: num('nEmbd'), nHead: num('nHead'), dimFeedforward: num('dimFeedforward') };
 }
 
 /**

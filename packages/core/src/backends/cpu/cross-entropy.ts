@@ -1,12 +1,14 @@
 // crossEntropy with class indices, forward (loss without a log-probability tensor) and backward
 // (g n ((1 - e) w_t (p - onehot) + e/C (p sum(w) - w))), a row of C logits at a time, in the
-// decompositions' operation order (float64 results match them bit for bit).
+// decompositions' operation order (float64 results match them bit for bit). Row-major float32
+// logits take the wasm SIMD row kernels (threaded exp, max and sum), within float32 rounding.
 
 import type { Attrs, Kernel, KernelInput } from '../../backend.js';
 import { allocArray, type TypedArray } from '../../dtype.js';
 import { contiguousStrides } from '../../shape.js';
 import { offsetsOf } from '../../strided.js';
 import { contiguousData, dataOf, wrap } from './storage.js';
+import { expRowsF32 } from './vector-wasm.js';
 
 type CeAttrs = { ignoreIndex: number; reduction: 'mean' | 'sum' | 'none'; labelSmoothing: number; hasWeight: boolean };
 
@@ -37,6 +39,55 @@ function expRow(xd: TypedArray, b: number, cs: number, classes: number): [number
   return [m, s];
 }
 
+/** [N, C] with unit class stride and row stride C: the layout the wasm row kernels take. */
+function isRowMajor(x: KernelInput): boolean {
+  return x.shape.length === 2 && x.strides[1] === 1 && x.strides[0] === x.shape[1];
+}
+
+/** (max, sum exp(x - max)) of every row: the wasm kernel for row-major float32, else expRow. */
+function rowStats(x: KernelInput, xd: TypedArray, starts: Int32Array, cs: number, classes: number): Float64Array {
+  const n = starts.length;
+  if (xd instanceof Float32Array && isRowMajor(x)) {
+    const st = expRowsF32(xd.subarray(x.offset, x.offset + n * classes), n, classes);
+    if (st) return st;
+  }
+  const stats = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) [stats[2 * i], stats[2 * i + 1]] = expRow(xd, starts[i]!, cs, classes);
+  return stats;
+}
+
+interface BackwardArgs {
+  n: number; classes: number; ignoreIndex: number; ls: number; wTotal: number;
+  coefs: (i: number) => [number, number];
+}
+
+/**
+ * The float32 backward on the wasm kernels: res = p (coef + coefS wTotal) per row, then the
+ * target's -coef and label smoothing's -coefS w_j; ignored rows are exactly 0.
+ */
+function backwardF32(res: Float32Array, x: Float32Array, t: TypedArray, w: TypedArray | null, a: BackwardArgs): boolean {
+  const { n, classes, ignoreIndex, ls } = a;
+  const valid = (i: number) => t[i] !== ignoreIndex;
+  const ok = expRowsF32(x, n, classes, (i, _m, s) => {
+    if (!valid(i)) return 0;
+    const [coef, coefS] = a.coefs(i);
+    return (coef + coefS * a.wTotal) / s;
+  }, res);
+  if (!ok) return false;
+  for (let i = 0; i < n; i++) {
+    const row = i * classes;
+    if (!valid(i)) {
+      res.fill(0, row, row + classes);
+      continue;
+    }
+    const [coef, coefS] = a.coefs(i);
+    const at = row + t[i]!;
+    res[at] = res[at]! - coef;
+    if (ls > 0) for (let j = row; j < row + classes; j++) res[j] = res[j]! - coefS * (w ? w[j - row]! : 1);
+  }
+  return true;
+}
+
 /** Loss per position ('none'), or summed / averaged over the non-ignored positions. */
 export const crossEntropyKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const { ignoreIndex, reduction, labelSmoothing: ls, hasWeight } = attrs as CeAttrs;
@@ -46,6 +97,7 @@ export const crossEntropyKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const t = contiguousData(inputs[1]!);
   const w = hasWeight ? contiguousData(inputs[2]!) : null;
   const n = starts.length;
+  const stats = rowStats(x, xd, starts, cs, classes);
   const none = reduction === 'none';
   const res = allocArray(out.dtype, none ? n : 1);
   let lossSum = 0;
@@ -57,8 +109,8 @@ export const crossEntropyKernel: Kernel = (inputs, out, attrs: Attrs) => {
     const valid = ti !== ignoreIndex;
     const safe = valid ? ti : 0;
     const b = starts[i]!;
-    const [m, s] = expRow(xd, b, cs, classes);
-    const logS = Math.log(s);
+    const m = stats[2 * i]!;
+    const logS = Math.log(stats[2 * i + 1]!);
     const picked = xd[b + safe * cs]! - m - logS; // logp[t] as logSoftmax computes it
     const wi = w ? (valid ? w[safe]! : 0) : valid ? 1 : 0;
     const loss = (valid ? -picked : 0) * wi;
@@ -106,15 +158,20 @@ export const crossEntropyBackwardKernel: Kernel = (inputs, out, attrs: Attrs) =>
     for (let i = 0; i < n; i++) denom += t[i] === ignoreIndex ? 0 : w ? w[t[i]!]! : 1;
   }
   const perPosition = reduction === 'none';
+  const coefs = (i: number): [number, number] => {
+    const gi = perPosition ? g[i]! : g[0]!;
+    return [(gi * (1 - ls) * (w ? w[t[i]!]! : 1)) / denom, ls > 0 ? (gi * (ls / classes)) / denom : 0];
+  };
+  if (res instanceof Float32Array && isRowMajor(x) && backwardF32(res, dataOf(x.storage).subarray(x.offset, x.offset + res.length) as Float32Array, t, w, { n, classes, ignoreIndex, ls, wTotal, coefs })) {
+    return wrap(res, out.dtype);
+  }
   for (let i = 0; i < n; i++) {
     const ti = t[i]!;
     const valid = ti !== ignoreIndex;
     const safe = valid ? ti : 0;
     const ob = o.starts[i]!;
     if (!valid) continue; // NOTE: ignored positions get exactly 0 (as PyTorch), even where 'mean' divides by 0
-    const gi = perPosition ? g[i]! : g[0]!;
-    const coef = (gi * (1 - ls) * (w ? w[safe]! : 1)) / denom;
-    const coefS = ls > 0 ? (gi * (ls / classes)) / denom : 0;
+    const [coef, coefS] = coefs(i);
     const [, s] = expRow(xd, starts[i]!, cs, classes);
     const inv = 1 / s;
     for (let j = 0; j < classes; j++) {

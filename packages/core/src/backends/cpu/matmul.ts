@@ -57,6 +57,33 @@ function matmulTs(p: MatmulProblem, res: TypedArray, int: boolean): void {
 }
 
 /**
+ * The same product with the batch folded into M where B is one matrix for every batch and A's
+ * batch rows follow each other at A's row stride ([B, M, K] x [K, N] as [B M, K] x [K, N]): one
+ * GEMM packs B once instead of once per batch, and the threads split one tall product.
+ */
+export function foldBatch(p: MatmulProblem): MatmulProblem {
+  const { a, b, batch, M } = p;
+  const nbA = a.shape.length - 2;
+  if (batch.length === 0 || nbA !== batch.length) return p;
+  for (let i = 0; i < b.shape.length - 2; i++) if (b.shape[i] !== 1 && b.strides[i] !== 0) return p;
+  let rows = M;
+  let stride = a.strides[nbA]!; // A's row stride: each batch dim must step over whole blocks of rows
+  for (let i = nbA - 1; i >= 0; i--) {
+    const d = a.shape[i]!;
+    if (d !== batch[i]) return p;
+    if (d !== 1 && a.strides[i] !== stride * rows) return p;
+    rows *= d;
+  }
+  const rb = b.shape.length;
+  const k = a.shape[nbA + 1]!;
+  return {
+    a: { ...a, shape: [rows, k], strides: [stride, a.strides[nbA + 1]!] },
+    b: { ...b, shape: [k, b.shape[rb - 1]!], strides: [b.strides[rb - 2]!, b.strides[rb - 1]!] },
+    batch: [], M: rows, N: p.N, K: p.K,
+  };
+}
+
+/**
  * C = A B over broadcast batch dims: [..., M, K] x [..., K, N] -> [..., M, N]. Inputs may be any
  * strided views (transposes from the backward pass included) and of mixed dtypes.
  * NOTE: int32 wraps modulo 2^32 as PyTorch's does; bool is computed in int32, then tested != 0.
@@ -68,7 +95,7 @@ export const matmulKernel: Kernel = (inputs, out) => {
   const [M, N] = [out.shape[r - 2]!, out.shape[r - 1]!];
   const K = a.shape[a.shape.length - 1]!;
   if (res.length === 0 || K === 0) return wrap(res, out.dtype);
-  const p: MatmulProblem = { a, b, batch: out.shape.slice(0, -2), M, N, K };
+  const p = foldBatch({ a, b, batch: out.shape.slice(0, -2), M, N, K });
   const macs = res.length * K;
   const g = options.path === 'ts' || (options.path === 'auto' && macs < options.wasmMinMacs) ? null : wasmGemm();
   const threads = macs >= options.threadMinMacs ? Math.min(options.maxThreads, numThreads()) : 1;

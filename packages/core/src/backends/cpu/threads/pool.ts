@@ -3,10 +3,10 @@
 // the caller claims chunks like the helpers, then waits (spin, then Atomics.wait) for the last ones.
 
 import type { WasmGemm } from '../wasm/runtime.js';
-import { WORKSPACE_BYTES } from '../wasm/runtime.js';
+import { KERNELS, WORKSPACE_BYTES } from '../wasm/runtime.js';
 import { CHUNKS, COMPLETED, COUNT, CTRL_LENGTH, ERROR, HELPED, JOB, MAX_CHUNKS, MAX_HELPERS, NEXT, READY, SEQ, nodeWorkerSource, takeChunks, webWorkerSource, type WorkerInit } from './worker-source.js';
 
-/** A GEMM call: kind index (0 f32, 1 f64, 2 i32), table, M, N, K, sam, sak, sbk, sbn. */
+/** A kernel call: its index in KERNELS, then eight words (a GEMM's: table, M, N, K, sam, sak, sbk, sbn). */
 export type Job = readonly number[];
 /** One chunk of it: b0, b1, i0, i1, j0, j1. */
 export type Chunk = readonly number[];
@@ -63,7 +63,7 @@ function canBlock(): boolean {
 function startPool(g: WasmGemm, helpers: number): Pool | null {
   if (!g.shared || helpers < 1 || !canBlock()) return null;
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL_LENGTH));
-  const init = (index: number): WorkerInit => ({ module: g.module, memory: g.memory, ctrl: ctrl.buffer as SharedArrayBuffer, index, spin: SPIN_MS, wsBytes: WORKSPACE_BYTES });
+  const init = (index: number): WorkerInit => ({ module: g.module, memory: g.memory, ctrl: ctrl.buffer as SharedArrayBuffer, index, spin: SPIN_MS, wsBytes: WORKSPACE_BYTES, kernels: KERNELS });
   const wt = nodeProcess?.getBuiltinModule?.('node:worker_threads') as
     { Worker: new (src: string, o: object) => { unref(): void; on(e: string, f: () => void): void } } | undefined;
   try {
@@ -123,7 +123,7 @@ export function waitForHelpers(g: WasmGemm, ms = 5000): number {
  * wrong result.
  */
 export function runJobs(g: WasmGemm, job: Job, chunks: readonly Chunk[], helpers: readonly number[]): void {
-  const fns = [g.fns.f32, g.fns.f64, g.fns.i32];
+  const fns = g.kernels;
   if (helpers.length === 0 || !pool) {
     for (const [b0, b1, i0, i1, j0, j1] of chunks) fns[job[0]!]!(job[1]!, b0!, b1!, job[2]!, job[3]!, job[4]!, job[5]!, job[6]!, job[7]!, job[8]!, i0!, i1!, j0!, j1!, 0);
     return;

@@ -22,6 +22,8 @@ export interface WorkerInit {
   readonly spin: number;
   /** Bytes of one thread's workspace (thread t uses [t * wsBytes, (t + 1) * wsBytes)). */
   readonly wsBytes: number;
+  /** The module's exports a job names by index (runtime.ts KERNELS). */
+  readonly kernels: readonly string[];
 }
 
 /**
@@ -55,7 +57,7 @@ export function takeChunks(c: Int32Array, fns: readonly ((...a: number[]) => voi
 function workerMain(init: WorkerInit): void {
   const [SEQ, READY] = [4, 8];
   const ex = new WebAssembly.Instance(init.module, { env: { mem: init.memory } }).exports as Record<string, (...a: number[]) => void>;
-  const fns = [ex['gemm_f32']!, ex['gemm_f64']!, ex['gemm_i32']!];
+  const fns = init.kernels.map((k) => ex[k]!);
   const c = new Int32Array(init.ctrl);
   Atomics.store(c, READY + init.index, 1);
   Atomics.notify(c, READY + init.index);

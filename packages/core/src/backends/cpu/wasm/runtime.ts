@@ -3,6 +3,7 @@
 
 import { get, lanes, Locals, moduleBytes, v128, type FuncDef } from './emit.js';
 import { BLOCKING, gemmModuleBytes, workspaceBytes, type WasmKind } from './gemm-module.js';
+import { VECTOR_KERNELS } from './vector-module.js';
 
 /** gemm(table, b0, b1, M, N, K, sam, sak, sbk, sbn, i0, i1, j0, j1, ws): see gemm-module.ts. */
 export type GemmFn = (...args: number[]) => void;
@@ -14,7 +15,14 @@ export interface WasmGemm {
   readonly shared: boolean;
   readonly relaxed: boolean;
   readonly fns: Record<WasmKind, GemmFn>;
+  /** Every kernel a thread-pool job can name, by its index in KERNELS. */
+  readonly kernels: readonly GemmFn[];
 }
+
+/** The module's kernels a job names by index: the GEMMs (0 f32, 1 f64, 2 i32), then the vector kernels. */
+export const KERNELS: readonly string[] = ['gemm_f32', 'gemm_f64', 'gemm_i32', ...VECTOR_KERNELS];
+/** A kernel's index in KERNELS (the first word of a job). */
+export const kernelIndex = (name: string): number => KERNELS.indexOf(name);
 
 const PAGE = 65536;
 /** NOTE: 1 GiB cap (byte addresses stay far below 2^31, so the kernels' signed i32 math is safe). */
@@ -56,7 +64,7 @@ export function wasmGemm(): WasmGemm | null {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared } as WebAssembly.MemoryDescriptor);
     const module = new WebAssembly.Module(gemmModuleBytes({ shared, maxPages: MAX_PAGES, relaxed }));
     const ex = new WebAssembly.Instance(module, { env: { mem: memory } }).exports as Record<string, GemmFn>;
-    cached = { module, memory, shared, relaxed, fns: { f32: ex['gemm_f32']!, f64: ex['gemm_f64']!, i32: ex['gemm_i32']! } };
+    cached = { module, memory, shared, relaxed, fns: { f32: ex['gemm_f32']!, f64: ex['gemm_f64']!, i32: ex['gemm_i32']! }, kernels: KERNELS.map((k) => ex[k]!) };
   } catch {
     cached = null; // no SIMD (old engines) or no WebAssembly (CSP): the TypeScript path runs
   }

@@ -1,0 +1,65 @@
+// The float32 vector kernels of the wasm module (wasm/vector-module.ts) from TypeScript: stage the
+// operands into wasm memory, split rows or elements over the helper threads, copy results out.
+// Each returns false (doing nothing) where WebAssembly SIMD is unavailable or the data does not
+// fit, and the caller then runs its TypeScript loop.
+
+import { readyHelpers, runJobs, poolSize, type Chunk } from './threads/pool.js';
+import { align, ensureBytes, kernelIndex, wasmGemm, WORKSPACE_BYTES, type WasmGemm } from './wasm/runtime.js';
+
+/** Work (elements) below which the kernels stay on the calling thread. */
+const THREADED_MIN = 1 << 16;
+
+/** `n` units of work cut into about two chunks per thread, each a multiple of `unit` (but the last). */
+function chunksOf(g: WasmGemm, n: number, unit: number, work: number): { chunks: Chunk[]; helpers: number[] } {
+  const helpers = work >= THREADED_MIN ? readyHelpers(g) : [];
+  const parts = Math.max(1, Math.min(2 * (helpers.length + 1), Math.ceil(n / unit)));
+  const cut = (q: number) => Math.min(n, Math.round((Math.ceil(n / unit) * q) / parts) * unit);
+  return { chunks: Array.from({ length: parts }, (_, q) => [cut(q), cut(q + 1), 0, 0, 0, 0]), helpers };
+}
+
+/** Byte address past every thread's workspace, where a call may lay out its operands. */
+const freeFrom = (): number => align(WORKSPACE_BYTES * (poolSize() + 1));
+
+/**
+ * Per row of the contiguous [rows, cols] `x` (cols >= 4): the max m (NaN if the row has one, 0 for
+ * an all -inf row) and s = sum exp(x - m), as stats[2r] = m, stats[2r + 1] = s. With `scale`, also
+ * writes res = exp(x - m) * scale(r, m, s) (row r, all of it).
+ */
+export function expRowsF32(x: Float32Array, rows: number, cols: number, scale?: (r: number, m: number, s: number) => number, res?: Float32Array): Float64Array | null {
+  const g = wasmGemm();
+  if (!g || cols < 4) return null;
+  const bytes = 4 * rows * cols;
+  const xAt = freeFrom();
+  const oAt = scale ? align(xAt + bytes) : 0;
+  const sAt = align((scale ? oAt : xAt) + bytes);
+  const fAt = align(sAt + 16 * rows);
+  if (!ensureBytes(g, fAt + 4 * rows)) return null;
+  new Float32Array(g.memory.buffer, xAt, rows * cols).set(x);
+  const { chunks, helpers } = chunksOf(g, rows, 1, rows * cols);
+  runJobs(g, [kernelIndex('rowexp_f32'), xAt, oAt, cols, sAt, 0, 0, 0, 0], chunks, helpers);
+  const stats = new Float64Array(g.memory.buffer, sAt, 2 * rows).slice();
+  if (scale && res) {
+    const f = new Float32Array(g.memory.buffer, fAt, rows);
+    for (let r = 0; r < rows; r++) f[r] = scale(r, stats[2 * r]!, stats[2 * r + 1]!);
+    runJobs(g, [kernelIndex('rowscale_f32'), oAt, fAt, cols, 0, 0, 0, 0, 0], chunks, helpers);
+    res.set(new Float32Array(g.memory.buffer, oAt, rows * cols));
+  }
+  return stats;
+}
+
+/** Exact (erf) GELU of float32 `x` into `res`, or with `grad`, res = grad gelu'(x); needs length >= 4. */
+export function geluF32(x: Float32Array, res: Float32Array, grad?: Float32Array): boolean {
+  const g = wasmGemm();
+  const n = x.length;
+  if (!g || n < 4) return false;
+  const xAt = freeFrom();
+  const oAt = align(xAt + 4 * n);
+  const gAt = align(oAt + 4 * n);
+  if (!ensureBytes(g, gAt + (grad ? 4 * n : 0))) return false;
+  new Float32Array(g.memory.buffer, xAt, n).set(x);
+  if (grad) new Float32Array(g.memory.buffer, gAt, n).set(grad);
+  const { chunks, helpers } = chunksOf(g, n, 4, n);
+  runJobs(g, [kernelIndex(grad ? 'gelugrad_f32' : 'gelu_f32'), xAt, oAt, gAt, n, 0, 0, 0, 0], chunks, helpers);
+  res.set(new Float32Array(g.memory.buffer, oAt, n));
+  return true;
+}

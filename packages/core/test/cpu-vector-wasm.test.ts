@@ -1,0 +1,155 @@
+// The float32 wasm SIMD vector kernels (row exp/max/sum, GELU forward and backward) against
+// float64 references, on random sizes (vector tails of 0-3 lanes, the threaded path included),
+// with -inf rows and NaNs; the cross-entropy and GELU ops that use them against float64; and the
+// matmul's batch folding.
+
+import fc from 'fast-check';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { crossEntropy, gelu, tensor, type Tensor } from '@tsgrad/core';
+import { erfScalar } from '../src/ops/unary/erf.js';
+import { foldBatch } from '../src/backends/cpu/matmul.js';
+import { expRowsF32, geluF32 } from '../src/backends/cpu/vector-wasm.js';
+import { setNumThreads, waitForHelpers } from '../src/backends/cpu/threads/pool.js';
+import { wasmGemm } from '../src/backends/cpu/wasm/runtime.js';
+import { cpuBackend } from '@tsgrad/core';
+
+const FC = { seed: 20261203, numRuns: 40 } as const;
+const f32 = (xs: number[]) => Float32Array.from(xs);
+/** Sizes that cover each vector tail and, at the top, the threaded path (>= 65,536 elements). */
+const bigOrSmall = fc.oneof(fc.integer({ min: 4, max: 70 }), fc.integer({ min: 65536, max: 70000 }));
+
+beforeAll(() => {
+  setNumThreads(2);
+  expect(wasmGemm(), 'WebAssembly SIMD is available in Node 20').not.toBeNull();
+  waitForHelpers(wasmGemm()!, 20000);
+});
+
+describe('expRowsF32', () => {
+  test('max is exact and the sum of exp(x - max) is within float32 rounding of float64', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 4, max: 40 }), fc.integer(), (rows, cols, seed) => {
+      let s = seed;
+      const rnd = () => ((s = (s * 1103515245 + 12345) | 0) >>> 8) / (1 << 24);
+      const x = f32(Array.from({ length: rows * cols }, () => rnd() * 60 - 40));
+      if (rows > 1) x.fill(-Infinity, cols, 2 * cols); // an all -inf row: m = 0, s = 0
+      const stats = expRowsF32(x, rows, cols)!;
+      for (let r = 0; r < rows; r++) {
+        const row = Array.from(x.subarray(r * cols, (r + 1) * cols));
+        let m = Math.max(...row);
+        if (m === -Infinity) m = 0;
+        const sum = row.reduce((a, v) => a + Math.exp(Math.fround(v - m)), 0);
+        expect(stats[2 * r]).toBe(m);
+        expect(Math.abs(stats[2 * r + 1]! - sum)).toBeLessThanOrEqual(2e-6 * sum);
+      }
+    }), FC);
+  });
+
+  test('a NaN makes its row NaN (max and sum), as the TypeScript path', () => {
+    const x = f32([1, 2, NaN, 4, 5, 1, 2, 3, 4, 5]);
+    const st = expRowsF32(x, 2, 5)!;
+    expect(st[0]).toBeNaN();
+    expect(st[1]).toBeNaN();
+    expect(st[2]).toBe(5);
+  });
+
+  test('with a scale, writes exp(x - m) * scale(r) over whole rows, threaded or not', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), bigOrSmall, (rows, n) => {
+      const cols = Math.max(4, Math.floor(n / rows));
+      const x = f32(Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37) * 9));
+      const res = new Float32Array(rows * cols);
+      expRowsF32(x, rows, cols, (r, _m, s) => (r + 1) / s, res);
+      for (let r = 0; r < rows; r++) {
+        const row = Array.from(x.subarray(r * cols, (r + 1) * cols));
+        const m = Math.max(...row);
+        const sum = row.reduce((a, v) => a + Math.exp(Math.fround(v - m)), 0);
+        for (let j = 0; j < cols; j++) {
+          const want = (Math.exp(Math.fround(row[j]! - m)) * (r + 1)) / sum;
+          if (Math.abs(res[r * cols + j]! - want) > 2e-6 * want + 1e-30) expect(res[r * cols + j], `row ${r} col ${j}`).toBe(want);
+        }
+      }
+    }), { ...FC, numRuns: 12 });
+  });
+
+  test('declines fewer than 4 columns (the caller keeps its TypeScript loop)', () => {
+    expect(expRowsF32(f32([1, 2, 3]), 1, 3)).toBeNull();
+  });
+});
+
+describe('geluF32', () => {
+  const ref = (v: number) => v * 0.5 * (1 + erfScalar(v * Math.SQRT1_2));
+  const dref = (v: number) => 0.5 * (1 + erfScalar(v * Math.SQRT1_2)) + (v * Math.exp(-0.5 * v * v)) / Math.sqrt(2 * Math.PI);
+  test('forward and gradient within 2e-6 (absolute and relative) of float64, every length', () => {
+    fc.assert(fc.property(bigOrSmall, fc.double({ min: 0.5, max: 12, noNaN: true }), (n, spread) => {
+      const x = f32(Array.from({ length: n }, (_, i) => Math.sin(i * 1.7) * spread));
+      const g = f32(Array.from({ length: n }, (_, i) => Math.cos(i)));
+      const y = new Float32Array(n);
+      const dx = new Float32Array(n);
+      expect(geluF32(x, y)).toBe(true);
+      expect(geluF32(x, dx, g)).toBe(true);
+      for (let i = 0; i < n; i++) {
+        const [a, b] = [ref(x[i]!), g[i]! * dref(x[i]!)];
+        if (Math.abs(y[i]! - a) > 2e-6 * (1 + Math.abs(a))) expect(y[i], `gelu(${x[i]})`).toBe(a);
+        if (Math.abs(dx[i]! - b) > 2e-6 * (1 + Math.abs(b))) expect(dx[i], `gelu'(${x[i]})`).toBe(b);
+      }
+    }), { ...FC, numRuns: 16 });
+  });
+});
+
+describe('the ops on the wasm kernels (float32) against float64', () => {
+  const close = (a: Tensor, b: Tensor, tol: number) => {
+    const [p, q] = [a.dataSync(), b.dataSync()];
+    expect(p.length).toBe(q.length);
+    for (let i = 0; i < p.length; i++) if (!(Math.abs(p[i]! - q[i]!) <= tol * (1 + Math.abs(q[i]!)))) expect(p[i], `element ${i}`).toBe(q[i]);
+  };
+  test('crossEntropy forward and backward: reductions, ignore_index, weights, label smoothing', () => {
+    const opts = fc.record({
+      reduction: fc.constantFrom('mean' as const, 'sum' as const, 'none' as const),
+      labelSmoothing: fc.constantFrom(0, 0.1),
+      weighted: fc.boolean(),
+    });
+    fc.assert(fc.property(fc.integer({ min: 1, max: 9 }), fc.oneof(fc.integer({ min: 4, max: 40 }), fc.constant(9000)), opts, (n, c, o) => {
+      const x64 = tensor(Array.from({ length: n * c }, (_, i) => Math.sin(i * 0.61) * 6), { shape: [n, c], dtype: 'float64', requiresGrad: true });
+      const x32 = tensor(x64.dataSync(), { shape: [n, c], dtype: 'float32', requiresGrad: true });
+      const t = tensor(Array.from({ length: n }, (_, i) => (i === 1 ? -100 : (i * 7) % c)), { dtype: 'int32' });
+      const w = o.weighted ? Array.from({ length: c }, (_, j) => 0.5 + (j % 3) * 0.25) : undefined;
+      const run = (x: Tensor) => {
+        const loss = crossEntropy(x, t, { reduction: o.reduction, labelSmoothing: o.labelSmoothing, weight: w ? tensor(w, { dtype: x.dtype }) : undefined });
+        const gOut = tensor(Array.from({ length: loss.numel() }, (_, i) => 1 + i * 0.1), { shape: loss.shape, dtype: x.dtype });
+        loss.mul(gOut).sum().backward();
+        return loss;
+      };
+      close(run(x32), run(x64), 2e-6);
+      close(x32.grad!, x64.grad!, 2e-6);
+      const ignored = x32.grad!.dataSync().subarray(c, 2 * c); // row 1 has ignore_index: exactly 0
+      if (n > 1) expect(Array.from(ignored).every((v) => v === 0)).toBe(true);
+    }), { ...FC, numRuns: 25 });
+  });
+
+  test('gelu forward and backward', () => {
+    const x64 = tensor(Array.from({ length: 1001 }, (_, i) => Math.sin(i) * 5), { dtype: 'float64', requiresGrad: true });
+    const x32 = tensor(x64.dataSync(), { dtype: 'float32', requiresGrad: true });
+    const y32 = gelu(x32);
+    const y64 = gelu(x64);
+    close(y32, y64, 2e-6);
+    y32.sum().backward();
+    y64.sum().backward();
+    close(x32.grad!, x64.grad!, 2e-6);
+  });
+});
+
+describe('foldBatch', () => {
+  const input = (shape: number[], strides: number[]) => ({ storage: cpuBackend.fromArray(new Float32Array(1), 'float32'), shape, strides, offset: 0, dtype: 'float32' as const });
+  test('folds [B, M, K] x [K, N] (and a stride-0 batch of B) into one [B M, K] x [K, N] product', () => {
+    const p = foldBatch({ a: input([3, 4, 5], [20, 5, 1]), b: input([5, 6], [6, 1]), batch: [3], M: 4, N: 6, K: 5 });
+    expect([p.batch, p.M, p.a.shape, p.a.strides, p.b.shape]).toEqual([[], 12, [12, 5], [5, 1], [5, 6]]);
+    const q = foldBatch({ a: input([2, 3, 4, 5], [60, 20, 5, 1]), b: input([2, 3, 5, 6], [0, 0, 6, 1]), batch: [2, 3], M: 4, N: 6, K: 5 });
+    expect([q.batch, q.M]).toEqual([[], 24]);
+  });
+  test('leaves products alone where B varies over the batch or A rows do not follow each other', () => {
+    const varied = { a: input([3, 4, 5], [20, 5, 1]), b: input([3, 5, 6], [30, 6, 1]), batch: [3], M: 4, N: 6, K: 5 };
+    expect(foldBatch(varied)).toBe(varied);
+    const transposed = { a: input([3, 4, 5], [20, 1, 4]), b: input([5, 6], [6, 1]), batch: [3], M: 4, N: 6, K: 5 };
+    expect(foldBatch(transposed)).toBe(transposed);
+    const padded = { a: input([3, 4, 5], [24, 5, 1]), b: input([5, 6], [6, 1]), batch: [3], M: 4, N: 6, K: 5 };
+    expect(foldBatch(padded)).toBe(padded);
+  });
+});
