@@ -5,7 +5,7 @@
 
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { crossEntropy, gelu, tensor, type Tensor } from '@tsgrad/core';
+import { apply, crossEntropy, gelu, scaledMaskedSoftmaxOp, tensor, type Tensor } from '@tsgrad/core';
 import { erfScalar } from '../src/ops/unary/erf.js';
 import { foldBatch } from '../src/backends/cpu/matmul.js';
 import { expRowsF32, geluF32 } from '../src/backends/cpu/vector-wasm.js';
@@ -14,6 +14,9 @@ import { wasmGemm } from '../src/backends/cpu/wasm/runtime.js';
 import { cpuBackend } from '@tsgrad/core';
 
 const FC = { seed: 20261203, numRuns: 40 } as const;
+/** softmax(x / 2 [causal] [mask]) through the fused primitive the attention uses. */
+const scaledDotSoftmax = (x: Tensor, mask: Tensor | null, isCausal: boolean) =>
+  apply(scaledMaskedSoftmaxOp, mask ? [x, mask] : [x], { scale: 0.5, isCausal, mask: mask ? (mask.dtype === 'bool' ? 'bool' : 'additive') : 'none' });
 const f32 = (xs: number[]) => Float32Array.from(xs);
 /** Sizes that cover each vector tail and, at the top, the threaded path (>= 65,536 elements). */
 const bigOrSmall = fc.oneof(fc.integer({ min: 4, max: 70 }), fc.integer({ min: 65536, max: 70000 }));
@@ -122,6 +125,24 @@ describe('the ops on the wasm kernels (float32) against float64', () => {
       const ignored = x32.grad!.dataSync().subarray(c, 2 * c); // row 1 has ignore_index: exactly 0
       if (n > 1) expect(Array.from(ignored).every((v) => v === 0)).toBe(true);
     }), { ...FC, numRuns: 25 });
+  });
+
+  test('scaledMaskedSoftmax: causal, bool and additive masks, a fully masked row (NaN as PyTorch), threaded sizes', () => {
+    for (const [B, L] of [[1, 5], [3, 7], [8, 96]] as const) {
+      const x64 = tensor(Array.from({ length: B * L * L }, (_, i) => Math.sin(i * 0.3) * 4), { shape: [B, L, L], dtype: 'float64' });
+      const boolMask = tensor(Array.from({ length: L }, (_, j) => j % 3 !== 0), { dtype: 'bool' });
+      const additive = tensor(Array.from({ length: L * L }, (_, i) => (i % 5) * -0.5), { shape: [L, L], dtype: 'float64' });
+      for (const [mask, isCausal] of [[null, true], [boolMask, false], [boolMask, true], [additive, true]] as const) {
+        const run = (x: Tensor) => scaledDotSoftmax(x, mask && mask.dtype !== 'bool' ? mask.to(x.dtype) : mask, isCausal);
+        const [a, b] = [run(x64.to('float32')), run(x64)];
+        if (mask === boolMask && isCausal) expect(Number.isNaN(b.dataSync()[0]!), 'row 0 fully masked').toBe(true);
+        const [p, q] = [a.dataSync(), b.dataSync()];
+        for (let i = 0; i < p.length; i++) {
+          const ok = (Number.isNaN(p[i]!) && Number.isNaN(q[i]!)) || Math.abs(p[i]! - q[i]!) <= 2e-6 * (1 + Math.abs(q[i]!));
+          if (!ok) expect(p[i], `B ${B} L ${L} element ${i}`).toBe(q[i]);
+        }
+      }
+    }
   });
 
   test('gelu forward and backward', () => {

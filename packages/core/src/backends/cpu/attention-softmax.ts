@@ -1,11 +1,13 @@
 // scaledMaskedSoftmax (scale + bool/additive/causal mask + softmax, one pass per row) and
 // softmaxBackward (scale * y (g - sum(g y)) along a dim), in the decompositions' operation order.
+// Float32 rows of 4 or more take the wasm row kernels for exp, max and sum (within float32 rounding).
 
 import type { Attrs, Kernel, KernelInput } from '../../backend.js';
 import { allocArray } from '../../dtype.js';
 import { broadcastStrides, contiguousStrides, sizeOf } from '../../shape.js';
 import { offsetsOf } from '../../strided.js';
 import { dataOf, wrap } from './storage.js';
+import { expRowsF32 } from './vector-wasm.js';
 
 let tmp = new Float64Array(256); // one row of exponentials, reused across calls
 function rowBuffer(n: number): Float64Array {
@@ -16,6 +18,18 @@ function rowBuffer(n: number): Float64Array {
 /** The storage offset of the start of every row along `dim` (outer dims in row-major order). */
 function rowStarts(shape: readonly number[], strides: readonly number[], offset: number, dim: number): Int32Array {
   return offsetsOf(shape.map((s, i) => (i === dim ? 1 : s)), strides, offset);
+}
+
+/** Softmax of each row of `n` in place (where the wasm kernels decline): as the loop below. */
+function softmaxRowsInPlace(x: Float32Array, n: number): void {
+  for (let o = 0; o < x.length; o += n) {
+    let max = -Infinity;
+    for (let j = o; j < o + n; j++) if (x[j]! > max || x[j] !== x[j]) max = x[j]!;
+    if (max === -Infinity) max = 0;
+    let s = 0;
+    for (let j = o; j < o + n; j++) s += x[j] = x[j]! - max === -Infinity ? 0 : Math.exp(x[j]! - max);
+    for (let j = o; j < o + n; j++) x[j] = x[j]! / s;
+  }
 }
 
 /** y = softmax(x scale [causal -inf] [mask: -inf where false | + mask]) over the last dim. */
@@ -41,6 +55,8 @@ export const scaledMaskedSoftmaxKernel: Kernel = (inputs, out, attrs: Attrs) => 
     ms = rank === 0 ? 0 : mStrides[last]!;
     mRows = rank === 0 ? Int32Array.of(m.offset) : rowStarts(out.shape, mStrides, m.offset, last);
   }
+  // float32 rows of 4 or more: the masked scores here, exp/max/sum on the wasm row kernels
+  const f32 = res instanceof Float32Array && n >= 4 ? res : null;
   const e = rowBuffer(n);
   for (let r = 0, o = 0; r < xRows.length; r++, o += n) {
     const b = xRows[r]!;
@@ -53,6 +69,10 @@ export const scaledMaskedSoftmaxKernel: Kernel = (inputs, out, attrs: Attrs) => 
       for (let j = 0; j < n; j++) if (md[mb + j * ms] === 0) e[j] = -Infinity;
     } else if (mask === 'additive') {
       for (let j = 0; j < n; j++) e[j] = e[j]! + md[mb + j * ms]!;
+    }
+    if (f32) {
+      for (let j = 0; j < n; j++) f32[o + j] = e[j]!;
+      continue;
     }
     let max = -Infinity;
     for (let j = 0; j < n; j++) {
@@ -70,6 +90,7 @@ export const scaledMaskedSoftmaxKernel: Kernel = (inputs, out, attrs: Attrs) => 
     const inv = 1 / s;
     for (let j = 0; j < n; j++) res[o + j] = e[j]! * inv;
   }
+  if (f32 && !expRowsF32(f32, xRows.length, n, (_r, _m, s) => 1 / s, f32)) softmaxRowsInPlace(f32, n);
   return wrap(res, out.dtype);
 };
 
