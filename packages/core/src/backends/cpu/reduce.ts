@@ -27,7 +27,6 @@ function split(x: KernelInput, dims: readonly number[]): Split {
 function sumKernel(x: KernelInput, sp: Split, res: TypedArray): void {
   const data = dataOf(x.storage);
   const m = res.length;
-  const inner = offsetsOf(sp.innerShape, sp.innerStrides);
   if (sp.innerShape.length === 1 && sp.innerStrides[0] === 1) {
     // last-axis reduction: one tight loop per output element
     const n = sp.innerShape[0]!;
@@ -39,6 +38,9 @@ function sumKernel(x: KernelInput, sp: Split, res: TypedArray): void {
     }
     return;
   }
+  // NOTE: the reduced dims' offsets are built only here: a full reduction of a big tensor would
+  // otherwise allocate and fill one Int32 per element just to skip them
+  const inner = offsetsOf(sp.innerShape, sp.innerStrides);
   if (sp.outerShape.length === 1 && sp.outerStrides[0] === 1) {
     // leading-dim reduction (bias gradients): add whole contiguous rows into an accumulator
     const acc = new Float64Array(m);
