@@ -71,6 +71,27 @@ export class Generator {
   }
 
   /**
+   * Fills `out` with the next `out.length` values of {@link nextUint32} (the same stream, with the
+   * state held in locals: several times faster for bulk draws such as dropout masks).
+   * @param out - The array to fill.
+   */
+  fillUint32(out: Uint32Array): void {
+    const s = this.s;
+    let s0 = s[0]!, s1 = s[1]!, s2 = s[2]!, s3 = s[3]!;
+    for (let i = 0; i < out.length; i++) {
+      out[i] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+    }
+    s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+  }
+
+  /**
    * A uniform number in [0, 1) with 32 random bits.
    * @returns The number.
    */

@@ -91,6 +91,27 @@ describe('random tensors', () => {
     expect(draw()).not.toEqual(a);
   });
 
+  test('fillUint32 draws exactly the nextUint32 stream and leaves the same state', () => {
+    for (const n of [0, 1, 7, 70000]) {
+      const [a, b] = [new Generator(42), new Generator(42)];
+      a.nextUint32();
+      b.nextUint32();
+      const bulk = new Uint32Array(n);
+      a.fillUint32(bulk);
+      const one = Uint32Array.from({ length: n }, () => b.nextUint32());
+      expect(bulk).toEqual(one);
+      expect(a.random()).toBe(b.random());
+    }
+  });
+
+  test('dropout masks follow the generator: the kept set is the uniforms >= p', () => {
+    const g = new Generator(3);
+    const y = dropout(ones([1000]), 0.25, true, { generator: g }).dataSync();
+    const h = new Generator(3);
+    const want = Array.from({ length: 1000 }, () => (Math.fround(h.random()) >= Math.fround(0.25) ? 1 / 0.75 : 0));
+    expect(Array.from(y).map((v) => Math.fround(v))).toEqual(want.map((v) => Math.fround(v)));
+  });
+
   test('a Generator is its own stream, independent of the default one', () => {
     const g = new Generator(7);
     const a = randn([4], { generator: g }).tolist();

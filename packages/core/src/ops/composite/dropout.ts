@@ -31,10 +31,15 @@ function keepMask(shape: Shape, n: number, p: number, generator: Generator, devi
   const keep = new Uint8Array(n);
   const threshold = Math.fround(p); // ge(p) against a float32 tensor: a weak scalar p becomes float32
   const belowOne = 1 - 2 ** -24;
-  for (let i = 0; i < n; i++) {
-    let u = Math.fround(generator.random());
-    if (u >= 1) u = belowOne; // NOTE: as rand: uniforms that round up to 1 in float32 stay in [0, 1)
-    keep[i] = u >= threshold ? 1 : 0;
+  const bits = new Uint32Array(Math.min(n, 1 << 16));
+  for (let at = 0; at < n; at += bits.length) {
+    const chunk = bits.length <= n - at ? bits : bits.subarray(0, n - at);
+    generator.fillUint32(chunk); // the stream generator.random() draws, in bulk
+    for (let i = 0; i < chunk.length; i++) {
+      let u = Math.fround(chunk[i]! / 4294967296);
+      if (u >= 1) u = belowOne; // NOTE: as rand: uniforms that round up to 1 in float32 stay in [0, 1)
+      keep[at + i] = u >= threshold ? 1 : 0;
+    }
   }
   return fromArray(keep, shape, { dtype: 'bool', device });
 }
