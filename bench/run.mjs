@@ -34,6 +34,7 @@ const { initPeers } = await import('./lib/peers.mjs');
 const SUITES = {
   matmul: () => import('./suites/matmul.mjs'),
   'train-step': () => import('./suites/train-step.mjs'),
+  recipe: () => import('./suites/recipe.mjs'),
 };
 
 const quick = args.quick === true;

@@ -69,8 +69,8 @@ const CHECK_STEP = 5;
  * args.rounds, args['turn-ms'], args['no-rss'].
  * @returns {Promise<{ markdown: string, targets: string[] }>}
  */
-export async function run({ quick = false, args = {} } = {}) {
-  const cfg = { ...REFERENCE };
+export async function run({ quick = false, args = {}, config = {}, title = 'Reference model' } = {}) {
+  const cfg = { ...REFERENCE, ...config };
   const kinds = typeof args.impls === 'string' ? args.impls.split(',') : quick ? ['tsgrad', 'tfjs-wasm'] : KINDS;
   const rounds = Number(args.rounds ?? (quick ? 3 : 4));
   const turnMs = Number(args['turn-ms'] ?? (quick ? 2500 : 4000));
@@ -133,7 +133,8 @@ export async function run({ quick = false, args = {} } = {}) {
     for (const s of state) {
       const steps = 2;
       console.log(`  peak RSS: ${LABELS[s.kind]} alone (1 warm-up + ${steps} steps) ...`);
-      const p = spawnSync(process.execPath, [join(here, '..', 'train-step.mjs'), `--impl=${s.kind}`, `--weights=${file}`, '--warmup=1', `--steps=${steps}`, '--json'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const p = spawnSync(process.execPath, [join(here, '..', 'train-step.mjs'), `--impl=${s.kind}`, `--weights=${file}`, '--warmup=1', `--steps=${steps}`, '--json',
+        ...['batch', 'seq', 'vocab', 'nLayer', 'nEmbd', 'nHead', 'dimFeedforward'].map((k) => `--${k}=${cfg[k]}`)], { encoding: 'utf8', maxBuffer: 1 << 24 });
       const line = p.stdout.split('\n').find((l) => l.startsWith('{'));
       if (p.status !== 0 || !line) {
         console.log(`    failed (status ${p.status}): ${p.stderr.slice(-2000)}`);
@@ -190,7 +191,7 @@ export async function run({ quick = false, args = {} } = {}) {
   targets.push(`- same work: ${allOk ? 'every implementation has the reference parameter count, the same step-1 loss as tsgrad (|diff| < 1e-3), a loss that falls at every one of the first 5 steps (by > 0.1 in all), and a step-5 loss within 1e-2 of tsgrad\'s' : 'SOME CHECK FAILED (see the loss table)'}`);
   console.log(`\n${targets.join('\n')}`);
 
-  const markdown = `Reference model: GPT, ${cfg.nLayer} layers, d ${cfg.nEmbd}, ${cfg.nHead} heads, ff ${cfg.dimFeedforward}, seq ${cfg.seq}, batch ${cfg.batch}, vocab ${cfg.vocab} (${tokens} tokens a step), pre-norm, learned positions, exact GELU, tied LM head, ${refParams} parameters; AdamW (lr ${cfg.lr}, betas ${cfg.betas.join('/')}, eps ${cfg.eps}, weight decay ${cfg.weightDecay} on every parameter). Every implementation starts from the same weights (tsgrad's seeded GPT-2 initialisation, copied by PyTorch key) and trains on the same fixed batch (bytes of the repository's LICENSE), so the losses below must agree.
+  const markdown = `${title}: GPT, ${cfg.nLayer} layers, d ${cfg.nEmbd}, ${cfg.nHead} heads, ff ${cfg.dimFeedforward}, seq ${cfg.seq}, batch ${cfg.batch}, vocab ${cfg.vocab} (${tokens} tokens a step), pre-norm, learned positions, exact GELU, tied LM head, ${refParams} parameters; AdamW (lr ${cfg.lr}, betas ${cfg.betas.join('/')}, eps ${cfg.eps}, weight decay ${cfg.weightDecay} on every parameter). Every implementation starts from the same weights (tsgrad's seeded GPT-2 initialisation, copied by PyTorch key) and trains on the same fixed batch (bytes of the repository's LICENSE), so the losses below must agree.
 
 Method: all implementations in this one process; after warm-up (2 steps; 1 for one slower than 10 s), ${rounds} rounds go over the implementations (rotating who goes first), each implementation taking a turn of about ${turnMs / 1000} s of consecutive steps (at least one), with a full garbage collection (untimed) after every turn so that no implementation pays for another's garbage. A step is timed whole: inputs in, forward, loss, backward, AdamW update, loss read back. tokens/s = ${tokens} / step time; median and min-max over the timed steps; GFLOP/s = the step's ${(flops / 1e9).toFixed(2)} GFLOP of matrix products (forward, and twice that backward; the same count for all) / median step time. Peak RSS cannot be separated inside one process, so each implementation also ran alone in a child process (\`node bench/train-step.mjs --impl=NAME --weights=FILE --warmup=1 --steps=2\`), whose peak RSS (VmHWM of /proc/self/status; not getrusage's maxrss, which Linux carries over from the parent across fork + exec) is the RSS column; that run's tokens/s is shown for reference only (the comparison is the interleaved one).
 
@@ -206,5 +207,5 @@ How the implementations differ (lib/train-models.mjs has the code):
 - tsgrad: \`@tsgrad/nn\` GPT + \`@tsgrad/train\` AdamW on the CPU backend with its defaults (wasm SIMD GEMM, fused GELU / LayerNorm / attention-softmax / cross-entropy / Adam kernels, helper threads for large matmuls: 2 threads here). "1 thread" sets the matmul dispatch to \`maxThreads: 1\` around its steps.
 - tfjs-wasm / tfjs-cpu: the same graph in TensorFlow.js ops (\`tf.moments\` LayerNorm, erf GELU, additive causal mask + \`tf.softmax\`, \`tf.losses.softmaxCrossEntropy\`), gradients by \`tf.variableGrads\`, \`tf.train.adam\` plus decoupled decay. tfjs-wasm runs 1 thread (its threaded build does not initialise in Node) and embeds tokens by one-hot matmul (tfjs-wasm has no kernel for gather's gradient; about 5% more FLOPs); tfjs-cpu uses \`tf.gather\`.
 - js-pytorch: written with its Tensor ops, not its \`nn.Block\` (that block has a 2x feed-forward, a "ReLU" that multiplies negatives by 1e-3, attention scaled by 1/head_dim^2, and a LayerNorm without eps whose gradient is wrong: \`mean\`/\`variance\` with keepdims back-propagate elementwise). LayerNorm is built from \`sum(-1, keepdims)\` with eps; GELU is the tanh form (no erf; differs from the exact one by < 1e-3); q/k/v are three matrices (no slicing op to split a fused projection; same parameters); softmax is exp / sum (no max-subtraction, as its own); AdamW is written with its ops (its \`optim.Adam\` has no bias correction). It computes in float64 on nested JS arrays.`;
-  return { markdown, targets };
+  return { markdown, targets, state, flops };
 }

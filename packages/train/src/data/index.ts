@@ -10,3 +10,4 @@ export * from './collate.js';
 export * from './packing.js';
 export * from './dataloader.js';
 export * from './mlm.js';
+export * from './dedupe.js';

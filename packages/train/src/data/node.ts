@@ -3,3 +3,4 @@
 
 export * from './node/files.js';
 export * from './node/datasets.js';
+export * from './node/corpora.js';

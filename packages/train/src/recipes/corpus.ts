@@ -3,7 +3,8 @@
 
 import { ValueError } from '@tsgrad/core';
 import { splitDataset, type LabelledText, type Splits } from '../data/split.js';
-import { loadSentiment, loadSotu } from '../data/node.js';
+import { loadBrown, loadMobyDick, loadNlpCorpus, loadSentiment, loadSotu, type CorpusDocument } from '../data/node.js';
+import { nearDuplicates } from '../data/dedupe.js';
 import { BPETokenizer } from '../tokenizers/bpe.js';
 
 /**
@@ -28,6 +29,65 @@ export function sotuDocuments(validationDocs = 4): {
 } {
   const docs = loadSotu().sort((a, b) => a.year - b.year).map((d) => d.text);
   return { train: docs.slice(0, -validationDocs), validation: docs.slice(-validationDocs) };
+}
+
+/** The built-in pretraining corpora. */
+export const CORPORA = ['sotu', 'brown', 'moby-dick', 'nlp-corpus'] as const;
+/** One of {@link CORPORA}. */
+export type CorpusName = (typeof CORPORA)[number];
+
+/** What `pretrainingCorpus` returns: documents by split and what went into them. */
+export interface PretrainingCorpus {
+  /** Training documents. */
+  train: string[];
+  /** Held-out documents (whole documents, never trained on). */
+  validation: string[];
+  /** Per corpus: documents and characters in each split, and sentences dropped as duplicates of the task. */
+  sources: Record<string, { trainDocs: number; validationDocs: number; trainChars: number; validationChars: number; droppedSentences: number }>;
+}
+
+/**
+ * A mix of the built-in corpora, split by document: SOTU holds out its 4 newest speeches, the
+ * others every 50th document (at least one). nlp-corpus's sentences that repeat or nearly repeat
+ * any sentiment sentence (train, validation or test) are removed first ({@link nearDuplicates}).
+ * Every document is used once per pass: the mix is proportional to the corpora's sizes.
+ * @param names - Which corpora (Node only; brown, moby-dick and nlp-corpus need their packages).
+ * @returns The documents and per-corpus counts.
+ * @example
+ * const c = pretrainingCorpus(['sotu']);
+ * c.sources['sotu']!.validationDocs; // 4
+ */
+export function pretrainingCorpus(names: readonly CorpusName[]): PretrainingCorpus {
+  const out: PretrainingCorpus = { train: [], validation: [], sources: {} };
+  for (const name of names) {
+    let dropped = 0;
+    let docs: CorpusDocument[];
+    let held: (i: number, n: number) => boolean = (i) => i % 50 === 49;
+    if (name === 'sotu') {
+      const { train, validation } = sotuDocuments(4);
+      docs = [...train, ...validation].map((text, i) => ({ id: `sotu/${i}`, text }));
+      held = (i, n) => i >= n - 4;
+    } else if (name === 'brown') docs = loadBrown();
+    else if (name === 'moby-dick') docs = loadMobyDick();
+    else if (name === 'nlp-corpus') {
+      const task = loadSentiment().map((e) => e.text);
+      docs = loadNlpCorpus().map((d) => {
+        const lines = d.text.split('\n');
+        const dup = nearDuplicates(lines, task);
+        dropped += dup.filter(Boolean).length;
+        return { id: d.id, text: lines.filter((_, i) => !dup[i]).join('\n') };
+      });
+    } else throw new ValueError('pretrainingCorpus', `unknown corpus '${String(name)}'`, {}, `use ${CORPORA.join(', ')}`);
+    const stats = { trainDocs: 0, validationDocs: 0, trainChars: 0, validationChars: 0, droppedSentences: dropped };
+    docs.forEach((d, i) => {
+      const v = held(i, docs.length);
+      (v ? out.validation : out.train).push(d.text);
+      if (v) (stats.validationDocs++, (stats.validationChars += d.text.length));
+      else (stats.trainDocs++, (stats.trainChars += d.text.length));
+    });
+    out.sources[name] = stats;
+  }
+  return out;
 }
 
 /**

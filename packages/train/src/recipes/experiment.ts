@@ -5,10 +5,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { ValueError } from '@tsgrad/core';
+import { tensor, ValueError } from '@tsgrad/core';
 import { NaiveBayes } from '../baselines.js';
 import { loadCheckpoint, saveCheckpoint, type CheckpointData } from '../checkpoint.js';
-import { takeLabelled } from '../data/split.js';
+import { takeLabelled, type LabelledText, type Splits } from '../data/split.js';
+import type { Tokenizer } from '../tokenizers/types.js';
+import { fitProbe, pooledFeatures } from './probe.js';
 import { accuracy } from '../metrics.js';
 import type { ProgressMode } from '../progress.js';
 import { summarize, writeReport, type ExperimentReport, type RunRecord } from '../report/experiment-report.js';
@@ -17,6 +19,9 @@ import { sentimentSplits, sotuDocuments, trainRecipeTokenizer } from './corpus.j
 import { finetuneClassifier, type FinetuneOptions } from './finetune.js';
 import { MODEL_PRESETS, type ModelShape, type Objective, type RecipeModelConfig } from './models.js';
 import { pretrain } from './pretrain.js';
+
+/** The fine-tuning options an experiment sets. */
+export type FinetuneRecipe = Pick<FinetuneOptions, 'epochs' | 'minSteps' | 'maxSteps' | 'lrBody' | 'lrHead' | 'pooling' | 'batchSize' | 'patience' | 'freeze' | 'layerwiseDecay' | 'dropout'>;
 
 /** Everything that defines an experiment run (written to config.json). */
 export interface ExperimentConfig {
@@ -41,8 +46,17 @@ export interface ExperimentConfig {
     /** SOTU documents used (0: all). */
     documents: number;
   };
-  /** Fine-tuning options shared by every run. */
-  finetune: Pick<FinetuneOptions, 'epochs' | 'minSteps' | 'maxSteps' | 'lrBody' | 'lrHead' | 'pooling' | 'batchSize' | 'patience' | 'freeze' | 'layerwiseDecay'>;
+  /** Fine-tuning options of the runs from the pretrained body. */
+  finetune: FinetuneRecipe;
+  /** Fine-tuning options of the runs from scratch (tuned separately, with the same budget; default: `finetune`). */
+  scratchFinetune?: FinetuneRecipe;
+  /**
+   * Steps of the target-task LM stage (ULMFiT): the pretrained LM continues on the labelled pool's
+   * text (never its labels, never validation or test text) before fine-tuning. 0 or absent: none.
+   */
+  taskLmSteps?: number;
+  /** Also fit a linear probe on the frozen pretrained body per label count and seed (a report row). */
+  probe?: boolean;
   /** Labelled examples per run; 0 means all of the pool. */
   labelCounts: number[];
   /** One fine-tuning run per seed and label count. */
@@ -123,6 +137,30 @@ async function pretrainedModel(o: ExperimentOptions, docs: { train: string[]; va
   return { checkpoint, tokenizer, pretrainLosses: pre.result.history.map((h) => h.loss), pretrainEvals: pre.result.evals.map((e) => ({ step: e.step, loss: e['loss']! })) };
 }
 
+/** ULMFiT's target-task LM stage: the pretrained LM continued on the pool's text; returns its weights as a checkpoint. */
+async function taskLm(ck: CheckpointData, tokenizer: Tokenizer, pool: string[], steps: number, o: ExperimentOptions, notes: string[]): Promise<CheckpointData> {
+  const cfg = ck.modelConfig as RecipeModelConfig;
+  const cut = Math.floor(pool.length * 0.9); // a tenth of the pool held out for the LM loss only
+  const r = await pretrain({
+    objective: cfg.objective, tokenizer, documents: { train: pool.slice(0, cut), validation: pool.slice(cut) }, model: cfg.shape,
+    steps, batchSize: 32, lr: 2e-4, warmup: 10, initWeights: ck.model, device: o.device, log: { progress: 'none', jsonl: join(o.out, 'logs', 'task-lm.jsonl') },
+  });
+  notes.push(`Target-task LM stage: ${steps} steps of ${cfg.objective} on the labelled pool's text (not its labels); its held-out loss ${r.result.evals.at(-1)?.['loss']?.toFixed(3)}.`);
+  return { ...ck, model: r.model.stateDict() };
+}
+
+/** Linear-probe test accuracy for one labelled draw, on features of the frozen body computed once. */
+function probeFeatures(ck: CheckpointData, tokenizer: Tokenizer, splits: Splits<LabelledText<number>>): (train: readonly LabelledText<number>[], seed: number) => number {
+  const feats = (xs: readonly LabelledText<number>[]) => pooledFeatures(tokenizer, { checkpoint: ck }, xs.map((e) => e.text));
+  const [pool, val, test] = [feats(splits.train), feats(splits.validation), feats(splits.test)];
+  const index = new Map(splits.train.map((e, i) => [e, i]));
+  const labels = (xs: readonly LabelledText<number>[]) => xs.map((e) => e.label);
+  return (train, seed) => {
+    const rows = tensor(train.map((e) => index.get(e)!), { dtype: 'int32' });
+    return fitProbe({ x: pool.indexSelect(0, rows), y: labels(train) }, { x: val, y: labels(splits.validation) }, { x: test, y: labels(splits.test) }, { seed }).testAccuracy;
+  };
+}
+
 /**
  * Runs the experiment and writes its report folder; returns the report (rows of mean ± std test
  * accuracy with and without pretraining, per label count).
@@ -143,18 +181,24 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRep
   say(`experiment '${c.name}': ${splits.train.length} labelled pool, ${splits.validation.length} validation, ${splits.test.length} test sentences`);
   const pre = await pretrainedModel(o, docs, splits.train.map((e) => e.text), notes);
   const cfg = pre.checkpoint.modelConfig as RecipeModelConfig;
+  const pool = splits.train.map((e) => e.text);
+  const body = c.taskLmSteps ? await taskLm(pre.checkpoint, pre.tokenizer, pool, c.taskLmSteps, o, notes) : pre.checkpoint;
+  const probe = c.probe ? probeFeatures(pre.checkpoint, pre.tokenizer, splits) : undefined;
   const runs: RunRecord[] = [];
   const nb = new Map<number, number>();
+  const probeAcc = new Map<number, number>();
   const counts = c.labelCounts.map((n) => (n <= 0 || n > splits.train.length ? splits.train.length : n));
   for (const labels of counts) {
     const nbAcc: number[] = [];
+    const pAcc: number[] = [];
     for (const seed of c.seeds) {
       const train = takeLabelled(splits.train, labels, { seed, balanced: true });
       nbAcc.push(accuracy(splits.test.map((e) => NaiveBayes.fit(train).predict(e.text)), splits.test.map((e) => e.label)));
+      if (probe) pAcc.push(probe(train, seed));
       for (const init of ['pretrained', 'scratch'] as const) {
         const r = await finetuneClassifier({
-          tokenizer: pre.tokenizer, init: init === 'pretrained' ? { checkpoint: pre.checkpoint } : { scratch: cfg },
-          train, validation: splits.validation, test: splits.test, seed, ...c.finetune, device: o.device,
+          tokenizer: pre.tokenizer, init: init === 'pretrained' ? { checkpoint: body } : { scratch: cfg },
+          train, validation: splits.validation, test: splits.test, seed, ...(init === 'scratch' ? c.scratchFinetune ?? c.finetune : c.finetune), device: o.device,
           log: { progress: 'none', jsonl: join(o.out, 'logs', `finetune-${labels}-${init}-${seed}.jsonl`) },
         });
         runs.push({ labels, seed, init, testAccuracy: r.testAccuracy, testMacroF1: r.testMacroF1, validationAccuracy: r.validationAccuracy, steps: r.result.step, seconds: r.result.seconds, losses: r.result.history.map((h) => h.loss) });
@@ -162,8 +206,9 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRep
       }
     }
     nb.set(labels, nbAcc.reduce((a, b) => a + b, 0) / nbAcc.length);
+    if (pAcc.length) probeAcc.set(labels, pAcc.reduce((a, b) => a + b, 0) / pAcc.length);
   }
-  const rows = summarize(runs, nb);
+  const rows = summarize(runs, nb, probe ? probeAcc : undefined);
   const report: ExperimentReport = {
     title: `tsgrad experiment: pretraining on SOTU, fine-tuning on sentiment (${c.name})`,
     config: { ...c, model: cfg, checkpoint: o.checkpointPath ?? (o.pretrainFresh ? 'pretrained in this run' : shippedCheckpointPath(c.name)) },

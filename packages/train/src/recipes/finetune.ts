@@ -33,8 +33,8 @@ export interface FinetuneOptions {
   train: readonly LabelledText<number>[];
   /** Validation examples (model selection). */
   validation: readonly LabelledText<number>[];
-  /** Test examples (reported). */
-  test: readonly LabelledText<number>[];
+  /** Test examples (reported; leave out while choosing a recipe, so test is never looked at). */
+  test?: readonly LabelledText<number>[];
   /** Number of classes (default: the largest label + 1). */
   numLabels?: number;
   /** How the classifier pools the hidden states. */
@@ -57,6 +57,8 @@ export interface FinetuneOptions {
   freeze?: 'none' | 'body' | 'embeddings';
   /** Layer-wise LR decay: block i of L gets lrBody * decay^(L - i); embeddings decay^(L + 1). */
   layerwiseDecay?: number;
+  /** Dropout of the body while fine-tuning (default: the model config's). */
+  dropout?: number;
   /** Evaluations without improvement before stopping (validation accuracy). */
   patience?: number;
   /** Seed of the head, the data order and dropout. */
@@ -76,9 +78,9 @@ export interface FinetuneOptions {
 
 /** The outcome of one fine-tuning run. */
 export interface FinetuneResult {
-  /** Test accuracy at the best validation step. */
+  /** Test accuracy at the best validation step (NaN without test examples). */
   testAccuracy: number;
-  /** Test macro F1 there. */
+  /** Test macro F1 there (NaN without test examples). */
   testMacroF1: number;
   /** The best validation accuracy. */
   validationAccuracy: number;
@@ -145,7 +147,7 @@ export async function finetuneClassifier(o: FinetuneOptions): Promise<FinetuneRe
   if (cfg.vocabSize !== o.tokenizer.vocabSize) {
     throw new ValueError('finetuneClassifier', `the model's vocabulary (${cfg.vocabSize}) does not match the tokenizer's (${o.tokenizer.vocabSize})`, {}, 'fine-tune with the tokenizer saved in the checkpoint');
   }
-  const model = classifierFor(cfg, numLabels, { pooling: o.pooling });
+  const model = classifierFor(o.dropout === undefined ? cfg : { ...cfg, shape: { ...cfg.shape, dropout: o.dropout } }, numLabels, { pooling: o.pooling });
   if ('checkpoint' in o.init) {
     const report = model.loadStateDict(o.init.checkpoint.model, { strict: false }) as { missingKeys: string[] };
     const unexpectedBody = report.missingKeys.filter((k) => k.startsWith('transformer.'));
@@ -158,7 +160,7 @@ export async function finetuneClassifier(o: FinetuneOptions): Promise<FinetuneRe
   const tok = o.tokenizer;
   const prefix = [cfg.objective === 'clm' ? tok.bosTokenId! : tok.clsTokenId!];
   const enc = (xs: readonly LabelledText<number>[]) => encodeExamples(tok, xs, { maxLength: cfg.shape.blockSize, prefix });
-  const [trainEnc, valEnc, testEnc] = [enc(o.train), enc(o.validation), enc(o.test)];
+  const [trainEnc, valEnc, testEnc] = [enc(o.train), enc(o.validation), enc(o.test ?? [])];
   const padId = tok.padTokenId ?? 0;
   const batchSize = Math.min(o.batchSize ?? 16, trainEnc.length);
   const data = new DataLoader(trainEnc, { batchSize, collateFn: (b) => collateClassification(b, { padId }), shuffle: true, seed: o.seed ?? 0, groupByLength: { lengthOf: (e) => e.ids.length } });
@@ -185,11 +187,11 @@ export async function finetuneClassifier(o: FinetuneOptions): Promise<FinetuneRe
     earlyStopping: { metric: 'accuracy', mode: 'max', patience: o.patience ?? 8, restoreBest: true },
     log: { label: 'finetune', ...o.log },
   });
-  const preds = await predict(model, testEnc, padId);
+  const preds = testEnc.length ? await predict(model, testEnc, padId) : [];
   const labels = testEnc.map((e) => e.label);
   return {
-    testAccuracy: accuracy(preds, labels),
-    testMacroF1: macroF1(preds, labels, numLabels),
+    testAccuracy: testEnc.length ? accuracy(preds, labels) : NaN,
+    testMacroF1: testEnc.length ? macroF1(preds, labels, numLabels) : NaN,
     validationAccuracy: result.best?.metrics['accuracy'] ?? NaN,
     model,
     result,

@@ -7,3 +7,4 @@ export * from './finetune.js';
 export * from './experiment.js';
 export * from './seq2seq-model.js';
 export * from './g2p.js';
+export * from './probe.js';

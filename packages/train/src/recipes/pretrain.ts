@@ -5,6 +5,7 @@ import { defaultGenerator, dispose, manualSeed, scope, zeros, type Tensor } from
 import type { BertMLM, GPT } from '@tsgrad/nn';
 import { DataLoader } from '../data/dataloader.js';
 import { collateLM, packSequences, PackedLMDataset, type LMBatch } from '../data/packing.js';
+import type { CheckpointData } from '../checkpoint.js';
 import { readNumber, train, type TrainConfig, type TrainResult } from '../loop.js';
 import { AdamW } from '../optim/adam.js';
 import type { ProgressMode } from '../progress.js';
@@ -53,9 +54,16 @@ export interface PretrainOptions {
     path: string;
     /** Steps between checkpoints. */
     every?: number;
+    /** Metadata saved in every checkpoint (commands, corpus, commit). */
+    extra?: Record<string, unknown>;
   };
   /** A checkpoint to resume from. */
   resumeFrom?: string;
+  /**
+   * Start from these weights (a new run: fresh optimizer and schedule), e.g. a pretrained body
+   * continued on a task's own unlabelled text (ULMFiT's target-task LM stage).
+   */
+  initWeights?: CheckpointData['model'];
   /** Where the model trains: 'cpu' (default) or 'gpu' (after `setBackend('gpu', ...)`). */
   device?: string;
   /** Called after every step (see `TrainConfig.onStep`). */
@@ -111,6 +119,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const config: RecipeModelConfig = { objective: o.objective, vocabSize: tok.vocabSize, padId: tok.padTokenId ?? 0, shape: o.model };
   const device = o.device ?? 'cpu';
   const model = pretrainingModel(config);
+  if (o.initWeights) model.loadStateDict(o.initWeights);
   if (device !== 'cpu') model.to(device);
   const train_ = new PackedLMDataset(stream(tok, o.documents.train), T);
   const val = new PackedLMDataset(stream(tok, o.documents.validation), T);

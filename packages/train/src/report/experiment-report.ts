@@ -68,8 +68,34 @@ export interface ResultRow {
   };
   /** Mean accuracy gained by pretraining, in points. */
   margin: number;
+  /** The gain paired by seed (same labelled draw), in points: mean and its 95% t-interval. */
+  paired: {
+    /** Mean of pretrained minus scratch over seeds. */
+    mean: number;
+    /** Lower end of the 95% interval. */
+    lo: number;
+    /** Upper end of the 95% interval. */
+    hi: number;
+  };
   /** Naive Bayes test accuracy at this label count. */
   naiveBayes: number;
+  /** Linear-probe test accuracy on the frozen pretrained body (mean over seeds), where measured. */
+  probe?: number;
+}
+
+/** Two-sided 95% Student t quantiles by degrees of freedom (1..30; beyond, 1.96). */
+const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/**
+ * Mean and 95% confidence interval (Student t) of paired differences.
+ * @param diffs - One difference per pair.
+ * @returns `{ mean, lo, hi }` (lo = hi = mean for a single pair).
+ * @example pairedInterval([1, 2, 3]); // { mean: 2, lo: -0.484..., hi: 4.484... }
+ */
+export function pairedInterval(diffs: readonly number[]): { mean: number; lo: number; hi: number } {
+  const { mean, std } = meanStd(diffs);
+  const half = diffs.length > 1 ? (T95[Math.min(diffs.length - 1, T95.length) - 1] ?? 1.96) * (std / Math.sqrt(diffs.length)) : 0;
+  return { mean, lo: mean - half, hi: mean + half };
 }
 
 /**
@@ -82,7 +108,7 @@ export interface ResultRow {
  * const [row] = summarize([run('pretrained', 0.6), run('scratch', 0.5)], new Map([[50, 0.55]]));
  * row!.margin; // 10 (about)
  */
-export function summarize(runs: readonly RunRecord[], naiveBayes: ReadonlyMap<number, number>): ResultRow[] {
+export function summarize(runs: readonly RunRecord[], naiveBayes: ReadonlyMap<number, number>, probe?: ReadonlyMap<number, number>): ResultRow[] {
   const counts = [...new Set(runs.map((r) => r.labels))].sort((a, b) => a - b);
   return counts.map((labels) => {
     const pick = (init: RunRecord['init']) => runs.filter((r) => r.labels === labels && r.init === init).map((r) => r.testAccuracy);
@@ -90,7 +116,12 @@ export function summarize(runs: readonly RunRecord[], naiveBayes: ReadonlyMap<nu
     const s = pick('scratch');
     const pm = meanStd(p);
     const sm = meanStd(s);
-    return { labels, pretrained: { ...pm, runs: p }, scratch: { ...sm, runs: s }, margin: 100 * (pm.mean - sm.mean), naiveBayes: naiveBayes.get(labels) ?? NaN };
+    const at = (init: RunRecord['init'], seed: number) => runs.find((r) => r.labels === labels && r.init === init && r.seed === seed);
+    const diffs = runs.filter((r) => r.labels === labels && r.init === 'pretrained' && at('scratch', r.seed))
+      .map((r) => 100 * (r.testAccuracy - at('scratch', r.seed)!.testAccuracy));
+    const row: ResultRow = { labels, pretrained: { ...pm, runs: p }, scratch: { ...sm, runs: s }, margin: 100 * (pm.mean - sm.mean), paired: pairedInterval(diffs), naiveBayes: naiveBayes.get(labels) ?? NaN };
+    const pr = probe?.get(labels);
+    return pr === undefined ? row : { ...row, probe: pr };
   });
 }
 
@@ -102,17 +133,19 @@ const pct = (x: number) => (100 * x).toFixed(1);
  * @param title - The heading.
  * @returns The Markdown.
  * @example
- * const row = { labels: 50, pretrained: { mean: 0.6, std: 0, runs: [0.6] }, scratch: { mean: 0.5, std: 0, runs: [0.5] }, margin: 10, naiveBayes: 0.55 };
+ * const row = { labels: 50, pretrained: { mean: 0.6, std: 0, runs: [0.6] }, scratch: { mean: 0.5, std: 0, runs: [0.5] }, margin: 10, paired: { mean: 10, lo: 10, hi: 10 }, naiveBayes: 0.55 };
  * resultsMarkdown([row], 'Results').includes('| 50 |'); // true
  */
 export function resultsMarkdown(rows: readonly ResultRow[], title: string): string {
+  const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+  const probe = rows.some((r) => r.probe !== undefined);
   const lines = [
     `## ${title}`, '',
-    '| labels | pretrained | from scratch | margin (points) | Naive Bayes (bag of words) |',
-    '| ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.labels} | ${pct(r.pretrained.mean)} ± ${pct(r.pretrained.std)} | ${pct(r.scratch.mean)} ± ${pct(r.scratch.std)} | ${r.margin >= 0 ? '+' : ''}${r.margin.toFixed(1)} | ${pct(r.naiveBayes)} |`),
+    `| labels | pretrained | from scratch | margin (points) | paired 95% interval |${probe ? ' linear probe (frozen pretrained body) |' : ''} Naive Bayes (bag of words) |`,
+    `| ---: | ---: | ---: | ---: | ---: |${probe ? ' ---: |' : ''} ---: |`,
+    ...rows.map((r) => `| ${r.labels} | ${pct(r.pretrained.mean)} ± ${pct(r.pretrained.std)} | ${pct(r.scratch.mean)} ± ${pct(r.scratch.std)} | ${signed(r.margin)} | [${signed(r.paired.lo)}, ${signed(r.paired.hi)}] |${probe ? ` ${r.probe === undefined ? '-' : pct(r.probe)} |` : ''} ${pct(r.naiveBayes)} |`),
     '',
-    `Test accuracy (%) on the held-out test sentences; mean ± sample std over ${rows[0]?.pretrained.runs.length ?? 0} seeds.`,
+    `Test accuracy (%) on the held-out test sentences; mean ± sample std over ${rows[0]?.pretrained.runs.length ?? 0} seeds. The paired interval is the 95% Student-t interval of pretrained minus scratch over seeds that share a labelled draw.`,
   ];
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@ import { extname } from 'node:path';
 import { splitDataset, type LabelledText, type Splits } from '../../data/split.js';
 import { labelsToIds } from '../../data/records.js';
 import { loadCsv, loadJsonl, loadText } from '../../data/node.js';
-import { sentimentSplits, sotuDocuments } from '../../recipes/corpus.js';
+import { CORPORA, pretrainingCorpus, sentimentSplits, sotuDocuments, type CorpusName, type PretrainingCorpus } from '../../recipes/corpus.js';
 import { CliError } from '../args.js';
 
 function requireFile(path: string): void {
@@ -27,9 +27,15 @@ export function labelledData(source: string, seed: number): { splits: Splits<Lab
   return { splits: splitDataset(examples, { validation: 0.15, test: 0.15, seed, stratify: true }), classNames };
 }
 
-/** Pretraining documents: 'sotu' or a plain-text file (documents separated by blank lines). */
-export function pretrainingDocuments(source: string): { train: string[]; validation: string[] } {
+/**
+ * Pretraining documents: built-in corpora joined by commas ('sotu', 'sotu,brown,moby-dick,nlp-corpus'),
+ * or a plain-text file (documents separated by blank lines). `sources` describes the mix.
+ */
+export function pretrainingDocuments(source: string): { train: string[]; validation: string[]; sources?: PretrainingCorpus['sources'] } {
   if (source === 'sotu') return sotuDocuments();
+  const names = source.split(',').map((s) => s.trim());
+  if (names.every((n) => (CORPORA as readonly string[]).includes(n))) return pretrainingCorpus(names as CorpusName[]);
+  if (names.length > 1) throw new CliError(`--data: unknown corpus in '${source}' (built-in corpora: ${CORPORA.join(', ')})`, 2);
   requireFile(source);
   const docs = loadText(source).split(/\n\s*\n/).map((d) => d.trim()).filter((d) => d.length > 0);
   if (docs.length === 0) throw new CliError(`${source} holds no text`);

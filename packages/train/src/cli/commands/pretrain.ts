@@ -9,20 +9,28 @@ import { pretrain } from '../../recipes/pretrain.js';
 import { trainRecipeTokenizer } from '../../recipes/corpus.js';
 import { tokenizerFromJSON } from '../../tokenizers/from-json.js';
 import { CliError, choice, intOption, numberOption, type Command } from '../args.js';
+
+/** A number option in [0, 1). */
+function probability(v: Record<string, unknown>, name: string): number {
+  const p = numberOption(v, name, 0);
+  if (p >= 1) throw new CliError(`--${name} must be in [0, 1), got ${p}`, 2);
+  return p;
+}
 import { useDevice } from '../device.js';
 import { pretrainingDocuments } from './data.js';
 
 export const pretrainCommand: Command = {
   name: 'pretrain',
   summary: 'pretrain a Transformer language model on raw text',
-  usage: 'tsgrad pretrain [--data sotu|FILE.txt] [--objective clm|mlm] [--preset small] [--steps N] --out DIR',
+  usage: 'tsgrad pretrain [--data sotu[,brown,moby-dick,nlp-corpus]|FILE.txt] [--objective clm|mlm] [--preset small] [--steps N] --out DIR',
   options: {
-    data: { type: 'string', default: 'sotu', help: "'sotu' (State of the Union corpus) or a text file (documents separated by blank lines)", arg: 'SRC' },
+    data: { type: 'string', default: 'sotu', help: "built-in corpora joined by commas (sotu, brown, moby-dick, nlp-corpus) or a text file (documents separated by blank lines)", arg: 'SRC' },
     objective: { type: 'string', default: 'clm', help: "'clm' (causal LM, GPT) or 'mlm' (masked LM, BERT)", arg: 'OBJ' },
     preset: { type: 'string', default: 'small', help: "model size: 'tiny', 'small' or 'base'", arg: 'NAME' },
     vocab: { type: 'string', default: '4096', help: 'BPE vocabulary size', arg: 'N' },
     'task-text': { type: 'string', help: 'also train the tokenizer on this labelled .jsonl/.csv file\'s texts (or \'sentiment\')', arg: 'SRC' },
     steps: { type: 'string', default: '2000', help: 'optimizer steps', arg: 'N' },
+    dropout: { type: 'string', help: "dropout while pretraining (default: the preset's, 0.1)", arg: 'P' },
     'batch-size': { type: 'string', default: '32', help: 'sequences per step', arg: 'N' },
     lr: { type: 'string', default: '0.001', help: 'peak learning rate (warmup + cosine)', arg: 'LR' },
     'checkpoint-every': { type: 'string', default: '500', help: 'steps between checkpoints', arg: 'N' },
@@ -51,8 +59,8 @@ export const pretrainCommand: Command = {
     mkdirSync(out, { recursive: true });
     const path = join(out, 'checkpoint.safetensors');
     const r = await pretrain({
-      objective, tokenizer, documents, model: MODEL_PRESETS[preset], steps, batchSize: intOption(v, 'batch-size', 1), lr: numberOption(v, 'lr', 0), seed,
-      checkpoint: { path, every: intOption(v, 'checkpoint-every', 1) }, resumeFrom: resume, device, log: { jsonl: join(out, 'metrics.jsonl') },
+      objective, tokenizer, documents, model: { ...MODEL_PRESETS[preset], ...(v['dropout'] !== undefined ? { dropout: probability(v, 'dropout') } : {}) }, steps, batchSize: intOption(v, 'batch-size', 1), lr: numberOption(v, 'lr', 0), seed,
+      checkpoint: { path, every: intOption(v, 'checkpoint-every', 1), extra: { command: `tsgrad ${process.argv.slice(2).join(' ')}`, corpus: documents.sources ?? String(v['data']) } }, resumeFrom: resume, device, log: { jsonl: join(out, 'metrics.jsonl') },
     });
     const last = r.result.evals.at(-1) ?? {};
     process.stdout.write(`${JSON.stringify({ checkpoint: path, steps: r.result.step, tokensSeen: r.tokensSeen, ...last, seconds: Math.round(r.result.seconds) })}\n`);

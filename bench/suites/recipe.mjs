@@ -1,0 +1,110 @@
+// Recipe-workload suite: the steps the main job and pretraining actually run, for the recipe
+// presets (`small`: 4 layers, d 128, 4 heads, ff 512, context 64, vocabulary 4,096; `base`: 6
+// layers, d 256, 8 heads, ff 1024, context 128, vocabulary 8,192):
+// - the pretraining step (B 32 windows; forward + backward + AdamW), tsgrad against tfjs-wasm on
+//   the same weights and batch, interleaved in this process (suites/train-step.mjs does the work);
+// - the classifier fine-tuning step (B 16 x T 24 with a key-padding mask, mean+max pooling, AdamW)
+//   and the inference forward (B 64 x T 24), tsgrad;
+// each with tokens/s, GFLOP/s (6 x parameters x tokens + attention for training, 2 x for the
+// forward) and its share of the 2-thread 1024^3 GEMM rate measured in this same run.
+
+import { mdTable, textTable } from '../lib/harness.mjs';
+import { run as trainStep } from './train-step.mjs';
+
+const core = await import('../../packages/core/dist/index.js');
+const nn = await import('../../packages/nn/dist/index.js');
+const train = await import('../../packages/train/dist/index.js');
+
+const PRESETS = {
+  small: { batch: 32, seq: 64, vocab: 4096, nLayer: 4, nEmbd: 128, nHead: 4, dimFeedforward: 512 },
+  base: { batch: 32, seq: 128, vocab: 8192, nLayer: 6, nEmbd: 256, nHead: 8, dimFeedforward: 1024 },
+};
+const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
+
+/** GFLOP/s of the default (threaded) 1024^3 float32 matmul: the machine's reference rate here. */
+function gemmRate(reps = 7) {
+  const a = core.randn([1024, 1024]);
+  const b = core.randn([1024, 1024]);
+  a.matmul(b);
+  const ts = Array.from({ length: reps }, () => {
+    const t0 = performance.now();
+    a.matmul(b);
+    return performance.now() - t0;
+  });
+  return (2 * 1024 ** 3) / median(ts) / 1e6;
+}
+
+/** Matrix-product FLOPs of one forward over `tokens` tokens in `rows` sequences of `T` (params x 2 + attention). */
+function forwardFlops(cfg, tokens, T, headless = false) {
+  const { nLayer: L, nEmbd: C, dimFeedforward: F, vocab: V } = cfg;
+  const perToken = L * (4 * C * C + 2 * C * F) + (headless ? 0 : C * V);
+  return 2 * tokens * perToken + L * 2 * 2 * tokens * T * C;
+}
+
+/** Times `step` (median ms over `n` after `warm`). */
+function timeSteps(step, n, warm = 2) {
+  for (let i = 0; i < warm; i++) step();
+  return median(Array.from({ length: n }, () => {
+    const t0 = performance.now();
+    step();
+    return performance.now() - t0;
+  }));
+}
+
+/** The fine-tuning step and the inference forward of the recipe classifier, on random token batches. */
+function classifierSteps(cfg, n) {
+  core.manualSeed(0);
+  const shape = { nLayer: cfg.nLayer, nHead: cfg.nHead, nEmbd: cfg.nEmbd, blockSize: cfg.seq, dropout: 0.1, dimFeedforward: cfg.dimFeedforward };
+  const model = train.classifierFor({ objective: 'clm', vocabSize: cfg.vocab, padId: 0, shape }, 2, { pooling: 'mean+max' });
+  const opt = new train.AdamW(model.namedParameters(), { lr: 1e-4 });
+  const batch = (B, T) => {
+    const lens = Array.from({ length: B }, (_, i) => 8 + ((i * 7) % (T - 7)));
+    const ids = core.tensor(lens.flatMap((l, i) => Array.from({ length: T }, (_, t) => (t < l ? 6 + ((i * 31 + t * 17) % (cfg.vocab - 6)) : 0))), { shape: [B, T], dtype: 'int32' });
+    const pad = core.tensor(lens.flatMap((l) => Array.from({ length: T }, (_, t) => t >= l)), { shape: [B, T], dtype: 'bool' });
+    return { ids, pad, labels: core.tensor(lens.map((l) => l % 2), { dtype: 'int32' }) };
+  };
+  const ft = batch(16, 24);
+  const inf = batch(64, 24);
+  model.train();
+  const ftMs = timeSteps(() => {
+    core.scope(() => core.crossEntropy(model.forward(ft.ids, { keyPaddingMask: ft.pad }), ft.labels).backward());
+    train.clipGradNorm_(model.parameters(), 1);
+    opt.step();
+    opt.zeroGrad();
+  }, n);
+  model.eval();
+  const infMs = timeSteps(() => core.noGrad(() => core.scope(() => model.forward(inf.ids, { keyPaddingMask: inf.pad }).argmax(-1).dataSync())), n);
+  return [
+    { workload: 'fine-tuning step (B 16 x T 24, AdamW)', tokens: 16 * 24, ms: ftMs, flops: 3 * forwardFlops(cfg, 16 * 24, 24, true) },
+    { workload: 'inference forward (B 64 x T 24)', tokens: 64 * 24, ms: infMs, flops: forwardFlops(cfg, 64 * 24, 24, true) },
+  ];
+}
+
+/**
+ * Runs the suite; prints its tables and returns the report section.
+ * @returns {Promise<{ markdown: string, targets: string[] }>}
+ */
+export async function run({ quick = false, args = {} } = {}) {
+  const presets = typeof args.presets === 'string' ? args.presets.split(',') : quick ? ['small'] : ['small', 'base'];
+  const sections = [];
+  const targets = [];
+  for (const name of presets) {
+    const cfg = PRESETS[name];
+    const gemmBefore = gemmRate();
+    const pre = await trainStep({ quick, args: { impls: 'tsgrad,tfjs-wasm', rounds: quick ? 2 : 3, ...args }, config: cfg, title: `Recipe preset '${name}', pretraining step` });
+    const rows = [];
+    for (const s of pre.state) rows.push({ workload: `pretraining step (B ${cfg.batch} x T ${cfg.seq}), ${s.kind}`, tokens: cfg.batch * cfg.seq, ms: s.stepMs, flops: pre.flops, kind: s.kind });
+    rows.push(...classifierSteps(cfg, quick ? 5 : 15));
+    const gemm = (gemmBefore + gemmRate()) / 2;
+    const header = ['workload', 'ms (median)', 'tokens/s', 'GFLOP/s', `share of the 1024^3 GEMM (${gemm.toFixed(1)} GFLOP/s)`];
+    const table = rows.map((r) => [r.workload, r.ms.toFixed(1), ((r.tokens * 1000) / r.ms).toFixed(0), (r.flops / r.ms / 1e6).toFixed(1), `${((100 * r.flops) / r.ms / 1e6 / gemm).toFixed(0)}%`]);
+    console.log(`\nrecipe preset '${name}':\n${textTable(header, table)}`);
+    const ts = rows.find((r) => r.kind === 'tsgrad');
+    const tf = rows.find((r) => r.kind === 'tfjs-wasm');
+    if (ts && tf) targets.push(`- '${name}' pretraining step: tsgrad ${(tf.ms / ts.ms).toFixed(2)}x tfjs-wasm's tokens/s (target >= 3x), ${((100 * ts.flops) / ts.ms / 1e6 / gemm).toFixed(0)}% of the GEMM rate (target >= 50%)`);
+    sections.push(`### Preset '${name}'\n\n${mdTable(header, table)}\n\n${pre.markdown}`);
+  }
+  console.log(`\n${targets.join('\n')}`);
+  const markdown = `The recipe workloads (the main job's fine-tuning and inference, and pretraining), in one process; the GEMM rate is the median of the default threaded 1024^3 float32 matmul, measured before and after each preset and averaged. FLOPs count matrix products only: 2 x parameters x tokens (+ attention) for a forward, 3 x that for a training step; the classifier steps exclude the unused LM head.\n\n${sections.join('\n\n')}\n\n${targets.join('\n')}`;
+  return { markdown, targets };
+}
