@@ -34,6 +34,7 @@ export const pretrainCommand: Command = {
     'batch-size': { type: 'string', default: '32', help: 'sequences per step', arg: 'N' },
     lr: { type: 'string', default: '0.001', help: 'peak learning rate (warmup + cosine)', arg: 'LR' },
     'checkpoint-every': { type: 'string', default: '500', help: 'steps between checkpoints', arg: 'N' },
+    'eval-every': { type: 'string', help: 'steps between held-out evaluations (default: a fifth of --steps)', arg: 'N' },
     resume: { type: 'string', help: 'continue from this checkpoint (same data and options)', arg: 'CKPT' },
     out: { type: 'string', help: 'output folder (checkpoint.safetensors, metrics.jsonl)', arg: 'DIR' },
   },
@@ -60,7 +61,7 @@ export const pretrainCommand: Command = {
     const path = join(out, 'checkpoint.safetensors');
     const r = await pretrain({
       objective, tokenizer, documents, model: { ...MODEL_PRESETS[preset], ...(v['dropout'] !== undefined ? { dropout: probability(v, 'dropout') } : {}) }, steps, batchSize: intOption(v, 'batch-size', 1), lr: numberOption(v, 'lr', 0), seed,
-      checkpoint: { path, every: intOption(v, 'checkpoint-every', 1), extra: { command: `tsgrad ${process.argv.slice(2).join(' ')}`, corpus: documents.sources ?? String(v['data']) } }, resumeFrom: resume, device, log: { jsonl: join(out, 'metrics.jsonl') },
+      checkpoint: { path, every: intOption(v, 'checkpoint-every', 1), extra: { command: `tsgrad ${process.argv.slice(2).join(' ')}`, corpus: documents.sources ?? String(v['data']) } }, resumeFrom: resume, device, evalEvery: v['eval-every'] === undefined ? undefined : intOption(v, 'eval-every', 1), log: { jsonl: join(out, 'metrics.jsonl') },
     });
     const last = r.result.evals.at(-1) ?? {};
     process.stdout.write(`${JSON.stringify({ checkpoint: path, steps: r.result.step, tokensSeen: r.tokensSeen, ...last, seconds: Math.round(r.result.seconds) })}\n`);
