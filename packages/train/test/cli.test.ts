@@ -19,7 +19,7 @@ describe('tsgrad CLI', () => {
     const out = join(tmp(), 'report');
     const r = tsgrad('experiment', '--quick', '--out', out);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/\| labels \| pretrained \| from scratch \| margin \(points\) \| Naive Bayes/);
+    expect(r.stdout).toMatch(/\| labels \| pretrained \| from scratch \| margin \(points\) \| paired 95% interval \| Naive Bayes/);
     for (const f of ['results.md', 'results.json', 'config.json', 'accuracy-vs-labels.svg', 'loss-curves.svg']) expect(existsSync(join(out, f)), f).toBe(true);
     const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(json.rows.map((x: { labels: number }) => x.labels)).toEqual([50, 200]);
@@ -59,7 +59,7 @@ describe('tsgrad CLI', () => {
     const other = join(dir, 'other.jsonl');
     writeFileSync(other, lines.map((l) => l.replace('"pos"', '"good"').replace('"neg"', '"bad"')).join('\n'));
     const before = statSync(join(dir, 'ft', 'model.safetensors')).mtimeMs;
-    const bad = tsgrad('finetune', '--data', other, '--from', join(dir, 'ft', 'model.safetensors'), '--out', join(dir, 'ft'));
+    const bad = tsgrad('finetune', '--data', other, '--from', join(dir, 'ft', 'model.safetensors'), '--out', join(dir, 'ft'), '--force');
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim()).toBe("tsgrad finetune: the data's labels [bad, good] do not match the checkpoint's [neg, pos]");
     expect(statSync(join(dir, 'ft', 'model.safetensors')).mtimeMs).toBe(before);
@@ -82,7 +82,15 @@ describe('tsgrad CLI', () => {
       [['finetune', '--data', join(dir, 'missing.jsonl'), '--scratch'], /^tsgrad finetune: no such file: .*missing\.jsonl$/, 1],
       [['finetune', '--data', 'sentiment'], /^tsgrad finetune: give --from CKPT \(a pretrained checkpoint\) or --scratch$/, 2],
       [['finetune', '--steps', 'ten', '--scratch'], /^tsgrad finetune: --steps must be an integer >= 1, got 'ten'$/, 2],
-      [['evaluate', '--from', join(dir, 'nope.safetensors')], /^tsgrad evaluate: no checkpoint at .*nope\.safetensors$/, 1],
+      [['evaluate', '--from', join(dir, 'nope.safetensors'), '--data', 'sentiment'], /^tsgrad evaluate: no checkpoint at .*nope\.safetensors$/, 1],
+      // never a default data set picked silently
+      [['evaluate', '--from', join(dir, 'nope.safetensors')], /^tsgrad evaluate: --data SRC \(what to evaluate on: 'sentiment', 'sotu' or a file\) is required$/, 2],
+      // a negative number is the flag's value, and its check names it
+      [['finetune', '--steps', '-3', '--scratch'], /^tsgrad finetune: --steps must be an integer >= 1, got '-3'$/, 2],
+      [['pretrain', '--steps', '-3', '--out', join(dir, 'p')], /^tsgrad pretrain: --steps must be an integer >= 1, got '-3'$/, 2],
+      // an --out that cannot be written fails before any work
+      [['pretrain', '--out', '/dev/null/x', '--preset', 'tiny'], /^tsgrad pretrain: --out \/dev\/null\/x cannot be written \(\w+\); nothing was run$/, 2],
+      [['finetune', '--scratch', '--out', '/dev/null/x'], /^tsgrad finetune: --out \/dev\/null\/x cannot be written \(\w+\); nothing was run$/, 2],
       [['frobnicate'], /^tsgrad: unknown command 'frobnicate'/, 2],
     ];
     writeFileSync(join(dir, 'empty.jsonl'), '');
@@ -91,6 +99,14 @@ describe('tsgrad CLI', () => {
     cases.push([['finetune', '--data', join(dir, 'fields.jsonl'), '--scratch'], /^tsgrad finetune: .*text/, 1]);
     writeFileSync(join(dir, 'corrupt.safetensors'), 'garbage');
     cases.push([['finetune', '--from', join(dir, 'corrupt.safetensors')], /^tsgrad finetune: .*corrupt\.safetensors is not a readable checkpoint/, 1]);
+    // an earlier run's folder is refused without --force or --resume
+    writeFileSync(join(dir, 'held.txt'), 'x');
+    cases.push([['pretrain', '--out', dir, '--preset', 'tiny'], /^tsgrad pretrain: --out .* already holds .*; pass --force to overwrite it or --resume CKPT to continue it$/, 2]);
+    // a stray label in a 0/1 file is an error naming it, not a third class
+    writeFileSync(join(dir, 'stray.jsonl'), Array.from({ length: 20 }, (_, i) => JSON.stringify({ text: `t ${i}`, label: i === 7 ? 7 : i % 2 })).join('\n'));
+    cases.push([['finetune', '--data', join(dir, 'stray.jsonl'), '--scratch'], /^tsgrad finetune: example 7 has label 7: integer labels must be consecutive and not negative/, 1]);
+    writeFileSync(join(dir, 'negative.jsonl'), Array.from({ length: 20 }, (_, i) => JSON.stringify({ text: `t ${i}`, label: i === 3 ? -1 : i % 2 })).join('\n'));
+    cases.push([['finetune', '--data', join(dir, 'negative.jsonl'), '--scratch'], /^tsgrad finetune: example 3 has label -1/, 1]);
     for (const [args, pattern, status] of cases) {
       const r = tsgrad(...args);
       expect(r.status, args.join(' ')).toBe(status);
@@ -99,6 +115,46 @@ describe('tsgrad CLI', () => {
       expect(err, args.join(' ')).toMatch(pattern);
       expect(err).not.toMatch(/\s+at .*\(.*:\d+:\d+\)/);
     }
+  });
+
+  test('a language model: evaluate scores a whole text file or a JSONL file\'s texts; generate checks --top-p', () => {
+    const dir = tmp();
+    const r = tsgrad('pretrain', '--preset', 'tiny', '--vocab', '300', '--steps', '6', '--batch-size', '4', '--out', join(dir, 'lm'));
+    expect(r.status, r.stderr).toBe(0);
+    const ck = join(dir, 'lm', 'checkpoint.safetensors');
+    const text = Array.from({ length: 40 }, (_, i) => `Paragraph ${i}: the union is strong and the people are free.`).join('\n\n');
+    writeFileSync(join(dir, 'text.txt'), text);
+    writeFileSync(join(dir, 'text.jsonl'), text.split('\n\n').map((t) => JSON.stringify({ text: t })).join('\n'));
+    const a = tsgrad('evaluate', '--from', ck, '--data', join(dir, 'text.txt'));
+    const b = tsgrad('evaluate', '--from', ck, '--data', join(dir, 'text.jsonl'));
+    expect(a.status, a.stderr).toBe(0);
+    expect(b.status, b.stderr).toBe(0);
+    // every window of the file, not a held-out tail: ~40 x 15 tokens in windows of 32
+    expect(JSON.parse(a.stdout).tokens).toBeGreaterThan(400);
+    expect(JSON.parse(b.stdout)).toEqual(JSON.parse(a.stdout)); // the same texts, the same score
+    const g = tsgrad('generate', '--from', ck, '--top-p', '7');
+    expect(g.status).toBe(2);
+    expect(g.stderr.trim()).toBe("tsgrad generate: --top-p must be in (0, 1] (the probability mass sampled from), got '7'");
+  });
+
+  test('Ctrl-C (SIGINT) prints one line naming the last checkpoint and its step', async () => {
+    const dir = tmp();
+    const ck = join(dir, 'run', 'checkpoint.safetensors');
+    const child = spawn(process.execPath, [CLI, 'pretrain', '--preset', 'tiny', '--vocab', '300', '--steps', '400', '--batch-size', '4', '--checkpoint-every', '2', '--out', join(dir, 'run')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setInterval(() => {
+        if (existsSync(ck)) {
+          clearInterval(timer);
+          child.kill('SIGINT');
+        }
+      }, 5);
+      child.on('exit', (c) => resolve(c));
+    });
+    expect(code).toBe(130);
+    const line = stderr.trim().split('\n').at(-1)!;
+    expect(line).toMatch(new RegExp(`^tsgrad pretrain: interrupted \\(SIGINT\\); the last checkpoint is .*checkpoint\\.safetensors \\(step \\d+\\); continue with --resume `));
   });
 
   test('a pretraining run killed after a checkpoint resumes to the same weights as an uninterrupted run', async () => {

@@ -65,10 +65,15 @@ describe('CSV', () => {
 test('plain text, and labels to class ids', () => {
   expect(loadText(file('corpus.txt', 'one\ntwo\n'))).toBe('one\ntwo\n');
   expect(() => loadText(file('void.txt', ''))).toThrow(/the file is empty/);
-  // CSV gives strings: whole numbers are ordered numerically, so '10' comes after '2'.
-  const { examples, classNames } = labelsToIds([{ text: 'a', label: '10' }, { text: 'b', label: '2' }, { text: 'c', label: 2 }]);
-  expect(classNames).toEqual(['2', '10']);
-  expect(examples.map((x) => x.label)).toEqual([1, 0, 0]);
+  // CSV gives strings: whole numbers are ordered numerically, so '10' comes after '9'.
+  const stars = Array.from({ length: 10 }, (_, i) => ({ text: `r${i}`, label: String(10 - i) }));
+  const { examples, classNames } = labelsToIds([...stars, { text: 'c', label: 2 }]);
+  expect(classNames).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+  expect(examples.map((x) => x.label)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1]);
+  // integer labels with a gap, a negative one, or starting above 1 are mistakes, named with their example
+  expect(() => labelsToIds([{ text: 'a', label: 0 }, { text: 'b', label: 1 }, { text: 'c', label: 7 }])).toThrow(/example 2 has label 7: integer labels must be consecutive and not negative .*\[0, 1, 7\]/);
+  expect(() => labelsToIds([{ text: 'a', label: -1 }, { text: 'b', label: 1 }])).toThrow(/example 0 has label -1/);
+  expect(() => labelsToIds([{ text: 'a', label: '10' }, { text: 'b', label: '2' }])).toThrow(/must start at 0 or 1, found \[2, 10\]/);
   expect(labelsToIds([{ text: 'a', label: 'pos' }, { text: 'b', label: 'neg' }]).examples.map((x) => x.label)).toEqual([1, 0]);
   expect(() => labelsToIds([{ text: 'a', label: 'meh' }], ['neg', 'pos'])).toThrow(/label "meh", which is not one of \[neg, pos\]/);
 });

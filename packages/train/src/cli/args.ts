@@ -53,9 +53,12 @@ export function helpText(cmd: Command): string {
 /** Parses argv for a command; unknown options and stray arguments are usage errors. */
 export function parse(cmd: Command, argv: readonly string[]): Record<string, string | boolean | undefined> {
   const opts = { ...cmd.options, ...COMMON };
+  // NOTE: '--steps -3' would read -3 as a flag ("argument is ambiguous"): a negative number after a
+  // string option is its value, so the option's own check can name it
+  const args = argv.flatMap((a, i) => (i > 0 && /^-\d|^-\.\d/.test(a) && isStringFlag(argv[i - 1]!, opts) ? [] : /^--[^=]+$/.test(a) && /^-\d|^-\.\d/.test(argv[i + 1] ?? '') && isStringFlag(a, opts) ? [`${a}=${argv[i + 1]}`] : [a]));
   try {
     const { values, positionals } = parseArgs({
-      args: [...argv],
+      args,
       options: Object.fromEntries(Object.entries(opts).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.default !== undefined ? { default: o.default } : {}) }])) as never,
       allowPositionals: true,
       strict: true,
@@ -66,6 +69,11 @@ export function parse(cmd: Command, argv: readonly string[]): Record<string, str
     if (e instanceof CliError) throw e;
     throw new CliError(`${(e as Error).message.split('\n')[0]} (see tsgrad ${cmd.name} --help)`, 2);
   }
+}
+
+/** Whether `token` is `--name` of a string option. */
+function isStringFlag(token: string, opts: Record<string, OptionSpec>): boolean {
+  return token.startsWith('--') && opts[token.slice(2)]?.type === 'string';
 }
 
 /** An integer option, checked. */

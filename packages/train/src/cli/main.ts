@@ -4,6 +4,7 @@
 
 import { TsgradError, hasBackend, shutdownBackend } from '@tsgrad/core';
 import { CliError, helpText, parse, type Command } from './args.js';
+import { onInterrupt } from './out.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { experimentCommand } from './commands/experiment.js';
 import { finetuneCommand } from './commands/finetune.js';
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(helpText(cmd));
       return 0;
     }
+    onInterrupt(cmd.name);
     await cmd.run(values);
     if (hasBackend('gpu')) await shutdownBackend('gpu'); // releases Dawn so the process can exit
     return 0;

@@ -117,11 +117,28 @@ export interface ClassLabels {
   readonly classNames: string[];
 }
 
-const WHOLE = /^(0|[1-9][0-9]*)$/;
+const INTEGER = /^-?(0|[1-9][0-9]*)$/;
 
 /**
- * Maps labels to class ids `0..k-1`. Labels that are all whole numbers (or strings of them, as CSV gives) are
- * ordered numerically, so labels 0/1 keep their values; other labels are ordered as strings. Pass
+ * Integer labels must be consecutive and not negative (0..k-1 or 1..k, as star ratings are): a
+ * stray 7 in a 0/1 file, or a -1, is a mistake that would otherwise become a class of its own.
+ */
+function checkNumericLabels(examples: readonly LabelledText<string | number>[], sorted: readonly string[]): void {
+  const values = sorted.map(Number);
+  const bad = values.find((v) => v < 0) ?? values.find((v, i) => i > 0 && v !== values[i - 1]! + 1);
+  if (bad === undefined || values[0]! > 1) {
+    if (values[0]! > 1) throw new DataError('labelsToIds', `integer labels must start at 0 or 1, found [${sorted.join(', ')}]`, { hint: 'renumber the classes, or use string labels' });
+    return;
+  }
+  const at = examples.findIndex((x) => Number(x.label) === bad);
+  throw new DataError('labelsToIds', `example ${at} has label ${bad}: integer labels must be consecutive and not negative (0..k-1 or 1..k), found [${sorted.join(', ')}]`,
+    { hint: 'fix that example, or use string labels if the numbers are names' });
+}
+
+/**
+ * Maps labels to class ids `0..k-1`. Labels that are all integers (or strings of them, as CSV gives) are
+ * ordered numerically, so labels 0/1 keep their values, and must be consecutive from 0 or 1 (a stray
+ * 7 or -1 among 0/1 labels is an error, not a third class); other labels are ordered as strings. Pass
  * `classNames` to fix the mapping (e.g. to reuse the training set's on the test set).
  *
  * @example
@@ -133,7 +150,9 @@ const WHOLE = /^(0|[1-9][0-9]*)$/;
 export function labelsToIds(examples: readonly LabelledText<string | number>[], classNames?: readonly string[]): ClassLabels {
   let names = classNames ? [...classNames] : [...new Set(examples.map((x) => String(x.label)))];
   if (!classNames) {
-    names = names.every((s) => WHOLE.test(s)) ? names.sort((a, b) => Number(a) - Number(b)) : names.sort();
+    const numeric = names.every((s) => INTEGER.test(s));
+    names = numeric ? names.sort((a, b) => Number(a) - Number(b)) : names.sort();
+    if (numeric) checkNumericLabels(examples, names);
   }
   const ids = new Map(names.map((s, i) => [s, i]));
   const out = examples.map((x, i) => {

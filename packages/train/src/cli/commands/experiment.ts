@@ -5,7 +5,10 @@ import { resultsMarkdown } from '../../report/experiment-report.js';
 import { EXPERIMENT_PRESETS } from '../../recipes/experiment.js';
 import { runExperiment } from '../../recipes/experiment.js';
 import { CliError, choice, type Command } from '../args.js';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { useDevice } from '../device.js';
+import { prepareOut } from '../out.js';
 
 export const experimentCommand: Command = {
   name: 'experiment',
@@ -18,7 +21,7 @@ export const experimentCommand: Command = {
     from: { type: 'string', help: 'use this pretrained checkpoint', arg: 'CKPT' },
     seeds: { type: 'string', help: 'comma-separated seeds (default: the preset\'s)', arg: 'LIST' },
     labels: { type: 'string', help: "comma-separated label counts, 'all' for the whole pool (default: the preset's)", arg: 'LIST' },
-    out: { type: 'string', default: 'runs/experiment', help: 'report folder', arg: 'DIR' },
+    out: { type: 'string', default: 'runs/experiment', help: 'report folder (replaced by each run)', arg: 'DIR' },
   },
   async run(v) {
     const preset = v['quick'] ? 'quick' : choice(v, 'preset', ['quick', 'default', 'large'] as const);
@@ -32,8 +35,10 @@ export const experimentCommand: Command = {
     };
     config.seeds = list('seeds', Number) ?? config.seeds;
     config.labelCounts = list('labels', (s) => (s === 'all' ? 0 : Number(s))) ?? config.labelCounts;
-    const device = await useDevice(String(v['device']));
     const out = String(v['out']);
+    prepareOut(out, 'out', { force: true }); // a report folder: each run replaces it
+    rmSync(join(out, 'logs'), { recursive: true, force: true });
+    const device = await useDevice(String(v['device']));
     const report = await runExperiment({ config, out, device, pretrainFresh: Boolean(v['pretrain']), checkpointPath: typeof v['from'] === 'string' ? v['from'] : undefined });
     process.stdout.write(`\n${resultsMarkdown(report.rows, report.title)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nreport: ${out} (results.md, results.json, accuracy-vs-labels.svg, loss-curves.svg, config.json); ${(report.seconds / 60).toFixed(1)} min, peak RSS ${Math.round(report.peakRssMiB ?? 0)} MiB\n`);
   },

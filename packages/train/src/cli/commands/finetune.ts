@@ -11,6 +11,7 @@ import { tokenizerFromJSON } from '../../tokenizers/from-json.js';
 import type { Tokenizer } from '../../tokenizers/types.js';
 import { CliError, choice, intOption, numberOption, type Command } from '../args.js';
 import { useDevice } from '../device.js';
+import { prepareOut } from '../out.js';
 import { labelledData } from './data.js';
 import { runG2P } from './g2p.js';
 
@@ -32,12 +33,13 @@ export const finetuneCommand: Command = {
     scratch: { type: 'boolean', help: 'start from random weights (the same architecture)' },
     preset: { type: 'string', default: 'small', help: "model size with --scratch: 'tiny', 'small' or 'base'", arg: 'NAME' },
     vocab: { type: 'string', default: '4096', help: 'tokenizer vocabulary with --scratch', arg: 'N' },
-    steps: { type: 'string', default: '400', help: 'at most this many optimizer steps (early stopping may end sooner)', arg: 'N' },
+    steps: { type: 'string', default: '400', help: 'optimizer steps (early stopping on validation accuracy may end sooner)', arg: 'N' },
     'lr-body': { type: 'string', default: '0.0002', help: 'learning rate of the pretrained body', arg: 'LR' },
     'lr-head': { type: 'string', default: '0.002', help: 'learning rate of the classifier head', arg: 'LR' },
     freeze: { type: 'string', default: 'none', help: "'none', 'body' (linear probe) or 'embeddings'", arg: 'PART' },
     'layer-decay': { type: 'string', default: '1', help: 'layer-wise LR decay factor (lower layers learn slower)', arg: 'F' },
     out: { type: 'string', help: 'write the fine-tuned checkpoint to DIR/model.safetensors', arg: 'DIR' },
+    force: { type: 'boolean', help: 'overwrite an --out folder that holds an earlier run' },
   },
   async run(v) {
     const seed = intOption(v, 'seed');
@@ -47,6 +49,7 @@ export const finetuneCommand: Command = {
     if (from && v['scratch']) throw new CliError('--from and --scratch exclude each other', 2);
     const freeze = choice(v, 'freeze', ['none', 'body', 'embeddings'] as const);
     const maxSteps = intOption(v, 'steps', 1);
+    if (typeof v['out'] === 'string') prepareOut(v['out'], 'out', { force: Boolean(v['force']) });
     const { splits, classNames } = labelledData(String(v['data']), seed);
     let tokenizer: Tokenizer;
     let init: { checkpoint: CheckpointData } | { scratch: RecipeModelConfig };
@@ -70,7 +73,7 @@ export const finetuneCommand: Command = {
     if (n > splits.train.length) throw new CliError(`--labels ${n} exceeds the ${splits.train.length} training examples`);
     const train = takeLabelled(splits.train, n, { seed, balanced: true });
     const r = await finetuneClassifier({
-      tokenizer, init, train, validation: splits.validation, test: splits.test, numLabels: classNames.length, seed, maxSteps, freeze, device,
+      tokenizer, init, train, validation: splits.validation, test: splits.test, numLabels: classNames.length, seed, maxSteps, minSteps: maxSteps, freeze, device,
       lrBody: numberOption(v, 'lr-body', 0), lrHead: numberOption(v, 'lr-head', 0), layerwiseDecay: numberOption(v, 'layer-decay', 0),
       log: { progress: 'auto' },
     });

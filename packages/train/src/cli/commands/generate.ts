@@ -35,9 +35,11 @@ export const generateCommand: Command = {
     const prompt = tokenizer.encode(String(v['prompt']));
     if (prompt.length === 0) throw new CliError('--prompt must not be empty', 2);
     const topK = intOption(v, 'top-k');
+    const topP = numberOption(v, 'top-p', 0);
+    if (!(topP > 0 && topP <= 1)) throw new CliError(`--top-p must be in (0, 1] (the probability mass sampled from), got '${String(v['top-p'])}'`, 2);
     const ids = await model.generate(prompt, {
       maxNewTokens: intOption(v, 'max-new-tokens', 1), temperature: numberOption(v, 'temperature', 0),
-      ...(topK > 0 ? { topK } : {}), topP: numberOption(v, 'top-p', 0), generator: new Generator(intOption(v, 'seed')), eosId: tokenizer.eosTokenId,
+      ...(topK > 0 ? { topK } : {}), topP, generator: new Generator(intOption(v, 'seed')), eosId: tokenizer.eosTokenId,
     });
     process.stdout.write(`${tokenizer.decode(ids, { skipSpecialTokens: true })}\n`);
   },

@@ -1,7 +1,7 @@
 // tsgrad pretrain: trains a tokenizer and a causal-LM (GPT) or masked-LM (BERT) model on text,
 // with periodic atomic checkpoints that `--resume` continues exactly.
 
-import { mkdirSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../../checkpoint.js';
 import { MODEL_PRESETS } from '../../recipes/models.js';
@@ -17,6 +17,7 @@ function probability(v: Record<string, unknown>, name: string): number {
   return p;
 }
 import { useDevice } from '../device.js';
+import { noteCheckpoint, prepareOut } from '../out.js';
 import { pretrainingDocuments } from './data.js';
 
 export const pretrainCommand: Command = {
@@ -36,6 +37,7 @@ export const pretrainCommand: Command = {
     'checkpoint-every': { type: 'string', default: '500', help: 'steps between checkpoints', arg: 'N' },
     'eval-every': { type: 'string', help: 'steps between held-out evaluations (default: a fifth of --steps)', arg: 'N' },
     resume: { type: 'string', help: 'continue from this checkpoint (same data and options)', arg: 'CKPT' },
+    force: { type: 'boolean', help: 'overwrite an --out folder that holds an earlier run' },
     out: { type: 'string', help: 'output folder (checkpoint.safetensors, metrics.jsonl)', arg: 'DIR' },
   },
   async run(v) {
@@ -46,8 +48,9 @@ export const pretrainCommand: Command = {
     const steps = intOption(v, 'steps', 1);
     const seed = intOption(v, 'seed');
     const device = await useDevice(String(v['device']));
-    const documents = pretrainingDocuments(String(v['data']));
     const resume = typeof v['resume'] === 'string' ? v['resume'] : undefined;
+    prepareOut(out, 'out', { force: Boolean(v['force']), resume: resume !== undefined });
+    const documents = pretrainingDocuments(String(v['data']));
     let tokenizer;
     if (resume) {
       const ck = await loadCheckpoint(resume);
@@ -57,8 +60,9 @@ export const pretrainCommand: Command = {
       const extra = typeof v['task-text'] === 'string' ? (await import('./data.js')).labelledData(v['task-text'], seed).splits.train.map((e) => e.text) : [];
       tokenizer = trainRecipeTokenizer([...documents.train, ...extra], intOption(v, 'vocab', 262));
     }
-    mkdirSync(out, { recursive: true });
     const path = join(out, 'checkpoint.safetensors');
+    noteCheckpoint(path);
+    if (!resume) rmSync(join(out, 'metrics.jsonl'), { force: true }); // --force: a new run starts a new log
     const r = await pretrain({
       objective, tokenizer, documents, model: { ...MODEL_PRESETS[preset], ...(v['dropout'] !== undefined ? { dropout: probability(v, 'dropout') } : {}) }, steps, batchSize: intOption(v, 'batch-size', 1), lr: numberOption(v, 'lr', 0), seed,
       checkpoint: { path, every: intOption(v, 'checkpoint-every', 1), extra: { command: `tsgrad ${process.argv.slice(2).join(' ')}`, corpus: documents.sources ?? String(v['data']) } }, resumeFrom: resume, device, evalEvery: v['eval-every'] === undefined ? undefined : intOption(v, 'eval-every', 1), log: { jsonl: join(out, 'metrics.jsonl') },
