@@ -140,6 +140,7 @@ declare module './tensor.js' {
     neg(): Tensor;
     /** Reorders dims, a view ({@link permute}). */
     permute(dims: readonly number[]): Tensor;
+    permute(...dims: number[]): Tensor;
     /** Elementwise this ** exponent ({@link pow}). */
     pow(exponent: TensorLike): Tensor;
     /** Elementwise 1 / x ({@link reciprocal}). */
@@ -148,6 +149,7 @@ declare module './tensor.js' {
     relu(): Tensor;
     /** The same elements in `shape`, a view when possible ({@link reshape}). */
     reshape(shape: readonly number[]): Tensor;
+    reshape(...shape: number[]): Tensor;
     /** Nearest integer, halves to even ({@link round}). */
     round(): Tensor;
     /** Elementwise 1 / sqrt(x) ({@link rsqrt}). */
@@ -204,6 +206,7 @@ declare module './tensor.js' {
     var(dim?: Dims, opts?: VarOptions): Tensor;
     /** The same storage in `shape` (no copy) ({@link view}). */
     view(shape: readonly number[]): Tensor;
+    view(...shape: number[]): Tensor;
     /** this where `condition`, else `other` ({@link where}). */
     where(condition: Tensor, other: TensorLike): Tensor;
     /** In place: copies `src` (broadcast) into this tensor's elements ({@link expand} gives the rule). Not recorded by autograd. */
@@ -225,6 +228,11 @@ declare module './tensor.js' {
 
 // bool < integer < float: an in-place result may not move up a category (PyTorch's can_cast)
 const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
+
+/** A shape or dim list given as one array (`x.reshape([3, 2])`) or as arguments (`x.reshape(3, 2)`), as PyTorch takes both. */
+function dimsArg(args: readonly (number | readonly number[])[]): readonly number[] {
+  return args.length === 1 && typeof args[0] !== 'number' ? args[0]! : (args as number[]);
+}
 
 function inPlace(t: Tensor, op: string, compute: () => Tensor, castAny = false): Tensor {
   const name = `${op}_`;
@@ -309,11 +317,11 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   narrow(dim: number, start: number, length: number) { return ops.narrow(this, dim, start, length); },
   ne(other: TensorLike) { return ops.ne(this, other); },
   neg() { return ops.neg(this); },
-  permute(dims: readonly number[]) { return ops.permute(this, dims); },
+  permute(...dims: (number | readonly number[])[]) { return ops.permute(this, dimsArg(dims)); },
   pow(exponent: TensorLike) { return ops.pow(this, exponent); },
   reciprocal() { return ops.reciprocal(this); },
   relu() { return ops.relu(this); },
-  reshape(shape: readonly number[]) { return ops.reshape(this, shape); },
+  reshape(...shape: (number | readonly number[])[]) { return ops.reshape(this, dimsArg(shape)); },
   round() { return ops.round(this); },
   rsqrt() { return ops.rsqrt(this); },
   scatterAdd(dim: number, index: Tensor, src: Tensor) { return ops.scatterAdd(this, dim, index, src); },
@@ -341,7 +349,7 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   unflatten(dim: number, sizes: readonly number[]) { return ops.unflatten(this, dim, sizes); },
   unsqueeze(dim: number) { return ops.unsqueeze(this, dim); },
   var(dim?: Dims, opts?: VarOptions) { return ops.variance(this, dim, opts); },
-  view(shape: readonly number[]) { return ops.view(this, shape); },
+  view(...shape: (number | readonly number[])[]) { return ops.view(this, dimsArg(shape)); },
   where(condition: Tensor, other: TensorLike) { return ops.where(condition, this, other); },
   copy_(src: TensorLike) { return inPlace(this, 'copy', () => copySource(this, src), true); },
   add_(other: TensorLike, opts?: { alpha?: number }) { return inPlace(this, 'add', () => ops.add(this, other, opts)); },

@@ -28,6 +28,11 @@ export type Member = Parameter | Buffer | Module;
  * `in_proj_weight`) are kept where a checkpoint must match. Call `m.forward(x)`: the base
  * constructor wraps `forward` once so errors name the module path.
  *
+ * Members are found among the instance's own enumerable fields. A JavaScript `#private` field
+ * cannot be seen by reflection: a parameter or submodule kept in one is silently not registered
+ * (missing from `parameters()`, `stateDict()` and `to()`). Use a plain field, or TypeScript's
+ * `private` keyword, which is a compile-time check only.
+ *
  * # Shapes
  * Defined by each subclass's `forward`.
  *

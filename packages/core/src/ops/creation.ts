@@ -1,7 +1,7 @@
 // Creation functions: tensors from JS data, constant fills, ranges and seeded random tensors.
 
 import { getBackend } from '../backend.js';
-import { ARRAY_OF, allocArray, dtypeOfArray, isFloat, type DType, type TypedArray } from '../dtype.js';
+import { ARRAY_OF, DTYPES, allocArray, dtypeOfArray, isFloat, type DType, type TypedArray } from '../dtype.js';
 import { ValueError, formatShape } from '../errors.js';
 import { defaultGenerator, type Generator } from '../rng.js';
 import { checkShape, sizeOf, type Shape } from '../shape.js';
@@ -25,6 +25,26 @@ export interface RandomOptions extends CreateOptions {
 
 /** A shape given as an array, or a single size for 1-D. */
 export type ShapeLike = readonly number[] | number;
+
+/**
+ * PyTorch's two spellings of a size: one shape (`zeros([2, 3])`) or its sizes as arguments
+ * (`zeros(2, 3)`), either followed by the options object.
+ */
+function sizeArgs<O extends object>(args: readonly (ShapeLike | O | undefined)[]): [ShapeLike, O] {
+  if (typeof args[0] !== 'number') return [args[0] as ShapeLike, (args[1] ?? {}) as O];
+  let n = 0;
+  while (typeof args[n] === 'number') n++;
+  return [n === 1 ? (args[0] as number) : (args.slice(0, n) as number[]), (args[n] ?? {}) as O];
+}
+
+/** `opts.dtype`, checked: an unknown name is a ValueError listing the supported ones. */
+function dtypeOption(op: string, opts: { dtype?: DType }): DType | undefined {
+  const d = opts.dtype;
+  if (d !== undefined && !DTYPES.includes(d)) {
+    throw new ValueError(op, `unsupported dtype '${String(d)}'`, {}, `the dtypes are ${DTYPES.join(', ')} (no 16-bit floats or int64)`);
+  }
+  return d;
+}
 
 function asShape(op: string, s: ShapeLike): number[] {
   const shape = typeof s === 'number' ? [s] : [...s];
@@ -52,11 +72,11 @@ function toBoolArray(data: ArrayLike<number>): Uint8Array {
  */
 export function fromArray(data: TypedArray, shape: Shape, opts: CreateOptions = {}): Tensor {
   const src = dtypeOfArray(data);
-  if (src === undefined && opts.dtype === undefined) {
+  if (src === undefined && dtypeOption('fromArray', opts) === undefined) {
     throw new ValueError('fromArray', `unsupported array type ${(data as object).constructor?.name ?? typeof data}`, {},
       "use Float32Array, Float64Array, Int32Array or Uint8Array (bool), or pass { dtype } to convert");
   }
-  const dtype = opts.dtype ?? src!;
+  const dtype = dtypeOption('fromArray', opts) ?? src!;
   let arr = data;
   if (dtype === 'bool') arr = toBoolArray(data);
   else if (src !== dtype) arr = ARRAY_OF[dtype].from(data as ArrayLike<number>);
@@ -119,7 +139,7 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { s
   const flat: number[] = [];
   const kinds = { bools: 0, numbers: 0 };
   flatten(data, shape, flat, kinds);
-  const dtype = opts.dtype ?? (kinds.bools > 0 && kinds.numbers === 0 ? 'bool' : 'float32');
+  const dtype = dtypeOption('tensor', opts) ?? (kinds.bools > 0 && kinds.numbers === 0 ? 'bool' : 'float32');
   const finalShape = opts.shape ?? shape;
   return fromArray(Float64Array.from(flat), finalShape, { ...opts, dtype }); // fromArray converts (bool: non-zero is true)
 }
@@ -134,7 +154,7 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { s
  */
 export function full(shape: ShapeLike, value: number | boolean, opts: CreateOptions = {}): Tensor {
   const s = asShape('full', shape);
-  const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  const dtype = dtypeOption('full', opts) ?? (typeof value === 'boolean' ? 'bool' : 'float32');
   const data = allocArray(dtype, sizeOf(s));
   const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
   if (v !== 0) data.fill(v);
@@ -146,9 +166,15 @@ export function full(shape: ShapeLike, value: number | boolean, opts: CreateOpti
  * @param shape - The shape (a number for 1-D).
  * @param opts - dtype (default float32), device, requiresGrad.
  * @returns The tensor, shape `shape`.
- * @example zeros([2, 3]).shape; // [2, 3]
+ * @example
+ * zeros([2, 3]).shape; // [2, 3]
+ * zeros(2, 3).shape; // [2, 3] (sizes as arguments, as PyTorch)
  */
-export function zeros(shape: ShapeLike, opts: CreateOptions = {}): Tensor {
+export function zeros(shape: ShapeLike, opts?: CreateOptions): Tensor;
+export function zeros(...sizes: [number, ...number[]]): Tensor;
+export function zeros(...sizesAndOptions: [...number[], CreateOptions]): Tensor;
+export function zeros(...args: (ShapeLike | CreateOptions | undefined)[]): Tensor {
+  const [shape, opts] = sizeArgs<CreateOptions>(args);
   return full(shape, 0, opts);
 }
 
@@ -159,7 +185,11 @@ export function zeros(shape: ShapeLike, opts: CreateOptions = {}): Tensor {
  * @returns The tensor, shape `shape`.
  * @example ones(2).tolist(); // [1, 1]
  */
-export function ones(shape: ShapeLike, opts: CreateOptions = {}): Tensor {
+export function ones(shape: ShapeLike, opts?: CreateOptions): Tensor;
+export function ones(...sizes: [number, ...number[]]): Tensor;
+export function ones(...sizesAndOptions: [...number[], CreateOptions]): Tensor;
+export function ones(...args: (ShapeLike | CreateOptions | undefined)[]): Tensor {
+  const [shape, opts] = sizeArgs<CreateOptions>(args);
   return full(shape, 1, opts);
 }
 
@@ -221,7 +251,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   if ((end - start) / step < 0) throw new ValueError('arange', `upper bound and step sign are inconsistent (start ${start}, end ${end}, step ${step})`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const allInt = [start, end, step].every(Number.isInteger);
-  const dtype = opts.dtype ?? (allInt ? 'int32' : 'float32');
+  const dtype = dtypeOption('arange', opts) ?? (allInt ? 'int32' : 'float32');
   const data = allocArray(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return fromArray(data, [n], { ...opts, dtype });
@@ -238,7 +268,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
  */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError('linspace', `steps must be a non-negative integer, got ${steps}`);
-  const dtype = opts.dtype ?? 'float32';
+  const dtype = dtypeOption('linspace', opts) ?? 'float32';
   const data = allocArray(dtype, steps);
   const w = steps > 1 ? (end - start) / (steps - 1) : 0;
   // NOTE: PyTorch fills the second half from the end so the last value is exactly `end`.
@@ -256,7 +286,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
  */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   const shape = asShape('eye', [n, m]); // before allocating: a negative size must not reach the TypedArray
-  const dtype = opts.dtype ?? 'float32';
+  const dtype = dtypeOption('eye', opts) ?? 'float32';
   const data = allocArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return fromArray(data, shape, { ...opts, dtype });
@@ -264,7 +294,7 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
 
 function randomFloat(op: string, shape: ShapeLike, opts: RandomOptions, fill: (a: Float64Array, g: Generator) => void, belowOne = false): Tensor {
   const s = asShape(op, shape);
-  const dtype = opts.dtype ?? 'float32';
+  const dtype = dtypeOption(op, opts) ?? 'float32';
   if (!isFloat(dtype)) throw new ValueError(op, `expected a float dtype, got ${dtype}`);
   const tmp = new Float64Array(sizeOf(s));
   fill(tmp, opts.generator ?? defaultGenerator);
@@ -277,14 +307,19 @@ function randomFloat(op: string, shape: ShapeLike, opts: RandomOptions, fill: (a
 
 /**
  * Standard normal samples, reproducible under `manualSeed`.
- * @param shape - The shape (a number for 1-D).
+ * @param shape - The shape (a number for 1-D), or the sizes as arguments: `randn(2, 3)`.
  * @param opts - dtype (float32 or float64), device, requiresGrad, and a `generator`.
  * @returns The samples, shape `shape`.
  * @example
  * manualSeed(0);
  * randn([2, 3]).shape; // [2, 3]
+ * randn(2, 3).shape; // [2, 3]
  */
-export function randn(shape: ShapeLike, opts: RandomOptions = {}): Tensor {
+export function randn(shape: ShapeLike, opts?: RandomOptions): Tensor;
+export function randn(...sizes: [number, ...number[]]): Tensor;
+export function randn(...sizesAndOptions: [...number[], RandomOptions]): Tensor;
+export function randn(...args: (ShapeLike | RandomOptions | undefined)[]): Tensor {
+  const [shape, opts] = sizeArgs<RandomOptions>(args);
   return randomFloat('randn', shape, opts, (a, g) => g.fillNormal(a));
 }
 
@@ -295,7 +330,11 @@ export function randn(shape: ShapeLike, opts: RandomOptions = {}): Tensor {
  * @returns The samples, shape `shape`.
  * @example rand(4).shape; // [4]
  */
-export function rand(shape: ShapeLike, opts: RandomOptions = {}): Tensor {
+export function rand(shape: ShapeLike, opts?: RandomOptions): Tensor;
+export function rand(...sizes: [number, ...number[]]): Tensor;
+export function rand(...sizesAndOptions: [...number[], RandomOptions]): Tensor;
+export function rand(...args: (ShapeLike | RandomOptions | undefined)[]): Tensor {
+  const [shape, opts] = sizeArgs<RandomOptions>(args);
   return randomFloat('rand', shape, opts, (a, g) => g.fillUniform(a), true);
 }
 
@@ -336,7 +375,7 @@ export function randint(low: number, high: number, shape: ShapeLike, opts: Rando
     throw new ValueError('randint', `expected integers with low < high, got [${low}, ${high})`);
   }
   const g = opts.generator ?? defaultGenerator;
-  const dtype = opts.dtype ?? 'int32';
+  const dtype = dtypeOption('randint', opts) ?? 'int32';
   const data = allocArray(dtype, sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
   return fromArray(data, s, { ...opts, dtype });
@@ -360,5 +399,5 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
     data[i] = data[j]!;
     data[j] = t;
   }
-  return fromArray(data, [n], { ...opts, dtype: opts.dtype ?? 'int32' });
+  return fromArray(data, [n], { ...opts, dtype: dtypeOption('randperm', opts) ?? 'int32' });
 }

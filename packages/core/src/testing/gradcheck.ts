@@ -102,7 +102,9 @@ export function gradcheck(f: Fn, inputs: readonly Tensor[], opts: GradcheckOptio
             if (!(Math.abs(a - numeric) <= atol + rtol * Math.abs(numeric)) && !(Number.isNaN(a) && Number.isNaN(numeric))) {
               throw new GradcheckError(name, `Jacobian mismatch for output ${o} element ${e} with respect to input ${i} element ${k}: analytical ${a} vs numerical ${numeric}`,
                 { [`input ${i}`]: { shape: x.shape, dtype: x.dtype }, [`output ${o}`]: { shape: outs[o]!.shape } },
-                `eps ${eps}, atol ${atol}, rtol ${rtol}; check the VJP formula and that inputs avoid kinks`);
+                x.dtype === 'float64'
+                  ? `eps ${eps}, atol ${atol}, rtol ${rtol}; check the VJP formula and that inputs avoid kinks`
+                  : `input ${i} is ${x.dtype}: finite differences need float64 (create the inputs with { dtype: 'float64' }) before the VJP can be blamed`);
             }
           }
         });

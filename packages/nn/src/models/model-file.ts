@@ -46,7 +46,10 @@ export interface ModelFile {
 /**
  * Saves `model.stateDict()` (moved to the CPU) as safetensors with metadata `format: 'pt'`,
  * `tsgrad.model_type` and `tsgrad.config` (JSON), atomically. PyTorch's `safetensors.torch.load_file`
- * reads the tensors under the same keys.
+ * reads the tensors under the same keys. Only the families in {@link MODEL_TYPES} (GPT, GPTModel,
+ * BertMLM, BertModel, SequenceClassifier, TokenClassifier) can be rebuilt by `loadModel` from the
+ * file alone; for your own modules save `saveSafetensorsFile(file, model.stateDict())` and restore
+ * with `model.loadStateDict(...)` on a model you construct.
  *
  * # Shapes
  * Not applicable.
@@ -59,7 +62,8 @@ export interface ModelFile {
  */
 export async function saveModel(file: string, model: ConfiguredModel): Promise<void> {
   const type = (model.constructor as Partial<ModelClass>).modelType;
-  if (!type || !MODEL_TYPES[type]) throw new ValueError('saveModel', `${model.constructor.name} is not a known model family`, {}, `known: ${Object.keys(MODEL_TYPES).join(', ')}`);
+  if (!type || !MODEL_TYPES[type]) throw new ValueError('saveModel', `${model.constructor.name} is not a model family loadModel can rebuild (known: ${Object.keys(MODEL_TYPES).join(', ')})`, {},
+    'for your own modules: saveSafetensorsFile(file, model.stateDict()), then model.loadStateDict(...) on a model you construct');
   const state: Record<string, Tensor> = {};
   for (const [k, t] of Object.entries(model.stateDict())) state[k] = t.device === 'cpu' ? t : fromArray(await t.data(), t.shape, { dtype: t.dtype }); // device readback is async
   await saveSafetensorsFile(file, state, { format: 'pt', 'tsgrad.model_type': type, 'tsgrad.config': JSON.stringify(model.config) });

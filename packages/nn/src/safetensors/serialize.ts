@@ -67,6 +67,9 @@ function metadataJson(metadata: Record<string, string>): string {
  */
 export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
   if (tensors === null || typeof tensors !== 'object') fail(`expected an object of tensors, got ${tensors === null ? 'null' : typeof tensors}`);
+  if (typeof (tensors as { stateDict?: unknown }).stateDict === 'function') {
+    fail(`expected an object of tensors, got a ${(tensors as object).constructor?.name ?? 'Module'}`, 'pass model.stateDict() to save its weights');
+  }
   const enc = new TextEncoder();
   const items = Object.entries(tensors).map(([name, t]) => {
     checkText('a tensor name', name);
