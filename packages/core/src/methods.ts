@@ -138,18 +138,16 @@ declare module './tensor.js' {
     ne(other: TensorLike): Tensor;
     /** Elementwise -x ({@link neg}). */
     neg(): Tensor;
-    /** Reorders dims, a view ({@link permute}). */
-    permute(dims: readonly number[]): Tensor;
-    permute(...dims: number[]): Tensor;
+    /** Reorders dims, a view ({@link permute}); the dims as one list or as arguments. */
+    permute(...dims: number[] | [readonly number[]]): Tensor;
     /** Elementwise this ** exponent ({@link pow}). */
     pow(exponent: TensorLike): Tensor;
     /** Elementwise 1 / x ({@link reciprocal}). */
     reciprocal(): Tensor;
     /** Elementwise max(x, 0) ({@link relu}). */
     relu(): Tensor;
-    /** The same elements in `shape`, a view when possible ({@link reshape}). */
-    reshape(shape: readonly number[]): Tensor;
-    reshape(...shape: number[]): Tensor;
+    /** The same elements in `shape`, a view when possible ({@link reshape}); the shape as one list or as arguments. */
+    reshape(...shape: number[] | [readonly number[]]): Tensor;
     /** Nearest integer, halves to even ({@link round}). */
     round(): Tensor;
     /** Elementwise 1 / sqrt(x) ({@link rsqrt}). */
@@ -204,9 +202,8 @@ declare module './tensor.js' {
     unsqueeze(dim: number): Tensor;
     /** Variance over `dim` ({@link variance}). */
     var(dim?: Dims, opts?: VarOptions): Tensor;
-    /** The same storage in `shape` (no copy) ({@link view}). */
-    view(shape: readonly number[]): Tensor;
-    view(...shape: number[]): Tensor;
+    /** The same storage in `shape` (no copy) ({@link view}); the shape as one list or as arguments. */
+    view(...shape: number[] | [readonly number[]]): Tensor;
     /** this where `condition`, else `other` ({@link where}). */
     where(condition: Tensor, other: TensorLike): Tensor;
     /** In place: copies `src` (broadcast) into this tensor's elements ({@link expand} gives the rule). Not recorded by autograd. */

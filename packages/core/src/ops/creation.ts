@@ -6,6 +6,7 @@ import { ValueError, formatShape } from '../errors.js';
 import { defaultGenerator, type Generator } from '../rng.js';
 import { checkShape, sizeOf, type Shape } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
+import { asShape, dtypeOption, sizeArgs, type ShapeLike, type SizeArgs } from './size-args.js';
 
 /** Options shared by creation functions (PyTorch's keyword arguments). */
 export interface CreateOptions {
@@ -23,34 +24,10 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
-/** A shape given as an array, or a single size for 1-D. */
-export type ShapeLike = readonly number[] | number;
+export type { ShapeLike, SizeArgs } from './size-args.js';
 
-/**
- * PyTorch's two spellings of a size: one shape (`zeros([2, 3])`) or its sizes as arguments
- * (`zeros(2, 3)`), either followed by the options object.
- */
-function sizeArgs<O extends object>(args: readonly (ShapeLike | O | undefined)[]): [ShapeLike, O] {
-  if (typeof args[0] !== 'number') return [args[0] as ShapeLike, (args[1] ?? {}) as O];
-  let n = 0;
-  while (typeof args[n] === 'number') n++;
-  return [n === 1 ? (args[0] as number) : (args.slice(0, n) as number[]), (args[n] ?? {}) as O];
-}
 
-/** `opts.dtype`, checked: an unknown name is a ValueError listing the supported ones. */
-function dtypeOption(op: string, opts: { dtype?: DType }): DType | undefined {
-  const d = opts.dtype;
-  if (d !== undefined && !DTYPES.includes(d)) {
-    throw new ValueError(op, `unsupported dtype '${String(d)}'`, {}, `the dtypes are ${DTYPES.join(', ')} (no 16-bit floats or int64)`);
-  }
-  return d;
-}
 
-function asShape(op: string, s: ShapeLike): number[] {
-  const shape = typeof s === 'number' ? [s] : [...s];
-  checkShape(op, shape);
-  return shape;
-}
 
 // bool storage holds exactly 0 or 1: any non-zero value (NaN included) is true, as in PyTorch
 function toBoolArray(data: ArrayLike<number>): Uint8Array {
@@ -163,32 +140,24 @@ export function full(shape: ShapeLike, value: number | boolean, opts: CreateOpti
 
 /**
  * A tensor of zeros.
- * @param shape - The shape (a number for 1-D).
- * @param opts - dtype (default float32), device, requiresGrad.
+ * @param args - The shape (`[2, 3]`, or a number for 1-D) or the sizes as arguments (`2, 3`), then the options: dtype (default float32), device, requiresGrad.
  * @returns The tensor, shape `shape`.
  * @example
  * zeros([2, 3]).shape; // [2, 3]
  * zeros(2, 3).shape; // [2, 3] (sizes as arguments, as PyTorch)
  */
-export function zeros(shape: ShapeLike, opts?: CreateOptions): Tensor;
-export function zeros(...sizes: [number, ...number[]]): Tensor;
-export function zeros(...sizesAndOptions: [...number[], CreateOptions]): Tensor;
-export function zeros(...args: (ShapeLike | CreateOptions | undefined)[]): Tensor {
+export function zeros(...args: SizeArgs<CreateOptions>): Tensor {
   const [shape, opts] = sizeArgs<CreateOptions>(args);
   return full(shape, 0, opts);
 }
 
 /**
  * A tensor of ones.
- * @param shape - The shape (a number for 1-D).
- * @param opts - dtype (default float32), device, requiresGrad.
+ * @param args - The shape (`[2, 3]`, or a number for 1-D) or the sizes as arguments (`2, 3`), then the options: dtype (default float32), device, requiresGrad.
  * @returns The tensor, shape `shape`.
  * @example ones(2).tolist(); // [1, 1]
  */
-export function ones(shape: ShapeLike, opts?: CreateOptions): Tensor;
-export function ones(...sizes: [number, ...number[]]): Tensor;
-export function ones(...sizesAndOptions: [...number[], CreateOptions]): Tensor;
-export function ones(...args: (ShapeLike | CreateOptions | undefined)[]): Tensor {
+export function ones(...args: SizeArgs<CreateOptions>): Tensor {
   const [shape, opts] = sizeArgs<CreateOptions>(args);
   return full(shape, 1, opts);
 }
@@ -290,114 +259,4 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   const data = allocArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return fromArray(data, shape, { ...opts, dtype });
-}
-
-function randomFloat(op: string, shape: ShapeLike, opts: RandomOptions, fill: (a: Float64Array, g: Generator) => void, belowOne = false): Tensor {
-  const s = asShape(op, shape);
-  const dtype = dtypeOption(op, opts) ?? 'float32';
-  if (!isFloat(dtype)) throw new ValueError(op, `expected a float dtype, got ${dtype}`);
-  const tmp = new Float64Array(sizeOf(s));
-  fill(tmp, opts.generator ?? defaultGenerator);
-  if (dtype === 'float64') return fromArray(tmp, s, { ...opts, dtype });
-  const f32 = Float32Array.from(tmp);
-  // NOTE: uniforms above 1 - 2^-25 round up to 1 in float32; keep [0, 1) half-open
-  if (belowOne) for (let i = 0; i < f32.length; i++) if (f32[i]! >= 1) f32[i] = 1 - 2 ** -24;
-  return fromArray(f32, s, { ...opts, dtype });
-}
-
-/**
- * Standard normal samples, reproducible under `manualSeed`.
- * @param shape - The shape (a number for 1-D), or the sizes as arguments: `randn(2, 3)`.
- * @param opts - dtype (float32 or float64), device, requiresGrad, and a `generator`.
- * @returns The samples, shape `shape`.
- * @example
- * manualSeed(0);
- * randn([2, 3]).shape; // [2, 3]
- * randn(2, 3).shape; // [2, 3]
- */
-export function randn(shape: ShapeLike, opts?: RandomOptions): Tensor;
-export function randn(...sizes: [number, ...number[]]): Tensor;
-export function randn(...sizesAndOptions: [...number[], RandomOptions]): Tensor;
-export function randn(...args: (ShapeLike | RandomOptions | undefined)[]): Tensor {
-  const [shape, opts] = sizeArgs<RandomOptions>(args);
-  return randomFloat('randn', shape, opts, (a, g) => g.fillNormal(a));
-}
-
-/**
- * Uniform samples in [0, 1).
- * @param shape - The shape (a number for 1-D).
- * @param opts - dtype (float32 or float64), device, requiresGrad, and a `generator`.
- * @returns The samples, shape `shape`.
- * @example rand(4).shape; // [4]
- */
-export function rand(shape: ShapeLike, opts?: RandomOptions): Tensor;
-export function rand(...sizes: [number, ...number[]]): Tensor;
-export function rand(...sizesAndOptions: [...number[], RandomOptions]): Tensor;
-export function rand(...args: (ShapeLike | RandomOptions | undefined)[]): Tensor {
-  const [shape, opts] = sizeArgs<RandomOptions>(args);
-  return randomFloat('rand', shape, opts, (a, g) => g.fillUniform(a), true);
-}
-
-/**
- * Normal samples shaped like `x`.
- * @param x - The tensor to copy shape, dtype and device from.
- * @param opts - Overrides, and a `generator`.
- * @returns A new tensor of `x.shape`.
- * @example randnLike(zeros([2, 2])).shape; // [2, 2]
- */
-export function randnLike(x: Tensor, opts: RandomOptions = {}): Tensor {
-  return randn(x.shape, { dtype: x.dtype, device: x.device, ...opts });
-}
-
-/**
- * Uniform [0, 1) samples shaped like `x`.
- * @param x - The tensor to copy shape, dtype and device from.
- * @param opts - Overrides, and a `generator`.
- * @returns A new tensor of `x.shape`.
- * @example randLike(zeros([3], { dtype: 'float64' })).dtype; // 'float64'
- */
-export function randLike(x: Tensor, opts: RandomOptions = {}): Tensor {
-  return rand(x.shape, { dtype: x.dtype, device: x.device, ...opts });
-}
-
-/**
- * Integers uniform in [low, high), int32 by default.
- * @param low - Smallest value (inclusive).
- * @param high - Bound (exclusive).
- * @param shape - The shape (a number for 1-D).
- * @param opts - dtype, device, and a `generator`.
- * @returns The samples, shape `shape`.
- * @example randint(0, 10, [3]).dtype; // 'int32'
- */
-export function randint(low: number, high: number, shape: ShapeLike, opts: RandomOptions = {}): Tensor {
-  const s = asShape('randint', shape);
-  if (!(Number.isInteger(low) && Number.isInteger(high) && high > low)) {
-    throw new ValueError('randint', `expected integers with low < high, got [${low}, ${high})`);
-  }
-  const g = opts.generator ?? defaultGenerator;
-  const dtype = dtypeOption('randint', opts) ?? 'int32';
-  const data = allocArray(dtype, sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
-  return fromArray(data, s, { ...opts, dtype });
-}
-
-/**
- * A random permutation of 0..n-1 (Fisher-Yates), int32.
- * @param n - Number of elements.
- * @param opts - dtype (default int32), device, and a `generator`.
- * @returns A 1-D tensor holding each of 0..n-1 once.
- * @example [...randperm(4).dataSync()].sort(); // [0, 1, 2, 3]
- */
-export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new ValueError('randperm', `n must be a non-negative integer, got ${n}`);
-  const g = opts.generator ?? defaultGenerator;
-  const data = new Int32Array(n);
-  for (let i = 0; i < n; i++) data[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = g.randint(0, i + 1);
-    const t = data[i]!;
-    data[i] = data[j]!;
-    data[j] = t;
-  }
-  return fromArray(data, [n], { ...opts, dtype: dtypeOption('randperm', opts) ?? 'int32' });
 }

@@ -19,6 +19,7 @@ export * from './composite/masking.js';
 export * from './composite/norms.js';
 export * from './composite/reductions.js';
 export * from './creation.js';
+export * from './random.js';
 export * from './fused/attention-softmax.js';
 export * from './fused/cross-entropy.js';
 export * from './fused/gelu.js';

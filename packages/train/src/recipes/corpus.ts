@@ -31,10 +31,27 @@ export function sotuDocuments(validationDocs = 4): {
   return { train: docs.slice(0, -validationDocs), validation: docs.slice(-validationDocs) };
 }
 
-/** The built-in pretraining corpora. */
+/**
+ * The built-in pretraining corpora.
+ * @example CORPORA.includes('brown'); // true
+ */
 export const CORPORA = ['sotu', 'brown', 'moby-dick', 'nlp-corpus'] as const;
 /** One of {@link CORPORA}. */
 export type CorpusName = (typeof CORPORA)[number];
+
+/** What one corpus contributed to a mix. */
+export interface CorpusStats {
+  /** Documents trained on. */
+  trainDocs: number;
+  /** Documents held out. */
+  validationDocs: number;
+  /** Characters trained on. */
+  trainChars: number;
+  /** Characters held out. */
+  validationChars: number;
+  /** Sentences removed as (near) duplicates of the task's sentences. */
+  droppedSentences: number;
+}
 
 /** What `pretrainingCorpus` returns: documents by split and what went into them. */
 export interface PretrainingCorpus {
@@ -43,7 +60,7 @@ export interface PretrainingCorpus {
   /** Held-out documents (whole documents, never trained on). */
   validation: string[];
   /** Per corpus: documents and characters in each split, and sentences dropped as duplicates of the task. */
-  sources: Record<string, { trainDocs: number; validationDocs: number; trainChars: number; validationChars: number; droppedSentences: number }>;
+  sources: Record<string, CorpusStats>;
 }
 
 /**
@@ -78,7 +95,7 @@ export function pretrainingCorpus(names: readonly CorpusName[]): PretrainingCorp
         return { id: d.id, text: lines.filter((_, i) => !dup[i]).join('\n') };
       });
     } else throw new ValueError('pretrainingCorpus', `unknown corpus '${String(name)}'`, {}, `use ${CORPORA.join(', ')}`);
-    const stats = { trainDocs: 0, validationDocs: 0, trainChars: 0, validationChars: 0, droppedSentences: dropped };
+    const stats: CorpusStats = { trainDocs: 0, validationDocs: 0, trainChars: 0, validationChars: 0, droppedSentences: dropped };
     docs.forEach((d, i) => {
       const v = held(i, docs.length);
       (v ? out.validation : out.train).push(d.text);

@@ -5,12 +5,12 @@
 
 import { cat, crossEntropy, dispose, manualSeed, noGrad, scope, tensor, ValueError, type Tensor } from '@tsgrad/core';
 import { Linear, poolHidden, type Pooling } from '@tsgrad/nn';
-import type { CheckpointData } from '../checkpoint.js';
 import { collateClassification, encodeExamples, type EncodedExample } from '../data/collate.js';
 import type { LabelledText } from '../data/split.js';
 import { accuracy } from '../metrics.js';
 import { Adam } from '../optim/adam.js';
 import type { Tokenizer } from '../tokenizers/types.js';
+import type { FinetuneOptions } from './finetune.js';
 import { classifierFor, type RecipeModelConfig } from './models.js';
 
 /** Options of `linearProbe`. */
@@ -18,7 +18,7 @@ export interface ProbeOptions {
   /** The tokenizer the body was trained with. */
   tokenizer: Tokenizer;
   /** A pretraining checkpoint, or a config for a randomly initialised body (the control). */
-  init: { checkpoint: CheckpointData } | { scratch: RecipeModelConfig };
+  init: FinetuneOptions['init'];
   /** Labelled examples the regression is fitted on. */
   train: readonly LabelledText<number>[];
   /** Examples the L2 strength is chosen on. */
@@ -35,6 +35,14 @@ export interface ProbeOptions {
   seed?: number;
 }
 
+/** One L2 strength of the probe's grid and its validation accuracy. */
+export interface ProbeGridPoint {
+  /** The L2 strength. */
+  l2: number;
+  /** Validation accuracy with it. */
+  validationAccuracy: number;
+}
+
 /** What `linearProbe` returns. */
 export interface ProbeResult {
   /** Validation accuracy at the chosen L2 strength. */
@@ -44,7 +52,7 @@ export interface ProbeResult {
   /** The chosen L2 strength. */
   l2: number;
   /** Validation accuracy per L2 strength tried. */
-  grid: { l2: number; validationAccuracy: number }[];
+  grid: ProbeGridPoint[];
 }
 
 /** Pooled final hidden states of `examples` (rows of the result), without autograd. */

@@ -69,18 +69,21 @@ export interface ResultRow {
   /** Mean accuracy gained by pretraining, in points. */
   margin: number;
   /** The gain paired by seed (same labelled draw), in points: mean and its 95% t-interval. */
-  paired: {
-    /** Mean of pretrained minus scratch over seeds. */
-    mean: number;
-    /** Lower end of the 95% interval. */
-    lo: number;
-    /** Upper end of the 95% interval. */
-    hi: number;
-  };
+  paired: Interval;
   /** Naive Bayes test accuracy at this label count. */
   naiveBayes: number;
   /** Linear-probe test accuracy on the frozen pretrained body (mean over seeds), where measured. */
   probe?: number;
+}
+
+/** A mean and its 95% confidence interval. */
+export interface Interval {
+  /** The mean. */
+  mean: number;
+  /** Lower end of the 95% interval. */
+  lo: number;
+  /** Upper end of the 95% interval. */
+  hi: number;
 }
 
 /** Two-sided 95% Student t quantiles by degrees of freedom (1..30; beyond, 1.96). */
@@ -92,7 +95,7 @@ const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.2
  * @returns `{ mean, lo, hi }` (lo = hi = mean for a single pair).
  * @example pairedInterval([1, 2, 3]); // { mean: 2, lo: -0.484..., hi: 4.484... }
  */
-export function pairedInterval(diffs: readonly number[]): { mean: number; lo: number; hi: number } {
+export function pairedInterval(diffs: readonly number[]): Interval {
   const { mean, std } = meanStd(diffs);
   const half = diffs.length > 1 ? (T95[Math.min(diffs.length - 1, T95.length) - 1] ?? 1.96) * (std / Math.sqrt(diffs.length)) : 0;
   return { mean, lo: mean - half, hi: mean + half };
@@ -102,6 +105,7 @@ export function pairedInterval(diffs: readonly number[]): { mean: number; lo: nu
  * Aggregates runs into one row per label count.
  * @param runs - Every fine-tuning run.
  * @param naiveBayes - Naive Bayes accuracy by label count.
+ * @param probe - Linear-probe test accuracy by label count, where measured.
  * @returns One row per label count, ascending.
  * @example
  * const run = (init: 'pretrained' | 'scratch', testAccuracy: number) => ({ labels: 50, seed: 0, init, testAccuracy, testMacroF1: 0, validationAccuracy: 0, steps: 1, seconds: 1, losses: [] });
