@@ -7,11 +7,19 @@ import { dirname } from 'node:path';
 /** How progress is shown: a bar (terminal), lines (logs, CI), or nothing. 'auto' picks by TTY. */
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
+/** Where progress is written: anything with `write` (process.stderr, a file stream, a test sink). */
+export interface ProgressSink {
+  /** Writes a piece of text. */
+  write(text: string): unknown;
+  /** A terminal (a redrawn bar) rather than a file or pipe (one line per update). */
+  readonly isTTY?: boolean;
+}
+
 /**
  * A progress reporter for one training run.
  * @example
  * const lines: string[] = [];
- * const sink = { isTTY: false, write: (s: string) => lines.push(s) } as unknown as NodeJS.WriteStream;
+ * const sink = { isTTY: false, write: (s: string) => lines.push(s) };
  * const p = new Progress(2, 'lines', 'demo', sink, 1);
  * p.update(1, { loss: 2.5 });
  * p.note('evaluating');
@@ -34,7 +42,7 @@ export class Progress {
     private readonly total: number,
     mode: ProgressMode = 'auto',
     private readonly label = 'train',
-    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: ProgressSink = process.stderr,
     private readonly every = Math.max(1, Math.round(total / 20)),
   ) {
     this.mode = mode === 'auto' ? (stream.isTTY ? 'bar' : 'lines') : mode;

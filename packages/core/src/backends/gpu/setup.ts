@@ -2,7 +2,7 @@
 // 'gpu' backend and installs the CPU -> GPU mover behind `x.to('gpu')`.
 
 import { registerBackend } from '../../backend.js';
-import { ValueError } from '../../errors.js';
+import { BackendError, ValueError } from '../../errors.js';
 import { setDeviceMover } from '../../ops/cast.js';
 import { Tensor } from '../../tensor.js';
 import { gpuBackend } from './backend.js';
@@ -43,7 +43,13 @@ let active: Device | null = null;
 
 /** Starts the gpu.js device for `opts.mode` and registers device 'gpu' (replacing a previous setup). */
 export async function startGpu(opts: GpuOptions): Promise<GpuInfo> {
-  const mod = (await import('gpu.js')) as unknown as { default?: GpuJs } & GpuJs;
+  let mod: { default?: GpuJs } & GpuJs;
+  try {
+    mod = (await import('gpu.js')) as unknown as { default?: GpuJs } & GpuJs;
+  } catch (e) {
+    throw new BackendError('setBackend', `the GPU backend needs the gpu.js package, which did not load (${(e as Error).message.split('\n')[0]})`, {},
+      'it is an optional peer dependency of @tsgrad/core: npm install gpu.js@2.24.1 (and webgpu@0.3.10 for WebGPU in Node)');
+  }
   const gpujs = mod.default ?? mod;
   assertSupported(gpujs, opts.mode);
   if (active) await stopGpu();

