@@ -9,7 +9,11 @@ export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
 /** Where progress is written: anything with `write` (process.stderr, a file stream, a test sink). */
 export interface ProgressSink {
-  /** Writes a piece of text. */
+  /**
+   * Writes a piece of text.
+   * @param text - The text.
+   * @returns Anything (ignored).
+   */
   write(text: string): unknown;
   /** A terminal (a redrawn bar) rather than a file or pipe (one line per update). */
   readonly isTTY?: boolean;

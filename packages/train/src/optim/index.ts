@@ -3,3 +3,6 @@ export * from './optimizer.js';
 export * from './sgd.js';
 export * from './adam.js';
 export * from './clip.js';
+export * from './more.js';
+export * from './lr-scheduler.js';
+export * from './lr-scheduler-extra.js';
