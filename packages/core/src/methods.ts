@@ -68,6 +68,8 @@ declare module './tensor.js' {
     erf(): Tensor;
     /** Elementwise e^x ({@link exp}). */
     exp(): Tensor;
+    /** Elementwise e^x - 1, accurate near 0 ({@link expm1}). */
+    expm1(): Tensor;
     /** A broadcast view with size-1 dims stretched to `shape` ({@link expand}). */
     expand(shape: readonly number[]): Tensor;
     /** A broadcast view to `other`'s shape ({@link expandAs}). */
@@ -88,6 +90,10 @@ declare module './tensor.js' {
     indexSelect(dim: number, index: Tensor): Tensor;
     /** Elementwise NaN test, bool ({@link isnan}). */
     isnan(): Tensor;
+    /** Elementwise: is +-Infinity, bool ({@link isinf}). */
+    isinf(): Tensor;
+    /** Elementwise: is finite, bool ({@link isfinite}). */
+    isfinite(): Tensor;
     /** Elementwise this <= other, bool ({@link le}). */
     le(other: TensorLike): Tensor;
     /** Elementwise natural log ({@link log}). */
@@ -146,6 +152,10 @@ declare module './tensor.js' {
     reciprocal(): Tensor;
     /** Elementwise max(x, 0) ({@link relu}). */
     relu(): Tensor;
+    /** Remainder with the divisor's sign ({@link remainder}). */
+    remainder(other: TensorLike): Tensor;
+    /** Remainder with the dividend's sign ({@link fmod}). */
+    fmod(other: TensorLike): Tensor;
     /** The same elements in `shape`, a view when possible ({@link reshape}); the shape as one list or as arguments. */
     reshape(...shape: number[] | [readonly number[]]): Tensor;
     /** Nearest integer, halves to even ({@link round}). */
@@ -282,6 +292,7 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   eq(other: TensorLike) { return ops.eq(this, other); },
   erf() { return ops.erf(this); },
   exp() { return ops.exp(this); },
+  expm1() { return ops.expm1(this); },
   expand(shape: readonly number[]) { return ops.expand(this, shape); },
   expandAs(other: Tensor) { return ops.expandAs(this, other); },
   flatten(startDim?: number, endDim?: number) { return ops.flatten(this, startDim, endDim); },
@@ -292,6 +303,8 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }) { return ops.indexAdd(this, dim, index, source, opts); },
   indexSelect(dim: number, index: Tensor) { return ops.indexSelect(this, dim, index); },
   isnan() { return ops.isnan(this); },
+  isinf() { return ops.isinf(this); },
+  isfinite() { return ops.isfinite(this); },
   le(other: TensorLike) { return ops.le(this, other); },
   log() { return ops.log(this); },
   log1p() { return ops.log1p(this); },
@@ -318,6 +331,8 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   pow(exponent: TensorLike) { return ops.pow(this, exponent); },
   reciprocal() { return ops.reciprocal(this); },
   relu() { return ops.relu(this); },
+  remainder(other: TensorLike) { return ops.remainder(this, other); },
+  fmod(other: TensorLike) { return ops.fmod(this, other); },
   reshape(...shape: (number | readonly number[])[]) { return ops.reshape(this, dimsArg(shape)); },
   round() { return ops.round(this); },
   rsqrt() { return ops.rsqrt(this); },

@@ -152,6 +152,18 @@ export function zeros(...args: SizeArgs<CreateOptions>): Tensor {
 }
 
 /**
+ * A tensor for you to fill (torch.empty). Its values are zeros here: PyTorch leaves them
+ * uninitialised, so code must not read them before writing, and zeros is one valid answer.
+ * @param args - The shape (`[2, 3]`, or a number for 1-D) or the sizes as arguments (`2, 3`), then the options: dtype (default float32), device, requiresGrad.
+ * @returns The tensor, shape `shape`.
+ * @example empty(2, 3).shape; // [2, 3]
+ */
+export function empty(...args: SizeArgs<CreateOptions>): Tensor {
+  const [shape, opts] = sizeArgs<CreateOptions>(args);
+  return full(shape, 0, opts);
+}
+
+/**
  * A tensor of ones.
  * @param args - The shape (`[2, 3]`, or a number for 1-D) or the sizes as arguments (`2, 3`), then the options: dtype (default float32), device, requiresGrad.
  * @returns The tensor, shape `shape`.

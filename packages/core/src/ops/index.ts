@@ -3,6 +3,7 @@
 export * from './binary/add.js';
 export * from './binary/compare.js';
 export * from './binary/div.js';
+export * from './binary/remainder.js';
 export * from './binary/maximum.js';
 export * from './binary/mul.js';
 export * from './binary/pow.js';
@@ -42,6 +43,7 @@ export * from './unary/abs.js';
 export * from './unary/cos.js';
 export * from './unary/erf.js';
 export * from './unary/exp.js';
+export * from './unary/expm1.js';
 export * from './unary/log.js';
 export * from './unary/log1p.js';
 export * from './unary/neg.js';

@@ -70,15 +70,19 @@ export function randLike(x: Tensor, opts: RandomOptions = {}): Tensor {
 }
 
 /**
- * Integers uniform in [low, high), int32 by default.
- * @param low - Smallest value (inclusive).
- * @param high - Bound (exclusive).
- * @param shape - The shape (a number for 1-D).
- * @param opts - dtype, device, and a `generator`.
+ * Integers uniform in [low, high), int32 by default; `randint(high, shape)` draws from [0, high),
+ * as PyTorch's one-bound form.
+ * @param args - `low, high, shape[, opts]`, or `high, shape[, opts]`: bounds (low inclusive, high
+ *   exclusive), the shape (a number for 1-D), then dtype, device and a `generator`.
  * @returns The samples, shape `shape`.
- * @example randint(0, 10, [3]).dtype; // 'int32'
+ * @example
+ * randint(0, 10, [3]).dtype; // 'int32'
+ * randint(10, [2, 2]).shape; // [2, 2]
  */
-export function randint(low: number, high: number, shape: ShapeLike, opts: RandomOptions = {}): Tensor {
+export function randint(...args: [low: number, high: number, shape: ShapeLike, opts?: RandomOptions] | [high: number, shape: ShapeLike, opts?: RandomOptions]): Tensor {
+  const oneBound = typeof args[1] !== 'number';
+  const [low, high, shape, opts = {}] = (oneBound ? [0, ...args] : args) as [number, number, ShapeLike, RandomOptions?];
+  if (shape === undefined) throw new ValueError('randint', 'expected (low, high, shape) or (high, shape): the shape is missing');
   const s = asShape('randint', shape);
   if (!(Number.isInteger(low) && Number.isInteger(high) && high > low)) {
     throw new ValueError('randint', `expected integers with low < high, got [${low}, ${high})`);

@@ -12,6 +12,12 @@ const elementwise = primitives().filter((p) => p.kind === 'elementwise' && p.vjp
 // maximum/minimum have a kink where the inputs meet: keep the two inputs 0.05 apart everywhere
 const KINK_BETWEEN_INPUTS = new Set(['maximum', 'minimum']);
 const apart = (xs: Tensor[]) => xs[0]!.sub(xs[1]!).abs().amin().item() > 0.05;
+// remainder/fmod jump where a / b is a whole number: keep every quotient 0.02 away from one
+const JUMP_AT_WHOLE_QUOTIENT = new Set(['remainder', 'fmod']);
+const offWhole = (xs: Tensor[]) => {
+  const q = xs[0]!.div(xs[1]!);
+  return q.sub(q.round()).abs().amin().item() > 0.02;
+};
 
 function inputsArb(op: (typeof elementwise)[number]): fc.Arbitrary<Tensor[]> {
   const domain = op.testDomain ?? { min: -2, max: 2 };
@@ -27,6 +33,7 @@ function inputsArb(op: (typeof elementwise)[number]): fc.Arbitrary<Tensor[]> {
       }),
     ),
   );
+  if (JUMP_AT_WHOLE_QUOTIENT.has(op.name)) return arb.filter(offWhole);
   return KINK_BETWEEN_INPUTS.has(op.name) ? arb.filter(apart) : arb;
 }
 

@@ -24,7 +24,7 @@ export interface GradSpec {
 }
 
 /** Smooth elementwise primitives: they also get second-order checks (their VJPs are differentiable ops). */
-export const SMOOTH = new Set(['add', 'sub', 'mul', 'div', 'pow', 'neg', 'exp', 'log', 'log1p', 'sqrt', 'rsqrt', 'tanh', 'sigmoid', 'sin', 'cos', 'erf', 'square', 'reciprocal', 'softplus', 'where']);
+export const SMOOTH = new Set(['add', 'sub', 'mul', 'div', 'pow', 'neg', 'exp', 'log', 'log1p', 'sqrt', 'rsqrt', 'tanh', 'sigmoid', 'sin', 'cos', 'erf', 'square', 'reciprocal', 'softplus', 'where', 'expm1']);
 
 export const FC = { seed: 20241125, numRuns: 30 } as const;
 export const LAYOUTS: readonly Layout[] = ['contiguous', 'transposed', 'strided', 'offset'];

@@ -3,7 +3,7 @@
 
 import {
   Generator, add, attentionWeights, binaryCrossEntropyWithLogits, clamp, crossEntropy, div, dropout, gelu, layerNorm, logSoftmax,
-  mseLoss, nllLoss, rmsNorm, scaledDotProductAttention, silu, softmax, softplus, sub, tensor, where, type Tensor,
+  leakyRelu, mseLoss, nllLoss, rmsNorm, scaledDotProductAttention, silu, softmax, softplus, sub, tensor, where, type Tensor,
 } from '@tsgrad/core';
 import { broadcastShapesArb } from '@tsgrad/core/testing/arbitraries';
 import { fc, indexTensor, leaf, shapeArb, shapeAndDim, type GradSpec } from './helpers.js';
@@ -56,6 +56,10 @@ export const nnSpecs: GradSpec[] = [
         inputs: [x],
       })),
     ),
+  },
+  {
+    covers: ['leakyRelu'],
+    arb: fc.tuple(shapeArb(), fc.constantFrom(0.01, 0.2, -0.5)).chain(([s, slope]) => leaf(s, { min: -3, max: 3, avoid: [0], gap: 0.02 }).map((x) => ({ f: (a) => leakyRelu(a, slope), inputs: [x] }))),
   },
   {
     covers: ['clamp'],

@@ -51,6 +51,31 @@ export const isnanOp = definePrimitive({
   dtype: () => 'bool',
   scalar: (x) => (x !== x ? 1 : 0),
 });
+// NOTE: x - x is 0 for a finite x and NaN for +-inf and NaN; only comparisons, so every backend's generated kernel agrees
+/** @internal The primitive behind {@link isinf}: shape and dtype rules, kernel key and VJP. */
+export const isinfOp = definePrimitive({
+  name: 'isinf',
+  kind: 'elementwise',
+  args: ['x'],
+  shape: ([x]) => x!.shape,
+  dtype: () => 'bool',
+  scalar: (x) => {
+    const d = x - x;
+    return x !== x ? 0 : d !== d ? 1 : 0;
+  },
+});
+/** @internal The primitive behind {@link isfinite}: shape and dtype rules, kernel key and VJP. */
+export const isfiniteOp = definePrimitive({
+  name: 'isfinite',
+  kind: 'elementwise',
+  args: ['x'],
+  shape: ([x]) => x!.shape,
+  dtype: () => 'bool',
+  scalar: (x) => {
+    const d = x - x;
+    return d !== d ? 0 : 1;
+  },
+});
 
 /**
  * a == b, elementwise, as a bool tensor. Not differentiable (bool result).
@@ -159,4 +184,24 @@ export function logicalNot(x: Tensor): Tensor {
  */
 export function isnan(x: Tensor): Tensor {
   return apply(isnanOp, [x], {});
+}
+
+/**
+ * Whether each element is +Infinity or -Infinity. Not differentiable (bool result).
+ * @param x - Any tensor.
+ * @returns A bool tensor of `x`'s shape.
+ * @example isinf(tensor([Infinity, -Infinity, NaN, 1])).tolist(); // [true, true, false, false]
+ */
+export function isinf(x: Tensor): Tensor {
+  return apply(isinfOp, [x], {});
+}
+
+/**
+ * Whether each element is finite (not infinite, not NaN). Not differentiable (bool result).
+ * @param x - Any tensor.
+ * @returns A bool tensor of `x`'s shape.
+ * @example isfinite(tensor([Infinity, NaN, 1])).tolist(); // [false, false, true]
+ */
+export function isfinite(x: Tensor): Tensor {
+  return apply(isfiniteOp, [x], {});
 }

@@ -59,3 +59,16 @@ export function clamp(x: Tensor, min?: number | Tensor, max?: number | Tensor): 
   // NOTE: values from maximum/minimum, gradient from the mask, so ties at a bound pass g whole
   return where(outside!, out.detach(), x);
 }
+
+/**
+ * Leaky ReLU (torch.nn.functional.leaky_relu): x where x > 0, else negativeSlope x.
+ * Gradient: g where x > 0, else negativeSlope g (PyTorch's choice at 0).
+ * @param x - Any float tensor.
+ * @param negativeSlope - The slope below 0 (default 0.01).
+ * @returns A tensor of x's shape.
+ * @example leakyRelu(tensor([-2, 0, 3])).tolist(); // [-0.02, 0, 3]
+ */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  if (!Number.isFinite(negativeSlope)) throw new ValueError('leakyRelu', `negativeSlope must be a finite number, got ${negativeSlope}`);
+  return where(x.gt(0), x, x.mul(negativeSlope));
+}

@@ -88,18 +88,26 @@ export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = 
   return keepdim ? out : out.squeeze(dims as number[]);
 }
 
-/** Values and int32 indices of a max/min along a dim (PyTorch's namedtuple). */
-export interface ValuesIndices {
+/**
+ * Values and int32 indices of a max/min along a dim: PyTorch's named tuple, so both
+ * `r.values` and `const [values, indices] = r` work.
+ */
+export interface ValuesIndices extends Iterable<Tensor> {
   /** The extreme values (float, differentiable). */
   values: Tensor;
   /** Their int32 indices along the dim. */
   indices: Tensor;
 }
 
+/** `{ values, indices }` that also destructures as `[values, indices]`. */
+function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  return { values, indices, *[Symbol.iterator]() { yield values; yield indices; } };
+}
+
 function extremumWithIndices(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
   const indices = op === 'max' ? x.argmax(dim, true) : x.argmin(dim, true);
   const values = x.gather(dim, indices);
-  return keepdim ? { values, indices } : { values: values.squeeze(dim), indices: indices.squeeze(dim) };
+  return keepdim ? valuesIndices(values, indices) : valuesIndices(values.squeeze(dim), indices.squeeze(dim));
 }
 
 /**
@@ -136,7 +144,10 @@ export function min(x: Tensor): Tensor;
  * @param dim - The dim to reduce.
  * @param keepdim - Keep it as size 1.
  * @returns `{ values, indices }`, both shaped as x without `dim`.
- * @example min(tensor([[1, 5], [7, 2]]), 1).values.tolist(); // [1, 2]
+ * @example
+ * min(tensor([[1, 5], [7, 2]]), 1).values.tolist(); // [1, 2]
+ * const [values, indices] = min(tensor([[1, 5], [7, 2]]), 1);
+ * indices.tolist(); // [0, 1]
  */
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
