@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { tensor, ValueError } from '@tsgrad/core';
 import { NaiveBayes } from '../baselines.js';
 import { loadCheckpoint, saveCheckpoint, type CheckpointData } from '../checkpoint.js';
@@ -118,13 +118,19 @@ export interface ExperimentOptions {
   log?: (line: string) => void;
 }
 
+/** A path as a report shows it: relative to the working directory (no machine-specific prefix), when it lies below it. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
 async function pretrainedModel(o: ExperimentOptions, docs: { train: string[]; validation: string[] }, pool: readonly string[], notes: string[]) {
   const c = o.config;
   const path = o.checkpointPath ?? shippedCheckpointPath(c.name);
   if (!o.pretrainFresh && existsSync(path)) {
     const ck = await loadCheckpoint(path);
     if (!ck.tokenizer || !ck.modelConfig) throw new ValueError('experiment', `${path} lacks a tokenizer or model config`);
-    notes.push(`Pretrained weights: ${path} (made by tsgrad; see its metadata for the command). Pass --pretrain to redo pretraining.`);
+    notes.push(`Pretrained weights: ${shown(path)} (made by tsgrad; see its metadata for the command). Pass --pretrain to redo pretraining.`);
     return { checkpoint: ck, tokenizer: tokenizerFromJSON(ck.tokenizer), pretrainLosses: undefined, pretrainEvals: undefined };
   }
   const tdocs = c.pretrain.documents > 0 ? { train: docs.train.slice(-c.pretrain.documents), validation: docs.validation.slice(0, 1) } : docs;
@@ -211,7 +217,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRep
   const rows = summarize(runs, nb, probe ? probeAcc : undefined);
   const report: ExperimentReport = {
     title: `tsgrad experiment: pretraining on SOTU, fine-tuning on sentiment (${c.name})`,
-    config: { ...c, model: cfg, checkpoint: o.checkpointPath ?? (o.pretrainFresh ? 'pretrained in this run' : shippedCheckpointPath(c.name)) },
+    config: { ...c, model: cfg, checkpoint: shown(o.checkpointPath ?? (o.pretrainFresh ? 'pretrained in this run' : shippedCheckpointPath(c.name))) },
     rows, runs, pretrainLosses: pre.pretrainLosses, pretrainEvals: pre.pretrainEvals, notes,
     seconds: (performance.now() - t0) / 1000,
     peakRssMiB: process.resourceUsage().maxRSS / 1024, // maxRSS is in KiB
