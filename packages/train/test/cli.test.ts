@@ -65,6 +65,24 @@ describe('tsgrad CLI', () => {
     expect(statSync(join(dir, 'ft', 'model.safetensors')).mtimeMs).toBe(before);
   });
 
+  test('finetune --steps N runs N steps (it was capped at ten epochs: 100 here)', () => {
+    const dir = tmp();
+    const data = join(dir, 'data.jsonl');
+    writeFileSync(data, Array.from({ length: 40 }, (_, i) => JSON.stringify({ text: i % 2 ? `nice ${i}` : `bad ${i}`, label: i % 2 })).join('\n'));
+    const r = tsgrad('finetune', '--data', data, '--scratch', '--preset', 'tiny', '--vocab', '280', '--steps', '150', '--labels', '20');
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toMatchObject({ labels: 20, steps: 150 });
+  });
+
+  test('--device gpu with no Vulkan device says what to install (not a browser hint)', () => {
+    const r = spawnSync(process.execPath, [CLI, 'finetune', '--scratch', '--preset', 'tiny', '--vocab', '280', '--steps', '2', '--device', 'gpu'],
+      { encoding: 'utf8', timeout: 120_000, env: { ...process.env, VK_ICD_FILENAMES: join(tmp(), 'no-driver.json'), TSGRAD_GPU_MODE: 'webgpu' } });
+    expect(r.status).toBe(1);
+    const err = r.stderr.trim().split('\n').at(-1)!; // Dawn itself may warn on the lines before
+    expect(err).toMatch(/^tsgrad finetune: could not start the GPU backend: no WebGPU adapter: Dawn \(the webgpu package\) found no Vulkan device \(install a GPU's Vulkan driver; without a GPU, install Debian's chromium/);
+    expect(err).not.toMatch(/headed|headless Chromium/);
+  });
+
   test('--device gpu trains on the gpu.js backend and the process exits by itself', () => {
     const dir = tmp();
     const data = join(dir, 'data.jsonl');

@@ -1,6 +1,7 @@
 // --device: the CPU by default; 'gpu' sets up the gpu.js backend (WebGPU through Dawn in Node).
 
 import * as core from '@tsgrad/core';
+import { TsgradError } from '@tsgrad/core';
 import { CliError } from './args.js';
 
 /** Prepares the backend for `device` and returns its name. */
@@ -12,7 +13,8 @@ export async function useDevice(device: string): Promise<string> {
   try {
     await setBackend('gpu', { mode: process.env['TSGRAD_GPU_MODE'] ?? 'webgpu' }); // TSGRAD_GPU_MODE: webgpu, webgl2, headlessgl, webasm, cpu
   } catch (e) {
-    throw new CliError(`could not start the GPU backend: ${(e as Error).message.split('\n')[0]}`);
+    const hint = e instanceof TsgradError && e.hint ? ` (${e.hint})` : '';
+    throw new CliError(`could not start the GPU backend: ${e instanceof TsgradError ? e.reason : (e as Error).message.split('\n')[0]}${hint}`);
   }
   return 'gpu';
 }

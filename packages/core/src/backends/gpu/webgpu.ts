@@ -44,8 +44,12 @@ export async function webgpuDevice(gpujs: GpuJs, opts: WebGpuOptions): Promise<D
     context = await gpujs.WebGPUContext.acquire();
   } catch (e) {
     releaseNode?.();
-    throw new BackendError('setBackend', `no WebGPU adapter: ${(e as Error).message.split('\n')[0]}`, {},
-      'in Node on Linux without a GPU, install chromium (its SwiftShader Vulkan driver) and pass { vulkanICD: "/usr/lib/chromium/vk_swiftshader_icd.json" }');
+    if (releaseNode) {
+      // NOTE: gpu.js's own message speaks of headless Chromium; in Node the cause is Dawn finding no Vulkan device
+      throw new BackendError('setBackend', 'no WebGPU adapter: Dawn (the webgpu package) found no Vulkan device', {},
+        'install a GPU\'s Vulkan driver; without a GPU, install Debian\'s chromium (its SwiftShader Vulkan driver) and set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (or pass { vulkanICD }); TSGRAD_GPU_MODE=cpu runs the gpu.js kernels on the CPU');
+    }
+    throw new BackendError('setBackend', `no WebGPU adapter: ${(e as Error).message.split('\n')[0]}`, {}, "use mode 'webgl2'");
   }
   const device = context.device;
   const gpu = new gpujs.GPU({ mode: 'webgpu' });
