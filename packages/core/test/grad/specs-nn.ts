@@ -2,7 +2,7 @@
 // activations, losses and attention; plus the public wrappers with options (alpha, roundingMode).
 
 import {
-  Generator, add, attentionWeights, binaryCrossEntropyWithLogits, clamp, crossEntropy, div, dropout, gelu, layerNorm, logSoftmax,
+  Generator, add, attentionWeights, binaryCrossEntropy, binaryCrossEntropyWithLogits, clamp, crossEntropy, div, dropout, gelu, layerNorm, logSoftmax,
   leakyRelu, mseLoss, nllLoss, rmsNorm, scaledDotProductAttention, silu, softmax, softplus, sub, tensor, where, type Tensor,
 } from '@tsgrad/core';
 import { broadcastShapesArb } from '@tsgrad/core/testing/arbitraries';
@@ -88,6 +88,16 @@ export const nnSpecs: GradSpec[] = [
           (a: typeof x) => binaryCrossEntropyWithLogits(a, t.detach(), { reduction: red, weight: w.detach(), posWeight: w.detach().add(1) }),
         ][kind]!,
         inputs: kind === 2 ? [x] : [x, t],
+      })),
+    ),
+  },
+  {
+    covers: ['binaryCrossEntropy'],
+    secondOrder: true,
+    arb: broadcastShapesArb(1).chain(([s]) =>
+      fc.tuple(leaf(s!, { min: 0.05, max: 0.95 }), leaf(s!, { min: 0, max: 1 }), leaf(s!, { min: 0.5, max: 2 }), reduction, fc.boolean()).map(([p, t, w, red, weighted]) => ({
+        f: (a: typeof p, b?: typeof p) => binaryCrossEntropy(a, b!, { reduction: red, weight: weighted ? w.detach() : undefined }),
+        inputs: [p, t],
       })),
     ),
   },

@@ -11,3 +11,4 @@ export * from './packing.js';
 export * from './dataloader.js';
 export * from './mlm.js';
 export * from './dedupe.js';
+export * from './tensor-dataset.js';

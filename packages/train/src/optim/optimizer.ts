@@ -72,24 +72,42 @@ export abstract class Optimizer<S extends Record<string, Tensor | number>, H ext
   }) {
     const list = [...(params as Iterable<unknown>)];
     const specs: ParamGroupSpec<H>[] = list.length > 0 && isGroupSpec<H>(list[0]) ? (list as ParamGroupSpec<H>[]) : [{ params: list as ParamEntry[] } as unknown as ParamGroupSpec<H>];
-    const seen = new Set<Tensor>();
-    let unnamed = 0;
-    for (const spec of specs) {
-      const { params: ps, ...overrides } = spec;
-      const group = { ...defaults, ...overrides, params: [] as Tensor[], names: [] as string[] } as ParamGroup<H>;
-      group.initialLr = group.lr;
-      for (const entry of ps) {
-        const [name, p] = entry instanceof Tensor ? [String(unnamed), entry] : entry;
-        unnamed++;
-        if (!(p instanceof Tensor)) throw new ValueError(this.constructor.name, `expected tensors as parameters, got ${typeof p}`);
-        if (seen.has(p)) throw new ValueError(this.constructor.name, `parameter '${name}' appears in more than one group`);
-        seen.add(p);
-        group.params.push(p);
-        group.names.push(name);
-      }
-      this.paramGroups.push(group);
+    for (const spec of specs) this.addGroup(spec);
+    if (this.paramGroups.every((g) => g.params.length === 0)) throw new ValueError(this.constructor.name, 'got an empty parameter list');
+  }
+
+  private unnamed = 0;
+
+  private addGroup(spec: ParamGroupSpec<H>): void {
+    const { params: ps, ...overrides } = spec;
+    const group = { ...this.defaults, ...overrides, params: [] as Tensor[], names: [] as string[] } as ParamGroup<H>;
+    group.initialLr = group.lr;
+    const seen = new Set(this.paramGroups.flatMap((g) => g.params));
+    for (const entry of ps) {
+      const [name, p] = entry instanceof Tensor ? [String(this.unnamed), entry] : entry;
+      this.unnamed++;
+      if (!(p instanceof Tensor)) throw new ValueError(this.constructor.name, `expected tensors as parameters, got ${typeof p}`);
+      if (seen.has(p)) throw new ValueError(this.constructor.name, `parameter '${name}' appears in more than one group`);
+      seen.add(p);
+      group.params.push(p);
+      group.names.push(name);
     }
-    if (seen.size === 0) throw new ValueError(this.constructor.name, 'got an empty parameter list');
+    this.paramGroups.push(group);
+  }
+
+  /**
+   * Adds a parameter group, with its own options over the defaults (torch's add_param_group),
+   * e.g. to start training a layer that was frozen.
+   * @param spec - `{ params, ...options }`.
+   * @example
+   * const a = zeros([1], { requiresGrad: true });
+   * const b = zeros([1], { requiresGrad: true });
+   * const opt = new SGD([a], { lr: 0.1 });
+   * opt.addParamGroup({ params: [b], lr: 0.01 });
+   * opt.paramGroups.map((g) => g.lr); // [0.1, 0.01]
+   */
+  addParamGroup(spec: ParamGroupSpec<H>): void {
+    this.addGroup(spec);
   }
 
   /**

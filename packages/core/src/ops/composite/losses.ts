@@ -159,6 +159,30 @@ export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduc
 }
 
 /**
+ * Binary cross-entropy on probabilities (torch.nn.functional.binary_cross_entropy):
+ * -w (t log p + (1 - t) log(1 - p)), each log clamped at -100 as PyTorch does so p = 0 or 1 gives a
+ * finite loss. Prefer {@link binaryCrossEntropyWithLogits} on logits (stabler). Gradient:
+ * w (p - t) / (p (1 - p)) away from the clamps.
+ * @param input - Probabilities in [0, 1], any shape.
+ * @param target - Targets in [0, 1], the input's shape.
+ * @param opts - `weight` (broadcast), `reduction`.
+ * @returns A 0-d loss, or the input's shape with `reduction: 'none'`.
+ * @example binaryCrossEntropy(tensor([0.5, 1]), tensor([1, 0])).item(); // 50.3466 (about: (ln 2 + 100) / 2)
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight?: Tensor; reduction?: Reduction } = {}): Tensor {
+  requireFloat('binaryCrossEntropy', 'input', input);
+  if (target.ndim !== input.ndim || target.shape.some((s, i) => s !== input.shape[i])) {
+    throw new ShapeError('binaryCrossEntropy', 'target must have the input\'s shape', { input: input.shape, target: target.shape });
+  }
+  if (opts.weight) broadcastShapes('binaryCrossEntropy', { input: input.shape, weight: opts.weight.shape });
+  const logP = input.log().clamp(-100);
+  const log1mP = input.neg().add(1).log().clamp(-100);
+  let loss = target.mul(logP).add(target.neg().add(1).mul(log1mP)).neg();
+  if (opts.weight) loss = loss.mul(opts.weight);
+  return reduce(loss, opts.reduction ?? 'mean', 'binaryCrossEntropy');
+}
+
+/**
  * Binary cross-entropy on logits, stable for large |x|:
  * (1 - t) x + (1 + (posWeight - 1) t) softplus(-x), times `weight`. Gradient: sigmoid(x) - t
  * (with weights).
