@@ -20,7 +20,7 @@ export { Linear, Identity, type LinearOptions } from './layers/linear.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { LayerNorm, RMSNorm, type LayerNormOptions, type RMSNormOptions } from './layers/normalization.js';
 export { ReLU, GELU, SiLU, Tanh, Dropout, resolveActivation, type Activation, type DropoutOptions } from './layers/activation.js';
-export { BCELoss, CrossEntropyLoss, MSELoss, type CrossEntropyLossOptions } from './layers/loss.js';
+export { BCELoss, CrossEntropyLoss, MSELoss, type BCELossOptions, type CrossEntropyLossOptions, type MSELossOptions } from './layers/loss.js';
 export { Sequential, ModuleList, ModuleDict, type TensorModule } from './layers/containers.js';
 export { generateSquareSubsequentMask, causalMask, canonicalMask, mergeMasks, type MaskOptions, type MergeMaskInput } from './attention/masks.js';
 export { KVCache } from './attention/kv-cache.js';

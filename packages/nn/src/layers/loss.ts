@@ -44,6 +44,20 @@ export class CrossEntropyLoss extends Module {
   }
 }
 
+/** Options of BCELoss (PyTorch's names). */
+export interface BCELossOptions {
+  /** Weight of each element (broadcast against the input). */
+  weight?: Tensor;
+  /** 'mean' (default), 'sum' or 'none'. */
+  reduction?: Reduction;
+}
+
+/** Options of MSELoss (PyTorch's names). */
+export interface MSELossOptions {
+  /** 'mean' (default), 'sum' or 'none'. */
+  reduction?: Reduction;
+}
+
 /**
  * Binary cross-entropy of probabilities (torch.nn.BCELoss).
  *
@@ -54,7 +68,7 @@ export class CrossEntropyLoss extends Module {
  */
 export class BCELoss extends Module {
   /** @param opts - `weight` (broadcast) and `reduction`. */
-  constructor(readonly opts: { weight?: Tensor; reduction?: Reduction } = {}) {
+  constructor(readonly opts: BCELossOptions = {}) {
     super();
   }
 
@@ -79,7 +93,7 @@ export class BCELoss extends Module {
  */
 export class MSELoss extends Module {
   /** @param opts - `reduction`. */
-  constructor(readonly opts: { reduction?: Reduction } = {}) {
+  constructor(readonly opts: MSELossOptions = {}) {
     super();
   }
 
