@@ -20,16 +20,25 @@ function rowStarts(shape: readonly number[], strides: readonly number[], offset:
   return offsetsOf(shape.map((s, i) => (i === dim ? 1 : s)), strides, offset);
 }
 
-/** Softmax of each row of `n` in place (where the wasm kernels decline): as the loop below. */
-function softmaxRowsInPlace(x: Float32Array, n: number): void {
-  for (let o = 0; o < x.length; o += n) {
-    let max = -Infinity;
-    for (let j = o; j < o + n; j++) if (x[j]! > max || x[j] !== x[j]) max = x[j]!;
-    if (max === -Infinity) max = 0;
-    let s = 0;
-    for (let j = o; j < o + n; j++) s += x[j] = x[j]! - max === -Infinity ? 0 : Math.exp(x[j]! - max);
-    for (let j = o; j < o + n; j++) x[j] = x[j]! / s;
+/**
+ * Replaces e[0..n) by exp(e - max) (max 0 for an all -inf row, so it gives NaN as PyTorch does)
+ * and returns 1 / their sum: the caller writes e[j] * inv.
+ */
+function expShifted(e: Float64Array, n: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) {
+    const v = e[j]!;
+    if (v > max || v !== v) max = v;
   }
+  if (max === -Infinity) max = 0;
+  let s = 0;
+  for (let j = 0; j < n; j++) {
+    const d = e[j]! - max;
+    const t = d === -Infinity ? 0 : Math.exp(d); // masked keys skip the exp call (exp(-inf) is 0 anyway)
+    e[j] = t;
+    s += t;
+  }
+  return 1 / s;
 }
 
 /** y = softmax(x scale [causal -inf] [mask: -inf where false | + mask]) over the last dim. */
@@ -74,23 +83,17 @@ export const scaledMaskedSoftmaxKernel: Kernel = (inputs, out, attrs: Attrs) => 
       for (let j = 0; j < n; j++) f32[o + j] = e[j]!;
       continue;
     }
-    let max = -Infinity;
-    for (let j = 0; j < n; j++) {
-      const v = e[j]!;
-      if (v > max || v !== v) max = v;
-    }
-    if (max === -Infinity) max = 0; // an all -inf row: exp(-inf) = 0, giving NaN as PyTorch does
-    let s = 0;
-    for (let j = 0; j < n; j++) {
-      const d = e[j]! - max;
-      const t = d === -Infinity ? 0 : Math.exp(d); // masked keys skip the exp call (exp(-inf) is 0 anyway)
-      e[j] = t;
-      s += t;
-    }
-    const inv = 1 / s;
+    const inv = expShifted(e, n);
     for (let j = 0; j < n; j++) res[o + j] = e[j]! * inv;
   }
-  if (f32 && !expRowsF32(f32, xRows.length, n, (_r, _m, s) => 1 / s, f32)) softmaxRowsInPlace(f32, n);
+  if (f32 && !expRowsF32(f32, xRows.length, n, (_r, _m, s) => 1 / s, f32)) {
+    // the wasm kernels declined (no WebAssembly, or past their memory cap): the same rows here
+    for (let o = 0; o < f32.length; o += n) {
+      e.set(f32.subarray(o, o + n));
+      const inv = expShifted(e, n);
+      for (let j = 0; j < n; j++) f32[o + j] = e[j]! * inv;
+    }
+  }
   return wrap(res, out.dtype);
 };
 
