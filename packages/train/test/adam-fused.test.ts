@@ -6,13 +6,13 @@ import { describe, expect, test } from 'vitest';
 import { Generator, adamStep_, noGrad, ones, randn, zeros, zerosLike, type Tensor } from '@tsgrad/core';
 import { Adam, AdamW, adamUpdate, type AdamState } from '../src/optim/index.js';
 
-type Opts = { lr: number; weightDecay: number; amsgrad: boolean; decoupled: boolean; dtype: 'float32' | 'float64' };
+type Opts = { lr: number; weightDecay: number; amsgrad: boolean; decoupled: boolean; dtype: 'float32' | 'float64'; shape?: number[] };
 
 // the gradient at step s: a fixed function of the parameter and the step, so both runs see the same
 const gradAt = (p: Tensor, s: number) => p.mul(0.3).add(randn(p.shape, { dtype: p.dtype, generator: new Generator(100 + s) }));
 
 function fusedRun(o: Opts, steps: number): number[][] {
-  const p = randn([4, 3], { dtype: o.dtype, generator: new Generator(1) }).requiresGrad_();
+  const p = randn(o.shape ?? [4, 3], { dtype: o.dtype, generator: new Generator(1) }).requiresGrad_();
   const Opt = o.decoupled ? AdamW : Adam;
   const opt = new Opt([p], { lr: o.lr, weightDecay: o.weightDecay, amsgrad: o.amsgrad, betas: [0.8, 0.95], eps: 1e-6 });
   const out: number[][] = [];
@@ -25,7 +25,7 @@ function fusedRun(o: Opts, steps: number): number[][] {
 }
 
 function compositeRun(o: Opts, steps: number): number[][] {
-  let p = randn([4, 3], { dtype: o.dtype, generator: new Generator(1) });
+  let p = randn(o.shape ?? [4, 3], { dtype: o.dtype, generator: new Generator(1) });
   let s: AdamState = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
   const h = { betas: [0.8, 0.95] as const, eps: 1e-6, weightDecay: o.weightDecay, amsgrad: o.amsgrad, decoupled: o.decoupled };
   const out: number[][] = [];
@@ -43,6 +43,17 @@ describe('the fused Adam step is the composite update, bit for bit', () => {
       const o = { lr: 0.01, weightDecay, amsgrad, decoupled, dtype };
       test(JSON.stringify(o), () => {
         expect(fusedRun(o, 8)).toEqual(compositeRun(o, 8));
+      });
+    }
+  }
+
+  // float32 runs the wasm f32x4 kernel on the multiple-of-4 head (split over the helper threads
+  // from 65,536 elements) and the TypeScript loop on the tail: still the same bits
+  for (const shape of [[7, 9], [300, 257]]) {
+    for (const [decoupled, weightDecay] of [[true, 0.01], [false, 0.1], [true, 0]] as const) {
+      const o = { lr: 0.01, weightDecay, amsgrad: false, decoupled, dtype: 'float32' as const, shape };
+      test(JSON.stringify(o), () => {
+        expect(fusedRun(o, 3)).toEqual(compositeRun(o, 3));
       });
     }
   }

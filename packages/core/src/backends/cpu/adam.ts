@@ -7,6 +7,7 @@ import { ValueError } from '../../errors.js';
 import type { TypedArray } from '../../dtype.js';
 import type { Tensor } from '../../tensor.js';
 import { contiguousData, dataOf } from './storage.js';
+import { adamF32 } from './vector-wasm.js';
 
 /** Hyper-parameters of one Adam(W) step (PyTorch's names). */
 export interface AdamStepOptions {
@@ -84,7 +85,10 @@ const fr = Math.fround;
 function adamLoop32(p: TypedArray, g: TypedArray, m: TypedArray, v: TypedArray, vmax: TypedArray | null, [po, mo, vo, xo]: Offsets, n: number, k: Consts, o: AdamStepOptions): void {
   const decayP = o.decoupled && o.weightDecay !== 0;
   const l2 = !o.decoupled && o.weightDecay !== 0;
-  for (let i = 0; i < n; i++) {
+  // the wasm f32x4 kernel (same bits) takes the multiple-of-4 head; AMSGrad stays here
+  const head = vmax ? 0 : n - (n % 4);
+  const start = head > 0 && adamF32(p as Float32Array, g as Float32Array, m as Float32Array, v as Float32Array, [po, mo, vo], head, k, l2) ? head : 0;
+  for (let i = start; i < n; i++) {
     const pi = p[po + i]!;
     const param = decayP ? fr(pi * k.decay) : pi;
     const gi = l2 ? fr(g[i]! + fr(pi * k.wd)) : g[i]!;

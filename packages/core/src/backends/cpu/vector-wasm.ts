@@ -63,3 +63,31 @@ export function geluF32(x: Float32Array, res: Float32Array, grad?: Float32Array)
   res.set(new Float32Array(g.memory.buffer, oAt, n));
   return true;
 }
+
+/** The f32 constants of one Adam step, in the order adam_f32 reads them. */
+export interface AdamConstsF32 { decay: number; wd: number; b1: number; c1: number; b2: number; c2: number; sqrtBc2: number; eps: number; stepSize: number }
+
+/**
+ * One Adam(W) update of the first `n` elements (a multiple of 4) of p, m, v (from their offsets)
+ * with gradient g (from 0), in place; `l2` adds wd p to the gradient instead of decaying p. The
+ * same bits as the TypeScript loop. Returns false (nothing done) without wasm SIMD or room.
+ */
+export function adamF32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, [po, mo, vo]: readonly [number, number, number], n: number, k: AdamConstsF32, l2: boolean): boolean {
+  const w = wasmGemm();
+  if (!w || n < 4 || n % 4 !== 0) return false;
+  const kAt = freeFrom();
+  const at = [0, 1, 2, 3].map((q) => align(kAt + 64 + q * align(4 * n)));
+  if (!ensureBytes(w, at[3]! + 4 * n)) return false;
+  new Float32Array(w.memory.buffer, kAt, 9).set([k.decay, k.wd, k.b1, k.c1, k.b2, k.c2, k.sqrtBc2, k.eps, k.stepSize]);
+  const views = at.map((a) => new Float32Array(w.memory.buffer, a, n));
+  views[0]!.set(p.subarray(po, po + n));
+  views[1]!.set(g.subarray(0, n));
+  views[2]!.set(m.subarray(mo, mo + n));
+  views[3]!.set(v.subarray(vo, vo + n));
+  const { chunks, helpers } = chunksOf(w, n, 4, n);
+  runJobs(w, [kernelIndex(l2 ? 'adaml2_f32' : 'adam_f32'), at[0]!, at[1]!, at[2]!, at[3]!, kAt, 0, 0, 0], chunks, helpers);
+  p.set(views[0]!, po);
+  m.set(views[2]!, mo);
+  v.set(views[3]!, vo);
+  return true;
+}

@@ -7,11 +7,12 @@
 //   f(J1, c0, c1, J2, J3, J4, J5, J6, J7, J8, c2, c3, c4, c5, ws)   (J: job words, c: chunk words)
 // and reads only the words it names below. Pointers are byte addresses.
 
-import { add, f32, f64, forRange, get, i32, i32c, ifThen, Locals, ltS, mul, set, seq, store, sub, v128, vload, vstore, uleb, type Code, type FuncDef } from './emit.js';
+import { add, f32, f64, forRange, get, i32, i32c, ifThen, Locals, ltS, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, uleb, type Code, type FuncDef } from './emit.js';
 
 const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
 const un = (op: number) => (a: Code): Code => [...a, ...simd(op)];
 const bin = (op: number) => (a: Code, b: Code): Code => [...a, ...b, ...simd(op)];
+const fsqrt = un(0xe3);
 const fadd = bin(0xe4), fsub = bin(0xe5), fmul = bin(0xe6), fdiv = bin(0xe7), fmin = bin(0xe8), fmax = bin(0xe9);
 const flt = bin(0x43);
 const andnot = bin(0x4f);
@@ -153,10 +154,36 @@ function gelu(grad: boolean): FuncDef {
   });
 }
 
+/**
+ * adam_f32 / adaml2_f32: one Adam(W) update in place, elements [c0, c1) (multiples of 4) of p (J1),
+ * m (J3) and v (J4) from the gradient g (J2), with the f32 constants at J5: decay, wd, b1, 1 - b1,
+ * b2, 1 - b2, sqrt(1 - b2^t), eps, step size. Every operation rounds to f32 in the order of the
+ * TypeScript loop (and the composite update), so the results are the same bits. adam_f32 decays
+ * the parameter (AdamW; decay 1 otherwise); adaml2_f32 adds wd p to the gradient (Adam's L2).
+ */
+function adam(l2: boolean): FuncDef {
+  return kernel(l2 ? 'adaml2_f32' : 'adam_f32', (L) => {
+    const [i, a] = [L.add(i32), L.add(i32)];
+    const [pi, gi, mi, vi] = [L.add(v128), L.add(v128), L.add(v128), L.add(v128)];
+    const K = (k: number): Code => vloadSplat(4, get(6), 4 * k);
+    const at = (p: number): Code => add(get(p), get(a));
+    return forRange(i, get(C0), get(C1), i32c(4),
+      set(a, mul(get(i), i32c(4))),
+      set(pi, vload(at(J1))),
+      set(gi, l2 ? fadd(vload(at(J2)), fmul(get(pi), K(1))) : vload(at(J2))),
+      set(mi, fadd(fmul(vload(at(J3)), K(2)), fmul(get(gi), K(3)))),
+      set(vi, fadd(fmul(vload(at(J4)), K(4)), fmul(fmul(get(gi), get(gi)), K(5)))),
+      vstore(at(J3), get(mi)),
+      vstore(at(J4), get(vi)),
+      vstore(at(J1), fsub(l2 ? get(pi) : fmul(get(pi), K(0)), fmul(fdiv(get(mi), fadd(fdiv(fsqrt(get(vi)), K(6)), K(7))), K(8)))),
+    );
+  });
+}
+
 /** The vector kernels, exported by name. */
 export function vectorFuncs(): FuncDef[] {
-  return [rowExp(), rowScale(), gelu(false), gelu(true)];
+  return [rowExp(), rowScale(), gelu(false), gelu(true), adam(false), adam(true)];
 }
 
 /** Export names, in the order the thread pool indexes them after the GEMM's three. */
-export const VECTOR_KERNELS = ['rowexp_f32', 'rowscale_f32', 'gelu_f32', 'gelugrad_f32'] as const;
+export const VECTOR_KERNELS = ['rowexp_f32', 'rowscale_f32', 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32'] as const;
