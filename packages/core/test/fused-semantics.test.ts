@@ -22,6 +22,16 @@ describe('dropout draws the mask rand(x.shape).ge(p) always drew', () => {
     }), FC);
   });
 
+  test('the integer threshold the mask is drawn with agrees with the float test at awkward p', () => {
+    // p below float32's smallest normal, just above a half, and so close to 1 that float32(p) is 1
+    for (const p of [2 ** -140, 1e-9, 0.5 + 2 ** -25, 0.999999, 1 - 2 ** -25]) {
+      const x = tensor(1).expand([100_000]);
+      const y = dropout(x, p, true, { generator: new Generator(3) });
+      const keep = rand([100_000], { generator: new Generator(3) }).ge(p);
+      expect(y.ne(0).dataSync()).toEqual(keep.dataSync());
+    }
+  });
+
   test('a resumed run continues with the same masks', () => {
     const g = new Generator(7);
     const x = randn([64], { generator: new Generator(1) });

@@ -29,19 +29,32 @@ export const dropoutOp: PrimitiveDef<{ readonly p: number }> = definePrimitive<{
  */
 function keepMask(shape: Shape, n: number, p: number, generator: Generator, device: string): Tensor {
   const keep = new Uint8Array(n);
-  const threshold = Math.fround(p); // ge(p) against a float32 tensor: a weak scalar p becomes float32
-  const belowOne = 1 - 2 ** -24;
+  const cut = keepThreshold(p);
   const bits = new Uint32Array(Math.min(n, 1 << 16));
   for (let at = 0; at < n; at += bits.length) {
     const chunk = bits.length <= n - at ? bits : bits.subarray(0, n - at);
     generator.fillUint32(chunk); // the stream generator.random() draws, in bulk
-    for (let i = 0; i < chunk.length; i++) {
-      let u = Math.fround(chunk[i]! / 4294967296);
-      if (u >= 1) u = belowOne; // NOTE: as rand: uniforms that round up to 1 in float32 stay in [0, 1)
-      keep[at + i] = u >= threshold ? 1 : 0;
-    }
+    for (let i = 0; i < chunk.length; i++) keep[at + i] = chunk[i]! >= cut ? 1 : 0;
   }
   return fromArray(keep, shape, { dtype: 'bool', device });
+}
+
+/**
+ * The least 32-bit draw x whose uniform passes rand's test: u = float32(x / 2^32) (a value that
+ * rounds up to 1 stays just below it, as rand's) with u >= float32(p). u grows with x, so one
+ * integer comparison per element gives the mask the float test gives.
+ */
+function keepThreshold(p: number): number {
+  const threshold = Math.fround(p); // ge(p) against a float32 tensor: a weak scalar p becomes float32
+  const belowOne = 1 - 2 ** -24;
+  const passes = (x: number): boolean => Math.min(Math.fround(x / 4294967296), belowOne) >= threshold;
+  let [lo, hi] = [0, 4294967296]; // passes(hi) is taken as true: no draw reaches it
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (passes(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /**
