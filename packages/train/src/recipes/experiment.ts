@@ -15,7 +15,7 @@ import { accuracy } from '../metrics.js';
 import type { ProgressMode } from '../progress.js';
 import { summarize, writeReport, type ExperimentReport, type RunRecord } from '../report/experiment-report.js';
 import { tokenizerFromJSON } from '../tokenizers/from-json.js';
-import { sentimentSplits, sotuDocuments, trainRecipeTokenizer } from './corpus.js';
+import { pretrainingCorpus, sentimentSplits, trainRecipeTokenizer, type CorpusName } from './corpus.js';
 import { finetuneClassifier, type FinetuneOptions } from './finetune.js';
 import { MODEL_PRESETS, type ModelShape, type Objective, type RecipeModelConfig } from './models.js';
 import { pretrain } from './pretrain.js';
@@ -31,11 +31,13 @@ export interface ExperimentConfig {
   objective: Objective;
   /** Tokenizer vocabulary size. */
   vocabSize: number;
+  /** Corpora a fresh pretraining run reads (default: SOTU alone), mixed by size ({@link pretrainingCorpus}). */
+  corpus?: CorpusName[];
   /** Train the tokenizer on the task's unlabelled pool too (never on validation/test text). */
   tokenizerOnTaskText: boolean;
   /** The model size. */
   model: ModelShape;
-  /** Pretraining steps, batch size, learning rate and number of SOTU documents (0: all). */
+  /** Pretraining steps, batch size, learning rate and number of training documents (0: all; else the last n). */
   pretrain: {
     /** Optimizer steps. */
     steps: number;
@@ -43,7 +45,7 @@ export interface ExperimentConfig {
     batchSize: number;
     /** Peak learning rate. */
     lr: number;
-    /** SOTU documents used (0: all). */
+    /** Training documents used (0: all; else the last n, for quick runs). */
     documents: number;
   };
   /** Fine-tuning options of the runs from the pretrained body. */
@@ -124,7 +126,7 @@ function shown(path: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-async function pretrainedModel(o: ExperimentOptions, docs: { train: string[]; validation: string[] }, pool: readonly string[], notes: string[]) {
+async function pretrainedModel(o: ExperimentOptions, pool: readonly string[], notes: string[]) {
   const c = o.config;
   const path = o.checkpointPath ?? shippedCheckpointPath(c.name);
   if (!o.pretrainFresh && existsSync(path)) {
@@ -133,6 +135,7 @@ async function pretrainedModel(o: ExperimentOptions, docs: { train: string[]; va
     notes.push(`Pretrained weights: ${shown(path)} (made by tsgrad; see its metadata for the command). Pass --pretrain to redo pretraining.`);
     return { checkpoint: ck, tokenizer: tokenizerFromJSON(ck.tokenizer), pretrainLosses: undefined, pretrainEvals: undefined };
   }
+  const docs = pretrainingCorpus(c.corpus ?? ['sotu']); // read only when pretraining here (the corpora are optional packages)
   const tdocs = c.pretrain.documents > 0 ? { train: docs.train.slice(-c.pretrain.documents), validation: docs.validation.slice(0, 1) } : docs;
   const tokenizer = trainRecipeTokenizer(c.tokenizerOnTaskText ? [...tdocs.train, ...pool] : tdocs.train, c.vocabSize);
   const { steps, batchSize, lr } = c.pretrain;
@@ -183,9 +186,8 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRep
   const c = o.config;
   const notes: string[] = [];
   const splits = sentimentSplits(0);
-  const docs = sotuDocuments();
   say(`experiment '${c.name}': ${splits.train.length} labelled pool, ${splits.validation.length} validation, ${splits.test.length} test sentences`);
-  const pre = await pretrainedModel(o, docs, splits.train.map((e) => e.text), notes);
+  const pre = await pretrainedModel(o, splits.train.map((e) => e.text), notes);
   const cfg = pre.checkpoint.modelConfig as RecipeModelConfig;
   const pool = splits.train.map((e) => e.text);
   const body = c.taskLmSteps ? await taskLm(pre.checkpoint, pre.tokenizer, pool, c.taskLmSteps, o, notes) : pre.checkpoint;
@@ -216,7 +218,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRep
   }
   const rows = summarize(runs, nb, probe ? probeAcc : undefined);
   const report: ExperimentReport = {
-    title: `tsgrad experiment: pretraining on SOTU, fine-tuning on sentiment (${c.name})`,
+    title: `tsgrad experiment: pretraining on ${(c.corpus ?? ['sotu']).join(', ')}, fine-tuning on sentiment (${c.name})`,
     config: { ...c, model: cfg, checkpoint: shown(o.checkpointPath ?? (o.pretrainFresh ? 'pretrained in this run' : shippedCheckpointPath(c.name))) },
     rows, runs, pretrainLosses: pre.pretrainLosses, pretrainEvals: pre.pretrainEvals, notes,
     seconds: (performance.now() - t0) / 1000,
