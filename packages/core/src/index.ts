@@ -14,9 +14,9 @@ export { isGradEnabled } from './grad-mode.js';
 export { noGrad, enableGrad, grad, valueAndGrad, type GradOptions } from './autograd/api.js';
 export { backward, autogradGrad, type BackwardOptions } from './autograd/backward.js';
 export { cpuBackend } from './backends/cpu/index.js';
-export { adamStep_, type AdamStepOptions } from './backends/cpu/adam.js';
+export { canReadSync, dispose, keep, scope, stepScope, toDevice, trackStorage, type TensorContainer } from './memory.js';
 export * from './backends/gpu/index.js';
-export { type PrimitiveDef, type VjpContext, apply, definePrimitive, primitives } from './ops/define.js';
+export { type PrimitiveDef, type VjpContext, apply, definePrimitive, kernelFor, primitives } from './ops/define.js';
 export type { TensorLike } from './ops/helpers.js';
 export * from './ops/index.js';
 

@@ -4,7 +4,7 @@
 import { backward, type BackwardOptions } from './autograd/backward.js';
 import { noGrad } from './autograd/api.js';
 import { getBackend } from './backend.js';
-import { dispose } from './backends/gpu/memory.js';
+import { dispose } from './memory.js';
 import type { DType } from './dtype.js';
 import { AutogradError, DTypeError, ShapeError, ValueError, formatShape } from './errors.js';
 import { shapesEqual } from './shape.js';

@@ -219,6 +219,19 @@ export class Tensor {
   }
 
   /**
+   * The value of a one-element tensor as a JS number, on any device (waits for a device readback
+   * where the backend reads asynchronously; see `canReadSync`).
+   * @returns The value.
+   * @example await tensor([[2.5]]).itemAsync(); // 2.5
+   */
+  async itemAsync(): Promise<number> {
+    if (this.numel() !== 1) {
+      throw new ValueError('itemAsync', `a tensor with ${this.numel()} elements cannot be converted to a number`, { x: this.shape }, 'itemAsync() needs exactly one element');
+    }
+    return (await this.data())[0]!;
+  }
+
+  /**
    * A PyTorch-style printout: `tensor([[1, 2], [3, 4]], dtype=int32)`.
    * @returns The printout.
    */

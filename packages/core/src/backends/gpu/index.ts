@@ -5,15 +5,11 @@
 // 'webgl2' (browsers), 'headlessgl' (Node with the optional native `gl` package), 'webasm' and
 // 'cpu' (gpu.js's WebAssembly and JavaScript modes, which run anywhere; 'cpu' is for tests).
 
-import { getBackend } from '../../backend.js';
-import { to } from '../../ops/cast.js';
-import { Tensor } from '../../tensor.js';
 import type { GpuInfo, GpuOptions } from './setup.js';
 
 export type { GpuMode } from './device.js';
 export type { GpuInfo, GpuOptions } from './setup.js';
 export type { WebGpuOptions } from './webgpu.js';
-export { dispose, keep, scope, type TensorContainer } from './memory.js';
 export { gpuStats, opPlacements, type GpuStats, type OpPlacement } from './stats.js';
 export { synchronize } from './storage.js';
 
@@ -72,24 +68,3 @@ export async function shutdownBackend(name: 'gpu' = 'gpu'): Promise<void> {
   await stopGpu();
 }
 
-/**
- * Moves a tensor to `device`, waiting for the device where that needs a readback (GPU to CPU).
- * `x.to('gpu')` is synchronous; this is the asynchronous way back. The result is a new leaf (it
- * keeps `requiresGrad` of a leaf input; gradients do not flow across the move).
- *
- * @param x - The tensor to move.
- * @param device - `'cpu'` or `'gpu'`.
- * @returns `x` itself when already there, otherwise a copy on `device` with the same shape.
- * @example
- * await setBackend('gpu', { mode: 'cpu' });
- * const y = tensor([[1, 2], [3, 4]]).to('gpu').mul(2);
- * const cpuCopy = await toDevice(y, 'cpu');
- * cpuCopy.tolist(); // [[2, 4], [6, 8]]
- */
-export async function toDevice(x: Tensor, device: string): Promise<Tensor> {
-  if (x.device === device) return x;
-  if (device !== 'cpu') return to(x, { device });
-  const t = new Tensor(getBackend('cpu').fromArray(await x.data(), x.dtype), x.shape);
-  if (x.requiresGrad && x.isLeaf) t.requiresGrad = true;
-  return t;
-}

@@ -5,7 +5,7 @@ import type { Storage } from '../../backend.js';
 import type { DType } from '../../dtype.js';
 import { BackendError } from '../../errors.js';
 import type { Device, Handle } from './device.js';
-import { trackStorage } from './memory.js';
+import { trackStorage } from '../../memory.js';
 import { statsCounters } from './stats.js';
 
 let device: Device | null = null;

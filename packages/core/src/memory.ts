@@ -1,19 +1,22 @@
-// Deterministic release of device memory: `dispose(t)`, `scope(fn)` (tfjs's tidy) and `keep(t)`.
-// Backends whose memory the GC does not own call `trackStorage` for each storage they create.
+// Memory and readback, for every backend: `dispose(t)`, `scope(fn)` (tfjs's tidy), `keep(t)`,
+// `canReadSync(t)` and `stepScope(fn)`. Backends whose memory the GC does not own call
+// `trackStorage` for each storage they create; code above core never needs to know which those are.
 
-import { getBackend, type Storage } from '../../backend.js';
-import { ValueError } from '../../errors.js';
-import { Tensor } from '../../tensor.js';
+import { getBackend, type Storage } from './backend.js';
+import { ValueError } from './errors.js';
+import { moved } from './ops/cast.js';
+import { Tensor } from './tensor.js';
 
 /** Tensors in any nesting of arrays and plain objects (what `dispose` and `scope` accept and return). */
 export type TensorContainer = Tensor | null | undefined | void | number | string | boolean | readonly TensorContainer[] | { readonly [k: string]: TensorContainer };
 
 const scopes: Set<Storage>[] = [];
 
-/** @internal Called by a device backend for every storage it creates: the innermost scope owns it. */
+/** Called by a backend whose memory the GC does not own, for every storage it creates: the innermost scope owns it. */
 export function trackStorage(s: Storage): void {
   scopes[scopes.length - 1]?.add(s);
 }
+
 
 function collect(x: unknown, out: Set<Storage>, seen: Set<unknown>): void {
   if (x === null || typeof x !== 'object' || seen.has(x)) return;
@@ -116,4 +119,61 @@ export function scope<T extends TensorContainer>(fn: () => T): T {
 export function keep<T extends TensorContainer>(x: T): T {
   for (const s of storagesOf(x)) for (const sc of scopes) sc.delete(s);
   return x;
+}
+
+/**
+ * Whether `t`'s values can be read synchronously (`t.item()`, `t.dataSync()`, `t.tolist()`): true
+ * where its backend has `readSync` (the CPU), false where reads wait for a device (use
+ * `await t.itemAsync()` or `await t.data()`, which work everywhere).
+ * @param t - Any tensor.
+ * @returns True when synchronous reads work.
+ * @example canReadSync(tensor([1])); // true
+ */
+export function canReadSync(t: Tensor): boolean {
+  return getBackend(t.device).readSync !== undefined;
+}
+
+/**
+ * Runs one step's synchronous work `fn` in a {@link scope} and reads the one-element tensors it
+ * returns as numbers, on any backend: every tensor the step made is freed (device memory), and the
+ * returned ones once read. Training loops call it once per step and never ask what the backend is.
+ * @param fn - Synchronous code returning named one-element tensors (undefined entries are skipped).
+ * @returns The numbers, by the same names.
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const r = await stepScope(() => {
+ *   const loss = w.square().sum();
+ *   loss.backward();
+ *   return { loss: loss.detach() };
+ * });
+ * r.loss; // 5
+ */
+export async function stepScope<K extends string>(fn: () => { readonly [k in K]?: Tensor }): Promise<{ [k in K]?: number }> {
+  const out = scope(() => fn() as { [k: string]: Tensor | undefined });
+  const values: { [k: string]: number } = {};
+  try {
+    for (const [k, t] of Object.entries(out)) if (t !== undefined) values[k] = await t.itemAsync();
+  } finally {
+    dispose(out);
+  }
+  return values as { [k in K]?: number };
+}
+
+/**
+ * Moves a tensor to `device`, waiting for the device where that needs a readback (GPU to CPU).
+ * `x.to(device)` is synchronous from the CPU; this works from any device. The result is a new leaf (it
+ * keeps `requiresGrad` of a leaf input; gradients do not flow across the move).
+ *
+ * @param x - The tensor to move.
+ * @param device - `'cpu'` or `'gpu'`.
+ * @returns `x` itself when already there, otherwise a copy on `device` with the same shape.
+ * @example
+ * await setBackend('gpu', { mode: 'cpu' });
+ * const y = tensor([[1, 2], [3, 4]]).to('gpu').mul(2);
+ * const cpuCopy = await toDevice(y, 'cpu');
+ * cpuCopy.tolist(); // [[2, 4], [6, 8]]
+ */
+export async function toDevice(x: Tensor, device: string): Promise<Tensor> {
+  if (x.device === device) return x;
+  return moved(x, getBackend(device).fromArray(await x.data(), x.dtype));
 }
