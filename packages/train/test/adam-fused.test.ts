@@ -1,9 +1,9 @@
-// Adam/AdamW's fused in-place CPU step (core's adamStep_) against the composite adamUpdate it
-// replaces: bit-identical trajectories in float32 and float64, and state dicts that never change
+// Adam/AdamW's fused primitive (core's adamStep: the CPU kernel) against the composite adamUpdate
+// it decomposes to: bit-identical trajectories in float32 and float64, and state dicts that never change
 // after they are handed out.
 
 import { describe, expect, test } from 'vitest';
-import { Generator, adamStep_, noGrad, ones, randn, zeros, zerosLike, type Tensor } from '@tsgrad/core';
+import { Generator, adamStep, noGrad, tensor, ones, randn, zeros, zerosLike, type Tensor } from '@tsgrad/core';
 import { Adam, AdamW, adamUpdate, type AdamState } from '../src/optim/index.js';
 
 type Opts = { lr: number; weightDecay: number; amsgrad: boolean; decoupled: boolean; dtype: 'float32' | 'float64'; shape?: number[] };
@@ -69,13 +69,40 @@ describe('the fused Adam step is the composite update, bit for bit', () => {
     expect((sd.state['w']!['expAvg'] as Tensor).tolist()).toEqual(saved);
   });
 
-  test('adamStep_ bumps versions and refuses tensors it cannot update', () => {
+  test('adamStep is pure and checks its inputs', () => {
     const [p, m, v] = [zeros([3]), zeros([3]), zeros([3])];
     const h = { lr: 0.1, betas: [0.9, 0.999] as const, eps: 1e-8, weightDecay: 0, decoupled: true, step: 1 };
-    adamStep_(p, ones([3]), m, v, h);
-    expect(p.storage.version).toBe(1);
-    for (const x of p.tolist() as number[]) expect(x).toBeCloseTo(-0.1, 6);
-    expect(() => adamStep_(p, ones([3], { dtype: 'float64' }), m, v, h)).toThrow(/grad must be a CPU float32 tensor/);
-    expect(() => adamStep_(zeros([3, 2]).t(), ones([2, 3]), zeros([2, 3]), zeros([2, 3]), h)).toThrow(/param must be a contiguous/);
+    const r = adamStep(p, ones([3]), m, v, h);
+    // step 1 from zeros with g = 1: m = 0.1, v = 0.001, p = -0.1 * (0.1 / 0.1) / (sqrt(0.001 / 0.001) + 1e-8)
+    for (const x of r.param.tolist() as number[]) expect(x).toBeCloseTo(-0.1, 6);
+    for (const x of r.expAvg.tolist() as number[]) expect(x).toBeCloseTo(0.1, 7);
+    for (const x of r.expAvgSq.tolist() as number[]) expect(x).toBeCloseTo(0.001, 9);
+    expect(p.tolist()).toEqual([0, 0, 0]);
+    expect(p.storage.version).toBe(0);
+    expect(() => adamStep(p, ones([3], { dtype: 'float64' }), m, v, h)).toThrow(/adamStep.*one dtype/s);
+    expect(() => adamStep(p, ones([2]), m, v, h)).toThrow(/adamStep.*parameter's shape/s);
+    expect(() => adamStep(tensor([1], { requiresGrad: true }), ones([1]), zeros([1]), zeros([1]), h)).toThrow(/noGrad/);
+  });
+});
+
+describe('one Adam path on every backend', () => {
+  // the gpu backend has no adamStep kernel: the optimizer's one call runs as the composite there
+  test('AdamW on the gpu backend (gpu.js cpu mode) takes the same steps as on the CPU', async () => {
+    const { setBackend, shutdownBackend, toDevice } = await import('@tsgrad/core');
+    await setBackend('gpu', { mode: 'cpu' });
+    try {
+      const run = async (device: 'cpu' | 'gpu') => {
+        const p = randn([5, 3], { generator: new Generator(1) }).to(device).requiresGrad_();
+        const opt = new AdamW([p], { lr: 0.01, weightDecay: 0.1, amsgrad: true });
+        for (let s = 0; s < 3; s++) {
+          p.grad = randn([5, 3], { generator: new Generator(50 + s) }).to(device);
+          opt.step();
+        }
+        return [...(await toDevice(p, 'cpu')).dataSync()];
+      };
+      expect(await run('gpu')).toEqual(await run('cpu'));
+    } finally {
+      await shutdownBackend();
+    }
   });
 });

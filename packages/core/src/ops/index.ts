@@ -57,3 +57,4 @@ export * from './unary/softplus.js';
 export * from './unary/sqrt.js';
 export * from './unary/square.js';
 export * from './unary/tanh.js';
+export * from './fused/adam.js';

@@ -1,10 +1,10 @@
 // Adam and AdamW (decoupled weight decay): PyTorch's torch.optim.Adam / AdamW update, bias-corrected,
-// with optional AMSGrad. The update is a pure function; the classes hold the state and, for CPU
-// float tensors, run it as core's fused in-place adamStep_ (the same arithmetic, bit for bit).
+// with optional AMSGrad. The classes hold the state and run core's fused primitive adamStep (one
+// pass on the CPU, its composite of ops elsewhere; the same bits); adamUpdate is that composite.
 
 import type { Tensor } from '@tsgrad/core';
-import { ValueError, adamStep_, zerosLike } from '@tsgrad/core';
-import { Optimizer, type OptimizerStateDict, type ParamEntry, type ParamGroup, type ParamGroupSpec } from './optimizer.js';
+import { ValueError, adamComposite, adamStep, zerosLike } from '@tsgrad/core';
+import { Optimizer, type ParamEntry, type ParamGroup, type ParamGroupSpec } from './optimizer.js';
 
 /** Adam/AdamW hyper-parameters (PyTorch's names; betas as a pair). */
 export interface AdamOptions {
@@ -69,22 +69,9 @@ export function adamUpdate(p: Tensor, grad: Tensor, s: AdamState, lr: number, h:
   /** The state after the step. */
   state: AdamState;
 } {
-  const [b1, b2] = h.betas;
   const step = s.step + 1;
-  let param = p;
-  let g = grad;
-  if (h.weightDecay !== 0) {
-    if (h.decoupled) param = p.mul(1 - lr * h.weightDecay);
-    else g = g.add(p.mul(h.weightDecay));
-  }
-  const expAvg = s.expAvg.mul(b1).add(g.mul(1 - b1));
-  const expAvgSq = s.expAvgSq.mul(b2).add(g.square().mul(1 - b2));
-  const bc1 = 1 - Math.pow(b1, step);
-  const bc2 = 1 - Math.pow(b2, step);
-  const maxExpAvgSq = h.amsgrad ? (s.maxExpAvgSq ? s.maxExpAvgSq.maximum(expAvgSq) : expAvgSq) : undefined;
-  const denom = (maxExpAvgSq ?? expAvgSq).sqrt().div(Math.sqrt(bc2)).add(h.eps);
-  param = param.sub(expAvg.div(denom).mul(lr / bc1));
-  return { param, state: { step, expAvg, expAvgSq, ...(maxExpAvgSq ? { maxExpAvgSq } : {}) } };
+  const r = adamComposite(p, grad, s.expAvg, s.expAvgSq, s.maxExpAvgSq, { lr, beta1: h.betas[0], beta2: h.betas[1], eps: h.eps, weightDecay: h.weightDecay, decoupled: h.decoupled, step, amsgrad: h.amsgrad });
+  return { param: r.param, state: { step, expAvg: r.expAvg, expAvgSq: r.expAvgSq, ...(r.maxExpAvgSq ? { maxExpAvgSq: r.maxExpAvgSq } : {}) } };
 }
 
 function checkOptions(name: string, o: AdamOptions): void {
@@ -94,47 +81,17 @@ function checkOptions(name: string, o: AdamOptions): void {
   if (!((o.eps ?? 1e-8) >= 0) || !((o.weightDecay ?? 0) >= 0)) throw new ValueError(name, 'eps and weightDecay must be >= 0');
 }
 
-// CPU float tensors of one dtype, the param contiguous: core's fused in-place step applies
-function fusable(p: Tensor, grad: Tensor, s: AdamState): boolean {
-  const like = (t: Tensor) => t.device === 'cpu' && t.dtype === p.dtype && t.ndim === p.ndim && t.shape.every((d, i) => d === p.shape[i]);
-  return (p.dtype === 'float32' || p.dtype === 'float64') && p.isContiguous() && like(grad) && like(s.expAvg) && like(s.expAvgSq) && (!s.maxExpAvgSq || like(s.maxExpAvgSq));
-}
-
 abstract class AdamBase extends Optimizer<AdamState, H> {
-  // State tensors this optimizer made and alone holds: the fused step updates those in place. Any
-  // other (loaded from, or handed out by, a state dict) is copied first, so no one sees it change.
-  private owned = new WeakSet<Tensor>();
-
-  private own(t: Tensor): Tensor {
-    if (this.owned.has(t) && t.isContiguous()) return t;
-    const c = t.clone();
-    this.owned.add(c);
-    return c;
-  }
-
   protected initState(p: Tensor): AdamState {
-    const s = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
-    this.owned.add(s.expAvg).add(s.expAvgSq);
-    return s;
+    return { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
   }
 
   protected update(p: Tensor, grad: Tensor, state: AdamState, group: ParamGroup<H>): AdamState {
-    if (fusable(p, grad, state)) {
-      // NOTE: the same arithmetic as adamUpdate, rounded where it rounds: results are bit-identical
-      const [expAvg, expAvgSq] = [this.own(state.expAvg), this.own(state.expAvgSq)];
-      const maxExpAvgSq = group.amsgrad ? (state.maxExpAvgSq ? this.own(state.maxExpAvgSq) : this.own(zerosLike(p))) : undefined;
-      const step = state.step + 1;
-      adamStep_(p, grad, expAvg, expAvgSq, { lr: group.lr, betas: group.betas, eps: group.eps, weightDecay: group.weightDecay, decoupled: group.decoupled, step, maxExpAvgSq });
-      return { step, expAvg, expAvgSq, ...(maxExpAvgSq ? { maxExpAvgSq } : {}) };
-    }
-    const { param, state: next } = adamUpdate(p, grad, state, group.lr, group);
-    p.copy_(param);
-    return next;
-  }
-
-  override stateDict(): OptimizerStateDict {
-    this.owned = new WeakSet(); // the dict shares the state tensors: later steps must not write them
-    return super.stateDict();
+    const step = state.step + 1;
+    const maxExpAvgSq = group.amsgrad ? (state.maxExpAvgSq ?? zerosLike(p)) : undefined;
+    const r = adamStep(p, grad, state.expAvg, state.expAvgSq, { lr: group.lr, betas: group.betas, eps: group.eps, weightDecay: group.weightDecay, decoupled: group.decoupled, step, maxExpAvgSq });
+    p.copy_(r.param);
+    return { step, expAvg: r.expAvg, expAvgSq: r.expAvgSq, ...(r.maxExpAvgSq ? { maxExpAvgSq: r.maxExpAvgSq } : {}) };
   }
 }
 

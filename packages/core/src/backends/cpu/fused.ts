@@ -2,6 +2,7 @@
 // the CPU backend spreads into its own.
 
 import type { Kernel } from '../../backend.js';
+import { adamStepKernel } from './adam.js';
 import { scaledMaskedSoftmaxKernel, softmaxBackwardKernel } from './attention-softmax.js';
 import { crossEntropyBackwardKernel, crossEntropyKernel } from './cross-entropy.js';
 import { dropoutKernel } from './dropout.js';
@@ -21,4 +22,5 @@ export const fusedKernels: Record<string, Kernel> = {
   crossEntropy: crossEntropyKernel,
   crossEntropyBackward: crossEntropyBackwardKernel,
   dropout: dropoutKernel,
+  adamStep: adamStepKernel,
 };
