@@ -29,7 +29,8 @@ export type Attrs = Readonly<Record<string, unknown>>;
 export type OpKind = 'elementwise' | 'reduce' | 'view' | 'other';
 
 /**
- * What a backend sees of an op: enough to pick or generate a kernel.
+ * What a backend sees of an op (the primitive's definition, read-only): everything a backend reads
+ * to pick or generate a kernel.
  * @inline
  */
 export interface OpKey {
@@ -39,6 +40,16 @@ export interface OpKey {
   readonly kind: OpKind;
   /** Elementwise semantics on JS numbers; self-contained so GPU backends can transpile it. */
   readonly scalar?: (...xs: number[]) => number;
+  /** For int32 outputs where `scalar` would lose bits (e.g. `Math.imul` for mul). */
+  readonly intScalar?: (...xs: number[]) => number;
+  /**
+   * The op written with other ops (fused ops have one): where a backend has no kernel of its own,
+   * `apply` runs this instead (a backend only asks whether it is there; tensors are typed in `PrimitiveDef`).
+   * @param inputs - The op's tensor inputs.
+   * @param attrs - The op's attributes.
+   * @returns The op's result (a tensor), computed with other ops.
+   */
+  decompose?(inputs: readonly any[], attrs: Attrs): unknown;
 }
 
 /** A kernel argument: a strided view of a storage. Broadcast dims have stride 0. */
@@ -66,8 +77,15 @@ export interface KernelOutput {
   readonly dtype: DType;
 }
 
-/** Computes one primitive. Inputs are views; the result is a new contiguous storage. */
-export type Kernel = (inputs: readonly KernelInput[], out: KernelOutput, attrs: Attrs) => Storage;
+/**
+ * Computes one primitive. Inputs are views; the result is a new contiguous storage. A kernel marked
+ * `fallback` only runs the op somewhere else (the GPU backend's CPU fallback): `apply` then prefers
+ * the op's decomposition, where it has one, so fused ops run as their parts on the device.
+ */
+export type Kernel = ((inputs: readonly KernelInput[], out: KernelOutput, attrs: Attrs) => Storage) & {
+  /** True for a kernel that runs the op off this backend (used only when there is no decomposition). */
+  readonly fallback?: boolean;
+};
 
 /**
  * A place tensors live and primitives run: storage management plus a kernel per primitive.
@@ -103,8 +121,9 @@ export interface Backend {
    */
   dispose(s: Storage): void;
   /**
-   * The kernel for a primitive, or undefined so dispatch falls back to the op's decomposition.
-   * @param op - The primitive (name, kind and scalar function).
+   * The kernel for a primitive, or undefined when the backend has none; `apply` alone decides
+   * between a kernel and the op's decomposition (see {@link apply}'s rule).
+   * @param op - The primitive's definition (name, kind, scalar, intScalar, decompose).
    * @returns The kernel, if the backend has one.
    */
   kernel(op: OpKey): Kernel | undefined;

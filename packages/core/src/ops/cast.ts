@@ -1,8 +1,9 @@
 // to: converts the dtype (and, for device strings, moves the tensor); differentiable between floats.
 
+import { getBackend, type Storage } from '../backend.js';
 import { DTYPES, isFloat, type DType } from '../dtype.js';
 import { ValueError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { apply, definePrimitive } from './define.js';
 
 type CastAttrs = { readonly dtype: DType };
@@ -53,17 +54,23 @@ export function to(x: Tensor, target: ToTarget): Tensor {
   return out;
 }
 
-type DeviceMover = (x: Tensor, device: string) => Tensor;
-let mover: DeviceMover = (x, device) => {
-  throw new ValueError('to', `cannot move a tensor from '${x.device}' to '${device}': no such device is set up`, {},
-    "call `await setBackend('gpu', { mode })` before moving tensors to 'gpu'");
-};
-
-/** @internal Installed by device backends: how `to(device)` moves tensors between devices. */
-export function setDeviceMover(m: DeviceMover): void {
-  mover = m;
+/**
+ * A copy of `x` on `device`, made by the backends' own `read`/`fromArray`: synchronous where the
+ * source backend reads synchronously (the CPU); otherwise `await toDevice(x, device)` does it.
+ */
+function moveTo(x: Tensor, device: string): Tensor {
+  const src = getBackend(x.device);
+  const dst = getBackend(device);
+  if (!src.readSync) {
+    throw new ValueError('to', `moving a tensor from '${x.device}' to '${device}' needs an asynchronous readback`, { x: { shape: x.shape, dtype: x.dtype } },
+      `use \`await toDevice(x, '${device}')\` (or \`await x.data()\` for the values)`);
+  }
+  return moved(x, dst.fromArray(x.dataSync(), x.dtype));
 }
 
-function moveTo(x: Tensor, device: string): Tensor {
-  return mover(x, device);
+/** @internal The new leaf a move makes (it keeps `requiresGrad` of a leaf input). */
+export function moved(x: Tensor, storage: Storage): Tensor {
+  const t = new Tensor(storage, x.shape);
+  if (x.requiresGrad && x.isLeaf) t.requiresGrad = true;
+  return t;
 }

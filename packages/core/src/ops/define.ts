@@ -1,7 +1,7 @@
 // The primitive registry and `apply`, the one dispatch function: shape and dtype rules first,
 // then the backend's kernel (or the op's decomposition), then the autograd record.
 
-import { getBackend, type Attrs, type KernelInput, type OpKey } from '../backend.js';
+import { getBackend, type Attrs, type Backend, type Kernel, type KernelInput, type OpKey } from '../backend.js';
 import { isFloat, type DType } from '../dtype.js';
 import { AutogradError, BackendError, type ArgInfo } from '../errors.js';
 import { isGradEnabled } from '../grad-mode.js';
@@ -57,8 +57,6 @@ export interface PrimitiveDef<A extends Attrs = Attrs> extends OpKey {
    * @returns The output dtype.
    */
   dtype(inputs: readonly Tensor[], attrs: A): DType;
-  /** For int32 outputs where `scalar` would lose bits (e.g. `Math.imul` for mul). */
-  readonly intScalar?: (...xs: number[]) => number;
   /**
    * For `kind: 'view'`: the strides and offset of the output over the input's storage.
    * @param x - The input tensor.
@@ -164,6 +162,22 @@ function commonDevice(op: PrimitiveDef<any>, inputs: readonly Tensor[]): string 
 }
 
 /**
+ * The one kernel-or-decomposition rule (used by {@link apply} and the conformance suite): the
+ * backend's kernel when it holds the dtype and has one of its own; otherwise the op's
+ * decomposition (undefined is returned); a `fallback` kernel only for ops without a decomposition.
+ * @param op - The primitive.
+ * @param backend - The backend its inputs live on.
+ * @param dtype - The output dtype.
+ * @returns The kernel to run, or undefined to run `op.decompose` (or fail, when it has none).
+ * @example kernelFor(primitives().find((p) => p.name === 'exp')!, getBackend('cpu'), 'float32') !== undefined; // true
+ */
+export function kernelFor(op: OpKey, backend: Backend, dtype: DType): Kernel | undefined {
+  if (!backend.dtypes.has(dtype)) return undefined;
+  const k = backend.kernel(op);
+  return k?.fallback && op.decompose ? undefined : k;
+}
+
+/**
  * Runs primitive `op` on `inputs`: checks shapes and dtypes, runs the backend kernel (or the
  * decomposition), and records the autograd node when grad mode is on and an input requires grad.
  * It is the only dispatch function; every op function calls it.
@@ -187,7 +201,7 @@ export function apply<A extends Attrs>(op: PrimitiveDef<A>, inputs: readonly Ten
     const backend = getBackend(commonDevice(op, inputs));
     // a fused op without a VJP is recorded as its decomposition's parts, so it stays differentiable
     const viaParts = op.vjp === undefined && op.decompose !== undefined && isGradEnabled() && inputs.some((t) => t.requiresGrad);
-    const kernel = backend.dtypes.has(dtype) && !viaParts ? backend.kernel(op) : undefined;
+    const kernel = viaParts ? undefined : kernelFor(op, backend, dtype);
     if (kernel === undefined) {
       if (op.decompose) return op.decompose(inputs, attrs);
       throw new BackendError(op.name, backend.dtypes.has(dtype)

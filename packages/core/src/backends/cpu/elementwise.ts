@@ -82,7 +82,7 @@ function genericLoop(arity: number, boolOut: boolean, f: Fn): Loop {
 }
 
 /** Builds the CPU kernel for an elementwise op (cached per op by the backend). */
-export function elementwiseKernel(op: OpKey & { intScalar?: Fn }): Kernel {
+export function elementwiseKernel(op: OpKey): Kernel {
   const loops = new Map<string, Loop>();
   return (inputs: readonly KernelInput[], out) => {
     const n = sizeOf(out.shape);

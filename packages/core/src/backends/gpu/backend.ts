@@ -81,15 +81,14 @@ function dispatch(op: OpKey, impl: Impl | null, inputs: readonly KernelInput[], 
 
 const kernels = new Map<string, Kernel>();
 
-/** The device kernel of `op`: hand-written, generated from `scalar`, or a CPU fallback; undefined lets apply() decompose. */
+/** The device kernel of `op`: hand-written, generated from `scalar`, or a CPU fallback (marked `fallback`). */
 function kernelOf(op: OpKey): Kernel | undefined {
   const cached = kernels.get(op.name);
   if (cached) return cached;
   const impl: Impl | null = hand[op.name] ?? (op.kind === 'elementwise' && op.scalar ? elementwise(op) : null);
-  // a fused op (with `decompose`) runs as its parts on the device; anything else the CPU can run falls back
-  const decomposes = 'decompose' in op && typeof op.decompose === 'function';
-  if (impl === null && (decomposes || !cpuBackend.kernel(op))) return undefined;
-  const k: Kernel = (inputs, out, attrs) => dispatch(op, impl, inputs, out, attrs);
+  if (impl === null && !cpuBackend.kernel(op)) return undefined;
+  const run = (inputs: readonly KernelInput[], out: KernelOutput, attrs: Attrs) => dispatch(op, impl, inputs, out, attrs);
+  const k: Kernel = impl === null ? Object.assign(run, { fallback: true }) : run;
   kernels.set(op.name, k);
   return k;
 }

@@ -1,10 +1,8 @@
 // Loaded on `setBackend('gpu')`: imports gpu.js, builds the device for the mode, registers the
-// 'gpu' backend and installs the CPU -> GPU mover behind `x.to('gpu')`.
+// 'gpu' backend (moves between devices then go through the backends' read/fromArray).
 
 import { registerBackend } from '../../backend.js';
 import { BackendError, ValueError } from '../../errors.js';
-import { setDeviceMover } from '../../ops/cast.js';
-import { Tensor } from '../../tensor.js';
 import { gpuBackend } from './backend.js';
 import { assertSupported, glDevice, hostDevice, type Device, type GpuJs, type GpuMode } from './device.js';
 import { resetFallbacks } from './fallback.js';
@@ -23,20 +21,6 @@ export interface GpuOptions extends WebGpuOptions {
 export interface GpuInfo {
   /** The gpu.js mode that runs the kernels. */
   readonly mode: GpuMode;
-}
-
-/** `x.to('gpu')` uploads synchronously; the way back is asynchronous (`await toDevice(x, 'cpu')`). */
-function moveTensor(x: Tensor, device: string): Tensor {
-  if (x.device === 'cpu' && device === 'gpu') {
-    const t = new Tensor(gpuBackend.fromArray(x.dataSync(), x.dtype), x.shape);
-    if (x.requiresGrad && x.isLeaf) t.requiresGrad = true;
-    return t;
-  }
-  if (x.device === 'gpu' && device === 'cpu') {
-    throw new ValueError('to', "moving a tensor from 'gpu' to 'cpu' needs an asynchronous readback", { x: { shape: x.shape, dtype: x.dtype } },
-      "use `await toDevice(x, 'cpu')` (or `await x.data()` for the values)");
-  }
-  throw new ValueError('to', `cannot move a tensor from '${x.device}' to '${device}'`, {}, "devices are 'cpu' and 'gpu'");
 }
 
 let active: Device | null = null;
@@ -71,7 +55,6 @@ export async function startGpu(opts: GpuOptions): Promise<GpuInfo> {
   clearKernelCache();
   setCurrentDevice(device);
   registerBackend(gpuBackend);
-  setDeviceMover(moveTensor);
   return { mode: device.mode };
 }
 
