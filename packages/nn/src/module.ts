@@ -1,7 +1,7 @@
 // Module: the base class of layers and models. Parameters, buffers and submodules are found by
 // reflection over own fields (arrays of modules give `name.0`), in constructor order, as PyTorch orders them.
 
-import { DTYPES, type DType, type Tensor, fromArray, isFloat, noGrad } from '@tsgrad/core';
+import { DTYPES, type DType, type Tensor, isFloat, noGrad, toDevice } from '@tsgrad/core';
 import { Buffer, Parameter } from './parameter.js';
 import { type LoadOptions, type LoadReport, loadStateDictInto, stateDictOf } from './state-dict.js';
 import { installTrail } from './trail.js';
@@ -226,17 +226,18 @@ export abstract class Module {
 
   /**
    * `to()` for moves that need an asynchronous readback (a GPU device to the CPU): values and
-   * gradients are read with `await x.data()` first, then `to(target)` finishes in place.
+   * gradients are moved with `await toDevice(x, device)` first, then `to(target)` finishes in place.
    * @param target - A dtype, a device, or `{ dtype, device }`.
    * @returns This module, once every tensor has moved.
    */
   async toAsync(target: ModuleTarget): Promise<this> {
     const t = parseTarget(target);
-    if (t.device === 'cpu') {
-      const host = async (x: Tensor) => (x.device === 'cpu' ? x : fromArray(await x.data(), x.shape, { dtype: x.dtype }));
+    const device = t.device;
+    if (device !== undefined) {
+      // each tensor is moved with the backends' own readback (asynchronous where the device is)
       for (const x of [...this.parameters(), ...this.buffers()]) {
-        if (x instanceof Parameter && x.grad) x.grad = await host(x.grad);
-        x.setData(await host(x));
+        if (x instanceof Parameter && x.grad && x.grad.device !== device) x.grad = await toDevice(x.grad, device);
+        if (x.device !== device) x.setData(await toDevice(x, device));
       }
     }
     return this.to(target);

@@ -79,7 +79,7 @@ export async function saveCheckpoint(path: string, data: CheckpointData): Promis
   if (data.tokenizer !== undefined) meta['tokenizer'] = JSON.stringify(data.tokenizer);
   if (data.extra !== undefined) meta['extra'] = JSON.stringify(data.extra);
   // device tensors are read back first (the file is written from host memory)
-  for (const [k, t] of Object.entries(tensors)) if (t.device !== 'cpu') tensors[k] = await toDevice(t, 'cpu');
+  for (const [k, t] of Object.entries(tensors)) tensors[k] = await toDevice(t, 'cpu');
   mkdirSync(dirname(path), { recursive: true });
   await saveSafetensorsFile(path, tensors, meta);
 }

@@ -1,10 +1,42 @@
 // Learning-rate schedules as pure functions of the step (nanoGPT's get_lr): no state, no hooks.
-// Each returns the LR for an optimizer step; with peak 1 they are factors for `setLrFactor`.
+// Two kinds, told apart by their type: a `Schedule` gives the learning rate itself; an `LrLambda`
+// (PyTorch's LambdaLR) gives a factor of each parameter group's initial learning rate.
 
 import { ValueError } from '@tsgrad/core';
 
-/** A learning-rate schedule: step (0-based) -> learning rate (or factor). */
-export type Schedule = (step: number) => number;
+/** An absolute learning-rate schedule: step (0-based) -> the learning rate of every group. */
+export type Schedule = ((step: number) => number) & {
+  /** Marks an absolute schedule (made by `constant`, `warmupCosine`, ... or `schedule(fn)`). */
+  readonly kind: 'lr';
+};
+
+/** A factor schedule (PyTorch's LambdaLR): step (0-based) -> a factor of each group's initial lr. */
+export type LrLambda = ((step: number) => number) & {
+  /** Marks a factor schedule (made by `lrLambda(fn)`). */
+  readonly kind: 'factor';
+};
+
+/**
+ * Marks `fn` as an absolute schedule: its value is the learning rate.
+ * @param fn - Step (0-based) -> learning rate.
+ * @returns The schedule.
+ * @example schedule((s) => 0.1 / (s + 1))(1); // 0.05
+ */
+export function schedule(fn: (step: number) => number): Schedule {
+  return Object.assign((step: number) => fn(step), { kind: 'lr' as const });
+}
+
+/**
+ * Marks `fn` as a factor schedule (PyTorch's `LambdaLR`): each group's lr is its initial lr times
+ * `fn(step)`, so layer-wise learning rates keep their ratios. Any schedule built with `peak: 1`
+ * makes a factor: `lrLambda(warmupCosine({ peak: 1, warmup, total }))`.
+ * @param fn - Step (0-based) -> factor.
+ * @returns The factor schedule.
+ * @example lrLambda(warmupCosine({ peak: 1, warmup: 0, total: 10 }))(5); // 0.5
+ */
+export function lrLambda(fn: (step: number) => number): LrLambda {
+  return Object.assign((step: number) => fn(step), { kind: 'factor' as const });
+}
 
 function positive(name: string, o: Record<string, number>): void {
   for (const [k, v] of Object.entries(o)) if (!(v >= 0) || !Number.isFinite(v)) throw new ValueError(name, `${k} must be a finite number >= 0, got ${v}`);
@@ -18,18 +50,20 @@ function positive(name: string, o: Record<string, number>): void {
  */
 export const constant = (lr: number): Schedule => {
   positive('constant', { lr });
-  return () => lr;
+  return schedule(() => lr);
 };
 
 /**
- * Linear ramp from peak/warmup at step 0 to `peak` at step warmup-1, then flat.
+ * Linear ramp from peak/warmup at step 0 to `peak` at step warmup-1, then flat. Step 0 is the
+ * first optimizer step and already takes a step of peak/warmup (as nanoGPT's get_lr); PyTorch's
+ * `LinearLR` instead starts at `startFactor` (default 1/3): use that class for its behaviour.
  * @param o - `peak` and `warmup` (steps).
  * @returns The schedule.
  * @example linearWarmup({ peak: 1, warmup: 4 })(1); // 0.5
  */
 export const linearWarmup = (o: { peak: number; warmup: number }): Schedule => {
   positive('linearWarmup', o);
-  return (step) => (step < o.warmup ? (o.peak * (step + 1)) / o.warmup : o.peak);
+  return schedule((step) => (step < o.warmup ? (o.peak * (step + 1)) / o.warmup : o.peak));
 };
 
 /**
@@ -42,12 +76,12 @@ export const warmupCosine = (o: { peak: number; min?: number; warmup: number; to
   const min = o.min ?? 0;
   positive('warmupCosine', { ...o, min });
   if (o.total <= o.warmup) throw new ValueError('warmupCosine', `total (${o.total}) must exceed warmup (${o.warmup})`);
-  return (step) => {
+  return schedule((step) => {
     if (step < o.warmup) return (o.peak * (step + 1)) / o.warmup;
     if (step >= o.total) return min;
     const r = (step - o.warmup) / (o.total - o.warmup);
     return min + 0.5 * (1 + Math.cos(Math.PI * r)) * (o.peak - min);
-  };
+  });
 };
 
 /**
@@ -60,11 +94,11 @@ export const warmupLinear = (o: { peak: number; min?: number; warmup: number; to
   const min = o.min ?? 0;
   positive('warmupLinear', { ...o, min });
   if (o.total <= o.warmup) throw new ValueError('warmupLinear', `total (${o.total}) must exceed warmup (${o.warmup})`);
-  return (step) => {
+  return schedule((step) => {
     if (step < o.warmup) return (o.peak * (step + 1)) / o.warmup;
     if (step >= o.total) return min;
     return o.peak + ((min - o.peak) * (step - o.warmup)) / (o.total - o.warmup);
-  };
+  });
 };
 
 /**
@@ -77,8 +111,8 @@ export const warmupLinear = (o: { peak: number; min?: number; warmup: number; to
 export const inverseSqrt = (o: { dModel: number; warmup: number; factor?: number }): Schedule => {
   positive('inverseSqrt', o as Record<string, number>);
   const f = (o.factor ?? 1) / Math.sqrt(o.dModel);
-  return (step) => {
+  return schedule((step) => {
     const s = step + 1;
     return f * Math.min(1 / Math.sqrt(s), s * Math.pow(o.warmup, -1.5));
-  };
+  });
 };

@@ -11,7 +11,7 @@ import { AdamW } from '../src/optim/adam.js';
 import { SGD } from '../src/optim/sgd.js';
 import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint.js';
 import { train, type TrainableModel } from '../src/loop.js';
-import { warmupCosine } from '../src/schedule.js';
+import { lrLambda, warmupCosine } from '../src/schedule.js';
 
 /** y = x w + b with dropout on the input: a minimal model without @tsgrad/nn. */
 class Toy implements TrainableModel {
@@ -48,7 +48,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'tsgrad-loop-'));
 describe('train()', () => {
   test('the loss falls and the history records every step', async () => {
     const s = setup();
-    const r = await train({ ...s, steps: 60, schedule: warmupCosine({ peak: 1, warmup: 5, total: 60 }), log: { progress: 'none' } });
+    const r = await train({ ...s, steps: 60, lrLambda: lrLambda(warmupCosine({ peak: 1, warmup: 5, total: 60 })), log: { progress: 'none' } });
     expect(r.history).toHaveLength(60);
     const first = r.history.slice(0, 5).reduce((a, h) => a + h.loss, 0) / 5;
     const last = r.history.slice(-5).reduce((a, h) => a + h.loss, 0) / 5;

@@ -1,7 +1,7 @@
 // Checkpoints: a model's config and state dict in one safetensors file (the config as JSON in the
 // metadata, the tensors under their PyTorch keys), and rebuilding a model from such a file.
 
-import { type Tensor, ValueError, fromArray } from '@tsgrad/core';
+import { type Tensor, ValueError, toDevice } from '@tsgrad/core';
 import type { Module } from '../module.js';
 import { loadSafetensorsFile, saveSafetensorsFile } from '../safetensors/node.js';
 import { BertMLM, BertModel } from './bert.js';
@@ -65,7 +65,7 @@ export async function saveModel(file: string, model: ConfiguredModel): Promise<v
   if (!type || !MODEL_TYPES[type]) throw new ValueError('saveModel', `${model.constructor.name} is not a model family loadModel can rebuild (known: ${Object.keys(MODEL_TYPES).join(', ')})`, {},
     'for your own modules: saveSafetensorsFile(file, model.stateDict()), then model.loadStateDict(...) on a model you construct');
   const state: Record<string, Tensor> = {};
-  for (const [k, t] of Object.entries(model.stateDict())) state[k] = t.device === 'cpu' ? t : fromArray(await t.data(), t.shape, { dtype: t.dtype }); // device readback is async
+  for (const [k, t] of Object.entries(model.stateDict())) state[k] = await toDevice(t, 'cpu'); // the file is written from host memory
   await saveSafetensorsFile(file, state, { format: 'pt', 'tsgrad.model_type': type, 'tsgrad.config': JSON.stringify(model.config) });
 }
 

@@ -1,4 +1,5 @@
-// --device: the CPU by default; 'gpu' sets up the gpu.js backend (WebGPU through Dawn in Node).
+// --device: the CPU by default; any registered backend by name; 'gpu' sets up the gpu.js backend
+// (WebGPU through Dawn in Node) first.
 
 import * as core from '@tsgrad/core';
 import { TsgradError } from '@tsgrad/core';
@@ -6,8 +7,8 @@ import { CliError } from './args.js';
 
 /** Prepares the backend for `device` and returns its name. */
 export async function useDevice(device: string): Promise<string> {
-  if (device === 'cpu') return 'cpu';
-  if (device !== 'gpu') throw new CliError(`--device must be 'cpu' or 'gpu', got '${device}'`, 2);
+  if (core.hasBackend(device)) return device; // the CPU, or a backend already set up
+  if (device !== 'gpu') throw new CliError(`--device must be one of ${[...core.listBackends(), 'gpu'].map((d) => `'${d}'`).join(', ')}, got '${device}'`, 2);
   const setBackend = (core as unknown as { setBackend?: (name: string, opts?: object) => Promise<unknown> }).setBackend;
   if (!setBackend) throw new CliError('this build of @tsgrad/core has no GPU backend');
   try {

@@ -1,6 +1,34 @@
 // Gradient clipping by global norm or by value (torch.nn.utils.clip_grad_norm_ / clip_grad_value_).
 
-import { ValueError, noGrad, stack, zeros, type Tensor } from '@tsgrad/core';
+import { ValueError, canReadSync, noGrad, stack, zeros, type Tensor } from '@tsgrad/core';
+
+function gradsOf(params: Iterable<Tensor>): Tensor[] {
+  return [...params].map((p) => p.grad).filter((g): g is Tensor => g !== null);
+}
+
+// the global norm of order normType, where the gradients live
+function totalNorm(grads: readonly Tensor[], normType: number): Tensor {
+  return noGrad(() => {
+    // NOTE: |g|^2 as g^2 (one pass, no Math.pow: the 2-norm is the common case and pow cost ~40 ms a step at 1.3M parameters)
+    const parts = grads.map((g) => (normType === Infinity ? g.abs().amax() : normType === 2 ? g.square().sum() : g.abs().pow(normType).sum()));
+    const stacked = stack(parts.map((t) => t.to(parts[0]!.dtype))); // one dtype, should grads mix float32 and float64
+    return normType === Infinity ? stacked.amax() : stacked.sum().pow(1 / normType);
+  });
+}
+
+function checkFinite(value: number, normType: number): void {
+  if (!Number.isFinite(value)) {
+    throw new ValueError('clipGradNorm_', `the total norm of order ${normType} of the gradients is non-finite (${value})`, {}, 'set errorIfNonfinite: false to clip anyway');
+  }
+}
+
+function scaleGrads(grads: readonly Tensor[], total: Tensor, maxNorm: number): Tensor {
+  noGrad(() => {
+    const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(undefined, 1); // 1 when no clipping is needed
+    for (const g of grads) g.mul_(coef);
+  });
+  return total;
+}
 
 /**
  * Scales all gradients in place so their global norm is at most `maxNorm`, exactly as
@@ -10,8 +38,9 @@ import { ValueError, noGrad, stack, zeros, type Tensor } from '@tsgrad/core';
  * @param params - The parameters whose `.grad` is clipped.
  * @param maxNorm - The largest norm allowed.
  * @param normType - Order of the norm (default 2; Infinity for the max).
- * @param opts - `errorIfNonfinite`: throw on a NaN or infinite norm (CPU tensors only: checking a
- *   device norm would need a synchronous readback).
+ * @param opts - `errorIfNonfinite`: throw on a NaN or infinite norm, before any gradient changes.
+ *   Checking reads the norm: where the gradients cannot be read synchronously (`canReadSync`), this
+ *   throws and asks for {@link clipGradNormAsync_}, which checks on every device.
  * @returns The total norm before clipping (0-d tensor; 0 when no parameter has a gradient).
  * @example
  * const w = tensor([3, 4], { requiresGrad: true });
@@ -20,20 +49,38 @@ import { ValueError, noGrad, stack, zeros, type Tensor } from '@tsgrad/core';
  * w.grad!.tolist(); // [0.6, 0.8] (about)
  */
 export function clipGradNorm_(params: Iterable<Tensor>, maxNorm: number, normType = 2, opts: { errorIfNonfinite?: boolean } = {}): Tensor {
-  const grads = [...params].map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  const grads = gradsOf(params);
   if (grads.length === 0) return zeros([]);
-  return noGrad(() => {
-    // NOTE: |g|^2 as g^2 (one pass, no Math.pow: the 2-norm is the common case and pow cost ~40 ms a step at 1.3M parameters)
-    const parts = grads.map((g) => (normType === Infinity ? g.abs().amax() : normType === 2 ? g.square().sum() : g.abs().pow(normType).sum()));
-    const stacked = stack(parts.map((t) => t.to(parts[0]!.dtype))); // one dtype, should grads mix float32 and float64
-    const total = normType === Infinity ? stacked.amax() : stacked.sum().pow(1 / normType);
-    if (opts.errorIfNonfinite && total.device === 'cpu' && !Number.isFinite(total.item())) {
-      throw new ValueError('clipGradNorm_', `the total norm of order ${normType} of the gradients is non-finite (${total.item()})`, {}, 'set errorIfNonfinite: false to clip anyway');
+  const total = totalNorm(grads, normType);
+  if (opts.errorIfNonfinite) {
+    if (!canReadSync(total)) {
+      throw new ValueError('clipGradNorm_', `errorIfNonfinite needs to read the norm, and '${total.device}' tensors are read asynchronously`, {},
+        'use `await clipGradNormAsync_(params, maxNorm, normType, { errorIfNonfinite: true })`');
     }
-    const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(undefined, 1); // 1 when no clipping is needed
-    for (const g of grads) g.mul_(coef);
-    return total;
-  });
+    checkFinite(total.item(), normType);
+  }
+  return scaleGrads(grads, total, maxNorm);
+}
+
+/**
+ * {@link clipGradNorm_} for any device: with `errorIfNonfinite` it awaits the norm's readback and
+ * throws on a NaN or infinite norm before any gradient changes (no readback without it).
+ * @param params - The parameters whose `.grad` is clipped.
+ * @param maxNorm - The largest norm allowed.
+ * @param normType - Order of the norm (default 2; Infinity for the max).
+ * @param opts - `errorIfNonfinite`: throw on a NaN or infinite norm.
+ * @returns The total norm before clipping (0-d tensor).
+ * @example
+ * const w = tensor([3, 4], { requiresGrad: true });
+ * w.mul(w).sum().div(2).backward();
+ * (await clipGradNormAsync_([w], 1.0, 2, { errorIfNonfinite: true })).item(); // 5
+ */
+export async function clipGradNormAsync_(params: Iterable<Tensor>, maxNorm: number, normType = 2, opts: { errorIfNonfinite?: boolean } = {}): Promise<Tensor> {
+  const grads = gradsOf(params);
+  if (grads.length === 0) return zeros([]);
+  const total = totalNorm(grads, normType);
+  if (opts.errorIfNonfinite) checkFinite(await total.itemAsync(), normType);
+  return scaleGrads(grads, total, maxNorm);
 }
 
 /**

@@ -12,7 +12,7 @@ import { train, type TrainResult } from '../loop.js';
 import { accuracy, macroF1 } from '../metrics.js';
 import { AdamW } from '../optim/adam.js';
 import type { ProgressMode } from '../progress.js';
-import { warmupLinear } from '../schedule.js';
+import { lrLambda, warmupLinear } from '../schedule.js';
 import type { Tokenizer } from '../tokenizers/types.js';
 import { classifierFor, type RecipeModelConfig } from './models.js';
 import { decayGroups } from './param-groups.js';
@@ -116,7 +116,7 @@ export async function predict(model: SequenceClassifier, examples: readonly Enco
     const idx = order.slice(i, i + batchSize);
     const b = collateClassification(idx.map((j) => examples[j]!), { padId });
     const ids = noGrad(() => scope(() => model.forward(b.inputIds.to(device), { keyPaddingMask: b.attentionMask.logicalNot().to(device) }).argmax(-1))); // (B)
-    const vals = ids.device === 'cpu' ? ids.dataSync() : await ids.data();
+    const vals = await ids.data();
     idx.forEach((j, k) => (out[j] = vals[k]!));
     dispose(ids);
   }
@@ -154,7 +154,7 @@ export async function finetuneClassifier(o: FinetuneOptions): Promise<FinetuneRe
     if (unexpectedBody.length > 0) throw new ValueError('finetuneClassifier', `the checkpoint lacks body weights: ${unexpectedBody.slice(0, 3).join(', ')}`);
   }
   const device = o.device ?? 'cpu';
-  if (device !== 'cpu') model.to(device);
+  model.to(device);
   if (o.freeze === 'body') model.transformer.requiresGrad_(false);
   if (o.freeze === 'embeddings') model.transformer.wte.requiresGrad_(false);
   const tok = o.tokenizer;
@@ -182,7 +182,7 @@ export async function finetuneClassifier(o: FinetuneOptions): Promise<FinetuneRe
   const evaluate = async () => ({ accuracy: accuracy(await predict(model, valEnc, padId), valLabels) });
   const result = await train({
     model, optimizer, data, steps, loss: lossOf,
-    schedule: warmupLinear({ peak: 1, warmup: Math.max(1, Math.round(steps / 10)), total: steps + 1 }),
+    lrLambda: lrLambda(warmupLinear({ peak: 1, warmup: Math.max(1, Math.round(steps / 10)), total: steps + 1 })),
     gradClip: 1, evaluate, evalEvery: Math.max(5, Math.round(steps / 8)), // about eight evaluations a run
     earlyStopping: { metric: 'accuracy', mode: 'max', patience: o.patience ?? 8, restoreBest: true },
     log: { label: 'finetune', ...o.log },

@@ -10,7 +10,7 @@ import { train, type TrainResult } from '../loop.js';
 import { errorRate } from '../metrics.js';
 import { AdamW } from '../optim/adam.js';
 import type { ProgressMode } from '../progress.js';
-import { warmupCosine } from '../schedule.js';
+import { lrLambda, warmupCosine } from '../schedule.js';
 import { decayGroups } from './param-groups.js';
 import { Seq2SeqTransformer, beamDecode, greedyDecode, type Seq2SeqConfig } from './seq2seq-model.js';
 
@@ -157,7 +157,7 @@ export async function trainG2P(o: G2POptions = {}): Promise<G2PResult> {
   const steps = o.steps ?? 2000;
   const result = await train({
     model, optimizer: new AdamW(decayGroups(model, 0.01), { lr: o.lr ?? 1e-3, betas: [0.9, 0.98] }), data, steps, gradClip: 1,
-    schedule: warmupCosine({ peak: 1, min: 0.05, warmup: Math.max(1, Math.round(steps / 20)), total: steps }),
+    lrLambda: lrLambda(warmupCosine({ peak: 1, min: 0.05, warmup: Math.max(1, Math.round(steps / 20)), total: steps })),
     loss: (b) => crossEntropy(model.forward(b.src, b.tgtIn).reshape([-1, cfg.tgtVocab]), b.tgtOut.reshape([-1]), { ignoreIndex: PAD }),
     log: { label: 'g2p', ...o.log },
   });

@@ -1,8 +1,7 @@
 // Held-out evaluation of a pretrained language model checkpoint: mean token loss and perplexity
 // (causal LM: next-token; masked LM: masked tokens under a fixed seed).
 
-import { ValueError, defaultGenerator, dispose, noGrad, scope } from '@tsgrad/core';
-import { readNumber } from '../loop.js';
+import { ValueError, defaultGenerator, noGrad, stepScope } from '@tsgrad/core';
 import type { BertMLM, GPT } from '@tsgrad/nn';
 import type { CheckpointData } from '../checkpoint.js';
 import { collateLM, packSequences, PackedLMDataset } from '../data/packing.js';
@@ -15,7 +14,7 @@ export async function evaluateLanguageModel(ck: CheckpointData, tokenizer: Token
   const cfg = ck.modelConfig as RecipeModelConfig;
   const model = pretrainingModel(cfg);
   model.loadStateDict(ck.model);
-  if (device !== 'cpu') model.to(device);
+  model.to(device);
   model.eval();
   const stream = packSequences(documents.map((d) => tokenizer.encode(d)), { eosId: tokenizer.eosTokenId! });
   const data = new PackedLMDataset(stream, cfg.shape.blockSize);
@@ -26,11 +25,10 @@ export async function evaluateLanguageModel(ck: CheckpointData, tokenizer: Token
   let n = 0;
   for (let i = 0; i < data.length; i += batchSize) {
     const b = collateLM(Array.from({ length: Math.min(batchSize, data.length - i) }, (_, k) => data.at(i + k)!));
-    const loss = noGrad(() => scope(() => cfg.objective === 'clm' ? causalLmLoss(model as GPT, b, device) : maskedLmLoss(model as BertMLM, b, tokenizer, defaultGenerator, device)));
-    if (!loss) continue;
-    sum += (await readNumber(loss)) * b.inputIds.shape[0]!;
+    const { loss } = await noGrad(() => stepScope(() => ({ loss: (cfg.objective === 'clm' ? causalLmLoss(model as GPT, b) : maskedLmLoss(model as BertMLM, b, tokenizer, defaultGenerator)) ?? undefined })));
+    if (loss === undefined) continue;
+    sum += loss * b.inputIds.shape[0]!;
     n += b.inputIds.shape[0]!;
-    dispose(loss);
   }
   defaultGenerator.setState(saved);
   return { tokens: n * cfg.shape.blockSize, loss: sum / n, perplexity: Math.exp(sum / n) };

@@ -7,18 +7,25 @@ import { IGNORE_INDEX, maskTokens } from '../data/mlm.js';
 import type { LMBatch } from '../data/packing.js';
 import type { Tokenizer } from '../tokenizers/types.js';
 
-/** Next-token cross-entropy of a GPT on a packed batch. */
-export function causalLmLoss(model: GPT, b: LMBatch, device = 'cpu'): Tensor {
+/** Where a model's parameters live: batches built on the CPU go there. */
+function deviceOf(model: { parameters(): Tensor[] }): string {
+  return model.parameters()[0]?.device ?? 'cpu';
+}
+
+/** Next-token cross-entropy of a GPT on a packed batch (moved to the model's device). */
+export function causalLmLoss(model: GPT, b: LMBatch): Tensor {
+  const device = deviceOf(model);
   const logits = model.forward(b.inputIds.to(device)); // (B, T, V)
   return crossEntropy(logits.reshape([-1, logits.shape[2]!]), b.targets.to(device).reshape([-1]));
 }
 
 /**
  * Masked-LM cross-entropy (BERT's 80/10/10 corruption of 15% of tokens, drawn from `generator`),
- * computed on the masked positions only, with the model on `device`. Returns null when no position
+ * computed on the masked positions only, on the model's device. Returns null when no position
  * was chosen.
  */
-export function maskedLmLoss(model: BertMLM, b: LMBatch, tokenizer: Tokenizer, generator: Generator, device = 'cpu'): Tensor | null {
+export function maskedLmLoss(model: BertMLM, b: LMBatch, tokenizer: Tokenizer, generator: Generator): Tensor | null {
+  const device = deviceOf(model);
   const m = maskTokens(b.inputIds, tokenizer, { generator });
   const labels = m.labels.reshape([-1]).dataSync();
   const picked: number[] = [];

@@ -1,15 +1,15 @@
 // Pretraining recipes: causal-LM (GPT-style, next-token prediction on packed windows) and masked-LM
 // (BERT-style, 15% of tokens corrupted 80/10/10), on any documents, with held-out perplexity.
 
-import { defaultGenerator, dispose, manualSeed, scope, zeros, type Tensor } from '@tsgrad/core';
+import { defaultGenerator, manualSeed, stepScope, zeros, type Tensor } from '@tsgrad/core';
 import type { BertMLM, GPT } from '@tsgrad/nn';
 import { DataLoader } from '../data/dataloader.js';
 import { collateLM, packSequences, PackedLMDataset, type LMBatch } from '../data/packing.js';
 import type { CheckpointData } from '../checkpoint.js';
-import { readNumber, train, type TrainConfig, type TrainResult } from '../loop.js';
+import { train, type TrainConfig, type TrainResult } from '../loop.js';
 import { AdamW } from '../optim/adam.js';
 import type { ProgressMode } from '../progress.js';
-import { warmupCosine } from '../schedule.js';
+import { lrLambda, warmupCosine } from '../schedule.js';
 import type { Tokenizer } from '../tokenizers/types.js';
 import { causalLmLoss, maskedLmLoss } from './lm-loss.js';
 import { decayGroups } from './param-groups.js';
@@ -120,13 +120,13 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const device = o.device ?? 'cpu';
   const model = pretrainingModel(config);
   if (o.initWeights) model.loadStateDict(o.initWeights);
-  if (device !== 'cpu') model.to(device);
+  model.to(device);
   const train_ = new PackedLMDataset(stream(tok, o.documents.train), T);
   const val = new PackedLMDataset(stream(tok, o.documents.validation), T);
   const data = new DataLoader(train_, { batchSize, collateFn: collateLM, shuffle: true, seed: o.seed ?? 0, dropLast: true });
   // masking draws from the default generator, which checkpoints save, so resumed runs mask the same way
   const lossOf = (b: LMBatch): Tensor =>
-    o.objective === 'clm' ? causalLmLoss(model as GPT, b, device) : (maskedLmLoss(model as BertMLM, b, tok, defaultGenerator, device) ?? zeros([], { device }).requiresGrad_());
+    o.objective === 'clm' ? causalLmLoss(model as GPT, b) : (maskedLmLoss(model as BertMLM, b, tok, defaultGenerator) ?? zeros([], { device }).requiresGrad_());
   const evalBatches = o.evalBatches ?? 8;
   const evaluate = async () => {
     const gen = defaultGenerator.getState(); // evaluation masks must not shift the training stream
@@ -135,9 +135,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     let n = 0;
     for (let i = 0; i < Math.min(evalBatches * batchSize, val.length); i += batchSize) {
       const windows = Array.from({ length: Math.min(batchSize, val.length - i) }, (_, k) => val.at(i + k)!);
-      const loss = scope(() => lossOf(collateLM(windows))); // frees the forward's device buffers
-      sum += await readNumber(loss);
-      dispose(loss);
+      sum += (await stepScope(() => ({ loss: lossOf(collateLM(windows)) }))).loss!; // frees the forward's device buffers
       n++;
     }
     defaultGenerator.setState(gen);
@@ -147,7 +145,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   const warmup = o.warmup ?? Math.max(1, Math.round(steps / 20));
   const result = await train({
     model, optimizer, data, steps, loss: lossOf,
-    schedule: steps > warmup ? warmupCosine({ peak: 1, min: 0.1, warmup, total: steps }) : undefined,
+    lrLambda: steps > warmup ? lrLambda(warmupCosine({ peak: 1, min: 0.1, warmup, total: steps })) : undefined,
     gradClip: o.gradClip ?? 1, evaluate, evalEvery: o.evalEvery ?? Math.max(1, Math.round(steps / 5)),
     checkpoint: o.checkpoint && { ...o.checkpoint, modelConfig: config, tokenizer: tok.toJSON() },
     resumeFrom: o.resumeFrom, onStep: o.onStep, log: { label: `pretrain-${o.objective}`, ...o.log },

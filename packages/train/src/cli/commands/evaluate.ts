@@ -65,7 +65,7 @@ export const evaluateCommand: Command = {
       }
       const prefix = [cfg.objective === 'clm' ? tokenizer.bosTokenId! : tokenizer.clsTokenId!];
       const enc = encodeExamples(tokenizer, examples, { maxLength: cfg.shape.blockSize, prefix });
-      if (device !== 'cpu') model.to(device);
+      model.to(device);
       const preds = await predict(model, enc, tokenizer.padTokenId ?? 0);
       const labels = enc.map((e) => e.label);
       process.stdout.write(`${JSON.stringify({ examples: enc.length, accuracy: accuracy(preds, labels), macroF1: macroF1(preds, labels, extra.classNames!.length) })}\n`);

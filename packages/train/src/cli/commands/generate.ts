@@ -30,7 +30,7 @@ export const generateCommand: Command = {
     const tokenizer = tokenizerFromJSON(ck.tokenizer);
     const model = pretrainingModel(cfg) as GPT;
     model.loadStateDict(ck.model);
-    if (device !== 'cpu') model.to(device);
+    model.to(device);
     model.eval();
     const prompt = tokenizer.encode(String(v['prompt']));
     if (prompt.length === 0) throw new CliError('--prompt must not be empty', 2);
