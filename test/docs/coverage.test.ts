@@ -1,4 +1,4 @@
-// Documentation coverage of the public API (STYLE.md 2.11 "docs lint"). Every symbol exported by
+// Documentation coverage of the public API (the docs lint). Every symbol exported by
 // an entry point, unless marked @internal:
 // - has a summary; functions, classes and constants have an `@example` (run by examples.test.ts);
 // - functions, methods and constructors have `@param` for each parameter and `@returns` unless

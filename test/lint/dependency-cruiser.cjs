@@ -1,5 +1,5 @@
 // Import rules checked in CI: no circles, and each folder of packages/*/src imports only what lies
-// below it in the data flow (DESIGN.md; STYLE.md 2.14). Run: pnpm lint:deps
+// below it in the data flow (docs/architecture.md). Run: npm run lint
 const core = '^packages/core/src/';
 const base = `${core}(dtype|shape|errors|strided|backend|grad-mode|rng)\\.ts$`;
 

@@ -3,6 +3,7 @@
 
 import './backends/cpu/index.js';
 import './methods.js';
+import './methods-types.js'; // the methods' types (declared on Tensor)
 
 export { Tensor, type GradNode, type NestedArray } from './tensor.js';
 export { type DType, type TypedArray, DTYPES, isFloat, promoteTypes } from './dtype.js';

@@ -12,7 +12,14 @@ export type TensorContainer = Tensor | null | undefined | void | number | string
 
 const scopes: Set<Storage>[] = [];
 
-/** Called by a backend whose memory the GC does not own, for every storage it creates: the innermost scope owns it. */
+/**
+ * Called by a backend whose memory the GC does not own, for every storage it creates: the innermost
+ * {@link scope} then owns it (and disposes it through the backend at its end).
+ * @param s - The new storage.
+ * @example
+ * const s = cpuBackend.fromArray(new Float32Array([1]), 'float32');
+ * trackStorage(s); // outside any scope: nothing to do
+ */
 export function trackStorage(s: Storage): void {
   scopes[scopes.length - 1]?.add(s);
 }

@@ -27,7 +27,10 @@ export class Evaluation implements Callback {
     this.every = opts.every ?? 0;
   }
 
-  /** Evaluates now and tells the listeners. */
+  /**
+   * Evaluates now and tells the listeners.
+   * @param ctx - The run.
+   */
   async run(ctx: TrainContext): Promise<void> {
     ctx.model.eval();
     const metrics = await noGrad(() => this.evaluate());
@@ -39,10 +42,18 @@ export class Evaluation implements Callback {
     for (const c of this.listeners) await c.onEvaluate?.(ctx, metrics);
   }
 
+  /**
+   * Runs at the steps it is due.
+   * @param ctx - The run.
+   */
   async onStepEnd(ctx: TrainContext): Promise<void> {
     if (this.every > 0 && ctx.state.step % this.every === 0) await this.run(ctx);
   }
 
+  /**
+   * Runs once at the end of the run.
+   * @param ctx - The run.
+   */
   async onTrainEnd(ctx: TrainContext): Promise<void> {
     if (!ctx.stop && ctx.state.evals.at(-1)?.step !== ctx.state.step) await this.run(ctx);
   }
@@ -75,6 +86,11 @@ export class EarlyStopping implements Callback {
     this.restoreBest = o.restoreBest ?? true;
   }
 
+  /**
+   * Compares the evaluation with the best so far; stops the run after `patience` without improvement.
+   * @param ctx - The run.
+   * @param metrics - The evaluation's metrics.
+   */
   onEvaluate(ctx: TrainContext, metrics: Record<string, number>): void {
     const st = ctx.state;
     const v = metrics[this.metric];
@@ -91,6 +107,10 @@ export class EarlyStopping implements Callback {
     if (st.badEvals >= this.patience) ctx.stop = true;
   }
 
+  /**
+   * Runs once at the end of the run.
+   * @param ctx - The run.
+   */
   onTrainEnd(ctx: TrainContext): void {
     if (this.restoreBest && this.bestState) ctx.model.loadStateDict(this.bestState);
   }
@@ -115,7 +135,10 @@ export class ModelCheckpoint implements Callback {
     this.every = o.every ?? 0;
   }
 
-  /** Saves now. */
+  /**
+   * Saves now.
+   * @param ctx - The run.
+   */
   async save(ctx: TrainContext): Promise<void> {
     await saveCheckpoint(this.path, {
       model: ctx.model.stateDict(), optimizer: ctx.optimizer.stateDict(), trainer: ctx.snapshot(),
@@ -123,10 +146,18 @@ export class ModelCheckpoint implements Callback {
     });
   }
 
+  /**
+   * Runs at the steps it is due.
+   * @param ctx - The run.
+   */
   async onStepEnd(ctx: TrainContext): Promise<void> {
     if (this.every > 0 && !ctx.stop && ctx.state.step % this.every === 0 && ctx.state.step < ctx.steps) await this.save(ctx);
   }
 
+  /**
+   * Runs once at the end of the run.
+   * @param ctx - The run.
+   */
   async onTrainEnd(ctx: TrainContext): Promise<void> {
     await this.save(ctx);
   }

@@ -198,20 +198,43 @@ export interface TrainContext {
   readonly state: TrainerState;
   /** Set by a callback to end the run after this step. */
   stop: boolean;
-  /** Prints a line beside the progress display. */
+  /**
+   * Prints a line beside the progress display.
+   * @param line - The text (the run's label is prefixed).
+   */
   note(line: string): void;
-  /** Appends a record to the JSONL log, if any. */
+  /**
+   * Appends a record to the JSONL log, if any.
+   * @param record - A JSON-safe record.
+   */
   log(record: Record<string, unknown>): void;
-  /** The state with the generator's and data stream's current positions (what checkpoints save). */
+  /**
+   * The state with the generator's and data stream's current positions.
+   * @returns What checkpoints save as `trainer`.
+   */
   snapshot(): TrainerState;
 }
 
 /** Hooks a training run calls; each is optional and may be async. */
 export interface Callback {
-  /** After each optimizer step, with its record. */
+  /**
+   * After each optimizer step.
+   * @param ctx - The run.
+   * @param record - The step's record.
+   * @returns Nothing (or a promise the loop awaits).
+   */
   onStepEnd?(ctx: TrainContext, record: StepRecord): void | Promise<void>;
-  /** After each evaluation (an `Evaluation` callback announces them), with its metrics. */
+  /**
+   * After each evaluation (an `Evaluation` callback announces them).
+   * @param ctx - The run.
+   * @param metrics - The evaluation's metrics.
+   * @returns Nothing (or a promise the loop awaits).
+   */
   onEvaluate?(ctx: TrainContext, metrics: Record<string, number>): void | Promise<void>;
-  /** Once, after the last step. */
+  /**
+   * Once, after the last step.
+   * @param ctx - The run.
+   * @returns Nothing (or a promise the loop awaits).
+   */
   onTrainEnd?(ctx: TrainContext): void | Promise<void>;
 }

@@ -165,6 +165,7 @@ function commonDevice(op: PrimitiveDef<any>, inputs: readonly Tensor[]): string 
  * The one kernel-or-decomposition rule (used by {@link apply} and the conformance suite): the
  * backend's kernel when it holds the dtype and has one of its own; otherwise the op's
  * decomposition (undefined is returned); a `fallback` kernel only for ops without a decomposition.
+ * Gradient: not applicable (it picks a kernel; autograd is recorded by `apply`).
  * @param op - The primitive.
  * @param backend - The backend its inputs live on.
  * @param dtype - The output dtype.

@@ -108,7 +108,7 @@ export function pretrainingCorpus(names: readonly CorpusName[]): PretrainingCorp
 }
 
 /**
- * The sentiment task's fixed splits (as in DESIGN.md's calibration): 1,000 test and 300
+ * The sentiment task's fixed splits (the calibrated benchmark's): 1,000 test and 300
  * validation sentences, stratified; the rest (about 1,700) is the pool labels are drawn from.
  * @param seed - Seed of the split.
  * @returns The splits (duplicates removed first).

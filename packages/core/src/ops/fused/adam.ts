@@ -97,7 +97,7 @@ export const adamStepOp: PrimitiveDef<AdamAttrs> = definePrimitive<AdamAttrs>({
  * p - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps), with AdamW's decay p (1 - lr wd)
  * first (or Adam's g + wd p). A fused primitive: the CPU runs it in one pass, other backends as
  * the composite of ops; both give the same bits. The results are views of one new tensor
- * (nothing is written in place). Not differentiable; optimizers run it inside {@link noGrad}.
+ * (nothing is written in place). Gradient: none (an optimizer update; optimizers run it inside {@link noGrad}).
  * @param param - The parameter.
  * @param grad - Its gradient (param's shape and dtype).
  * @param expAvg - First moment m.

