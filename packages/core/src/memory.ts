@@ -4,7 +4,7 @@
 
 import { getBackend, type Storage } from './backend.js';
 import { ValueError } from './errors.js';
-import { moved } from './ops/cast.js';
+import { checkHolds, moved } from './ops/cast.js';
 import { Tensor } from './tensor.js';
 
 /** Tensors in any nesting of arrays and plain objects (what `dispose` and `scope` accept and return). */
@@ -182,5 +182,6 @@ export async function stepScope<K extends string>(fn: () => { readonly [k in K]?
  */
 export async function toDevice(x: Tensor, device: string): Promise<Tensor> {
   if (x.device === device) return x;
+  checkHolds(x, device);
   return moved(x, getBackend(device).fromArray(await x.data(), x.dtype));
 }

@@ -61,11 +61,21 @@ export function to(x: Tensor, target: ToTarget): Tensor {
 function moveTo(x: Tensor, device: string): Tensor {
   const src = getBackend(x.device);
   const dst = getBackend(device);
+  checkHolds(x, device);
   if (!src.readSync) {
     throw new ValueError('to', `moving a tensor from '${x.device}' to '${device}' needs an asynchronous readback`, { x: { shape: x.shape, dtype: x.dtype } },
       `use \`await toDevice(x, '${device}')\` (or \`await x.data()\` for the values)`);
   }
   return moved(x, dst.fromArray(x.dataSync(), x.dtype));
+}
+
+/** @internal Throws unless `device`'s backend holds `x`'s dtype. */
+export function checkHolds(x: Tensor, device: string): void {
+  const dst = getBackend(device);
+  if (!dst.dtypes.has(x.dtype)) {
+    throw new ValueError('to', `backend '${device}' cannot hold ${x.dtype} (it holds ${[...dst.dtypes].join(', ')})`, { x: { shape: x.shape, dtype: x.dtype } },
+      `convert first: x.to({ dtype: '${[...dst.dtypes][0]}', device: '${device}' })`);
+  }
 }
 
 /** @internal The new leaf a move makes (it keeps `requiresGrad` of a leaf input). */

@@ -31,6 +31,8 @@ export interface ConformanceOptions {
   readonly tolerance?: ConformanceTolerance;
   /** Only cases covering these ops. */
   readonly only?: readonly string[];
+  /** The float dtype the device computes in (default 'float32'). */
+  readonly dtype?: DType;
   /** Live device buffers once the device is idle (e.g. `await synchronize()`, then `gpuStats().liveBuffers`): checked unchanged by each case. */
   readonly liveBuffers?: () => number | Promise<number>;
 }
@@ -98,7 +100,7 @@ function mismatch(got: ArrayLike<number>, want: ArrayLike<number>, tol: Conforma
 async function check(spec: Spec, d: Draw, opts: ConformanceOptions): Promise<void> {
   const ref = evaluate(spec, d, 'cpu', 'float64');
   const before = await opts.liveBuffers?.();
-  const dev = scope(() => evaluate(spec, d, opts.device, 'float32'));
+  const dev = scope(() => evaluate(spec, d, opts.device, opts.dtype ?? 'float32'));
   try {
     const tol = opts.tolerance ?? spec.tol ?? DEFAULT_TOL;
     for (let k = 0; k < ref.length; k++) {
@@ -142,7 +144,7 @@ export function conformanceCases(opts: ConformanceOptions): ConformanceCase[] {
   }));
   for (const p of prims.filter((q) => !covered.has(q.name))) {
     // a fused op the device has no kernel for runs there as its decomposition, i.e. as primitives this suite checks
-    const decomposed = p.decompose !== undefined && kernelFor(p, getBackend(opts.device), 'float32') === undefined;
+    const decomposed = p.decompose !== undefined && kernelFor(p, getBackend(opts.device), opts.dtype ?? 'float32') === undefined;
     cases.push(decomposed
       ? { name: `${p.name} (no kernel on '${opts.device}': runs as its decomposition)`, ops: [p.name], run: async () => {} }
       : { name: p.name, ops: [p.name], run: async () => { throw new Error(`no conformance case covers primitive '${p.name}'; add one in testing/conformance.ts`); } });
