@@ -36,13 +36,6 @@ const hand: Readonly<Record<string, Impl>> = {
   logSoftmax: softmax(true),
 };
 
-/** Which file holds each hand-written kernel (for docs/gpu-ops.md). */
-export const kernelFiles: Readonly<Record<string, string>> = {
-  sum: 'reduce.ts', amax: 'reduce.ts', amin: 'reduce.ts', argmax: 'reduce.ts', argmin: 'reduce.ts', matmul: 'matmul.ts',
-  clone: 'elementwise.ts', cat: 'copy.ts', sliceScatter: 'copy.ts', gather: 'indexing.ts', scatterAdd: 'indexing.ts',
-  indexSelect: 'indexing.ts', indexAdd: 'indexing.ts', softmax: 'softmax.ts', logSoftmax: 'softmax.ts',
-};
-
 const isPromise = (v: unknown): v is Promise<unknown> => typeof (v as { then?: unknown } | null)?.then === 'function';
 const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 200);
 const INT_LIMIT = 2 ** 24;
