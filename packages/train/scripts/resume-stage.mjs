@@ -10,7 +10,7 @@
 //   DATA, BATCH and LR as the original run's --data, --batch-size and --lr; SEED its --seed (default 0)
 
 import { AdamW, DataLoader, PackedLMDataset, collateLM, decayGroups, loadCheckpoint, packSequences, pretrainingModel, saveCheckpoint, tokenizerFromJSON } from '@tsgrad/train';
-import { defaultGenerator } from '@tsgrad/core';
+import { Generator, defaultGenerator } from '@tsgrad/core';
 import { pretrainingDocuments } from '../dist/cli/commands/data.js';
 
 const [input, output, source, batchArg, lrArg, seedArg] = process.argv.slice(2);
@@ -31,7 +31,7 @@ const tok = tokenizerFromJSON(ck.tokenizer);
 const cfg = ck.modelConfig;
 const docs = pretrainingDocuments(source);
 const stream = packSequences(docs.train.map((d) => tok.encode(d)), { eosId: tok.eosTokenId });
-const data = new DataLoader(new PackedLMDataset(stream, cfg.shape.blockSize), { batchSize, collateFn: collateLM, shuffle: true, seed, dropLast: true });
+const data = new DataLoader(new PackedLMDataset(stream, cfg.shape.blockSize), { batchSize, collateFn: collateLM, shuffle: true, generator: new Generator(seed), dropLast: true });
 for (let i = 0; i < step; i++) data.next(); // the original run's batches, in its order
 const model = pretrainingModel(cfg);
 model.loadStateDict(ck.model);

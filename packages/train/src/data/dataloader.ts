@@ -1,7 +1,8 @@
 // A resumable data loader: seeded shuffling per epoch, batching through a collate function, and a state
 // (epoch, cursor, generator state) that a checkpoint saves so a resumed run sees exactly the same batches.
 
-import { Generator, ValueError, type GeneratorState } from '@tsgrad/core';
+import { Generator, ValueError, defaultGenerator, type GeneratorState } from '@tsgrad/core';
+import { defaultCollate, type Collated } from './default-collate.js';
 import { permutation } from './shuffle.js';
 
 /** What a loader reads from: arrays qualify, and so does `PackedLMDataset`. */
@@ -20,11 +21,16 @@ export interface Dataset<T> {
 export interface DataLoaderOptions<T, B> {
   /** Items per batch. */
   readonly batchSize: number;
-  /** Builds a batch from the items (e.g. `collateClassification` with its options bound). */
-  readonly collateFn: (items: T[]) => B;
+  /** Builds a batch from the items (e.g. `collateClassification` with its options bound). Default: `defaultCollate` (stacks tensors, numbers become tensors). */
+  readonly collateFn?: (items: T[]) => B;
   /** Reshuffle at the start of every epoch. Default false. */
   readonly shuffle?: boolean;
-  /** Seed of the loader's own generator. Default 0. */
+  /**
+   * The generator the shuffles draw from (the loader advances it). Default: a new one seeded from
+   * the global generator (`manualSeed`) when the loader is made, as PyTorch's loader draws its seed.
+   */
+  readonly generator?: Generator;
+  /** Shorthand for `generator: new Generator(seed)`. */
   readonly seed?: number;
   /** Drop the last batch of an epoch if it is short. Default false. */
   readonly dropLast?: boolean;
@@ -69,8 +75,9 @@ export interface DataLoaderState {
  * loader.next(); // [1, 2] (the first batch of epoch 1)
  * loader.epoch; // 1
  */
-export class DataLoader<T, B> implements Iterable<B> {
+export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   private readonly generator: Generator;
+  private readonly collateFn: (items: T[]) => B;
   private order: Int32Array | undefined; // the current epoch's permutation, drawn when the epoch starts
   private epochStart: GeneratorState;
   private epochValue = 0;
@@ -78,12 +85,15 @@ export class DataLoader<T, B> implements Iterable<B> {
 
   /**
    * @param dataset - What to read (an array works).
-   * @param opts - `batchSize`, `collateFn`, `shuffle`, `seed`, `dropLast`, `groupByLength`.
+   * @param opts - `batchSize`, `collateFn`, `shuffle`, `generator` (or `seed`), `dropLast`, `groupByLength`.
    */
   constructor(readonly dataset: Dataset<T>, readonly opts: DataLoaderOptions<T, B>) {
     if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new ValueError('DataLoader', `batchSize must be a positive integer, got ${opts.batchSize}`);
     if (dataset.length === 0) throw new ValueError('DataLoader', 'the dataset is empty');
-    this.generator = new Generator(opts.seed ?? 0);
+    if (opts.generator && opts.seed !== undefined) throw new ValueError('DataLoader', 'give generator or seed, not both');
+    // a shuffling loader without either seeds its own generator from the global one (2^31 seeds)
+    this.generator = opts.generator ?? new Generator(opts.seed ?? (opts.shuffle ? defaultGenerator.randint(0, 2 ** 31) : 0));
+    this.collateFn = opts.collateFn ?? (defaultCollate as unknown as (items: T[]) => B);
     this.epochStart = this.generator.getState();
     if (this.length === 0) throw new ValueError('DataLoader', `dropLast with batchSize ${opts.batchSize} leaves no batch of the ${dataset.length} items`);
   }
@@ -132,7 +142,7 @@ export class DataLoader<T, B> implements Iterable<B> {
     const b = this.opts.batchSize;
     const idx = this.order.subarray(this.cursorValue * b, Math.min((this.cursorValue + 1) * b, this.order.length));
     this.cursorValue++;
-    return this.opts.collateFn(Array.from(idx, (i) => this.dataset.at(i)!));
+    return this.collateFn(Array.from(idx, (i) => this.dataset.at(i)!));
   }
 
   /**

@@ -12,3 +12,5 @@ export * from './dataloader.js';
 export * from './mlm.js';
 export * from './dedupe.js';
 export * from './tensor-dataset.js';
+export * from './default-collate.js';
+export * from './random-split.js';

@@ -45,6 +45,11 @@ export interface SplitOptions<T> {
   readonly seed: SeedLike;
   /** Keep each class's share in every split (Hugging Face's `stratify_by_column`); needs `label`. */
   readonly stratify?: boolean;
+  /**
+   * Remove later copies of an example before splitting, so no example is in two splits (default
+   * true; the count removed is reported as `duplicatesRemoved`). False keeps every item.
+   */
+  readonly dedupe?: boolean;
   /** The key that defines "the same example" for deduplication. Default: the text. */
   readonly key?: (item: T) => string;
 }
@@ -92,8 +97,9 @@ function apportion(total: number, sizes: readonly number[]): number[] {
 }
 
 /**
- * Splits a dataset into train, validation and test after removing duplicate texts, so no text is in two
- * splits. Seeded; with `stratify`, each split keeps the class proportions (counts per class by largest
+ * Splits a dataset into train, validation and test after removing duplicate texts (unless `dedupe: false`),
+ * so no text is in two splits; `duplicatesRemoved` reports how many went. For a plain random split
+ * without deduplication, PyTorch's way, use `randomSplit`. Seeded; with `stratify`, each split keeps the class proportions (counts per class by largest
  * remainder, the totals exact).
  *
  * @example
@@ -101,16 +107,19 @@ function apportion(total: number, sizes: readonly number[]): number[] {
  * const s = splitDataset(data, { validation: 2, test: 0.2, seed: 0, stratify: true });
  * [s.train.length, s.validation.length, s.test.length]; // [6, 2, 2]
  * @param items - The dataset.
- * @param opts - `validation`, `test`, `seed`, `stratify`, `key`.
+ * @param opts - `validation`, `test`, `seed`, `stratify`, `dedupe`, `key`.
  * @returns The splits.
  */
 export function splitDataset<T extends {
-  /** The text (duplicates are removed by it). */
-  readonly text: string;
+  /** The text (duplicates are removed by it, unless `key` or `dedupe: false`). */
+  readonly text?: string;
   /** The label (needed for `stratify`). */
   readonly label?: unknown;
 }>(items: readonly T[], opts: SplitOptions<T>): Splits<T> {
-  const unique = dedupe(items, opts.key);
+  if (opts.dedupe !== false && !opts.key && items.some((x) => typeof x.text !== 'string')) {
+    throw new ValueError('splitDataset', 'deduplication needs a text on every item (or a key function)', {}, 'pass key: (item) => ..., or dedupe: false');
+  }
+  const unique = opts.dedupe === false ? [...items] : dedupe(items as readonly (T & { readonly text: string })[], opts.key as ((item: T & { readonly text: string }) => string) | undefined);
   const n = unique.length;
   const nTest = sizeOf('splitDataset', 'test', opts.test ?? 0, n);
   const nVal = sizeOf('splitDataset', 'validation', opts.validation ?? 0, n);

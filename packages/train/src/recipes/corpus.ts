@@ -111,14 +111,15 @@ export function pretrainingCorpus(names: readonly CorpusName[]): PretrainingCorp
  * The sentiment task's fixed splits (the calibrated benchmark's): 1,000 test and 300
  * validation sentences, stratified; the rest (about 1,700) is the pool labels are drawn from.
  * @param seed - Seed of the split.
- * @returns The splits (duplicates removed first).
+ * @param opts - `dedupe`: remove repeated sentences first (default true; the count is in `duplicatesRemoved`).
+ * @returns The splits.
  * @example
  * const s = sentimentSplits(0);
  * [s.test.length, s.validation.length]; // [1000, 300]
  */
-export function sentimentSplits(seed = 0): Splits<LabelledText<number>> {
+export function sentimentSplits(seed = 0, opts: { dedupe?: boolean } = {}): Splits<LabelledText<number>> {
   const all = loadSentiment().map(({ text, label }) => ({ text, label }));
-  return splitDataset(all, { test: 1000, validation: 300, seed, stratify: true });
+  return splitDataset(all, { test: 1000, validation: 300, seed, stratify: true, dedupe: opts.dedupe });
 }
 
 /**

@@ -2,7 +2,7 @@
 // separate head LR, optional freezing (linear probe) and layer-wise LR decay, warmup + linear
 // decay, early stopping on validation accuracy with the best weights restored, test metrics.
 
-import { ValueError, crossEntropy, dispose, manualSeed, noGrad, scope } from '@tsgrad/core';
+import { Generator, ValueError, crossEntropy, dispose, manualSeed, noGrad, scope } from '@tsgrad/core';
 import type { Pooling, SequenceClassifier } from '@tsgrad/nn';
 import type { CheckpointData } from '../checkpoint.js';
 import { DataLoader } from '../data/dataloader.js';
@@ -163,7 +163,7 @@ export async function finetuneClassifier(o: FinetuneOptions): Promise<FinetuneRe
   const [trainEnc, valEnc, testEnc] = [enc(o.train), enc(o.validation), enc(o.test ?? [])];
   const padId = tok.padTokenId ?? 0;
   const batchSize = Math.min(o.batchSize ?? 16, trainEnc.length);
-  const data = new DataLoader(trainEnc, { batchSize, collateFn: (b) => collateClassification(b, { padId }), shuffle: true, seed: o.seed ?? 0, groupByLength: { lengthOf: (e) => e.ids.length } });
+  const data = new DataLoader(trainEnc, { batchSize, collateFn: (b) => collateClassification(b, { padId }), shuffle: true, generator: new Generator(o.seed ?? 0), groupByLength: { lengthOf: (e) => e.ids.length } });
   const perEpoch = data.length;
   const steps = Math.min(o.maxSteps ?? 1000, Math.max(o.minSteps ?? 100, perEpoch * (o.epochs ?? 10)));
   const lrBody = o.lrBody ?? 2e-4;

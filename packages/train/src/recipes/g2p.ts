@@ -2,7 +2,7 @@
 // encoder-decoder Transformer, teacher forcing, greedy and beam decoding, and word / phoneme
 // error rates.
 
-import { ValueError, crossEntropy, fromArray, manualSeed } from '@tsgrad/core';
+import { Generator, ValueError, crossEntropy, fromArray, manualSeed } from '@tsgrad/core';
 import { DataLoader } from '../data/dataloader.js';
 import { dedupe, splitDataset } from '../data/split.js';
 import { loadCmudict } from '../data/node.js';
@@ -153,7 +153,7 @@ export async function trainG2P(o: G2POptions = {}): Promise<G2PResult> {
     tgtIn: pad(b.map((e) => [BOS, ...phonemes.encode(e.phonemes)])),
     tgtOut: pad(b.map((e) => [...phonemes.encode(e.phonemes), EOS])),
   });
-  const data = new DataLoader(trainSet, { batchSize: o.batchSize ?? 64, collateFn: collate, shuffle: true, seed: o.seed ?? 0 });
+  const data = new DataLoader(trainSet, { batchSize: o.batchSize ?? 64, collateFn: collate, shuffle: true, generator: new Generator(o.seed ?? 0) });
   const steps = o.steps ?? 2000;
   const result = await train({
     model, optimizer: new AdamW(decayGroups(model, 0.01), { lr: o.lr ?? 1e-3, betas: [0.9, 0.98] }), data, steps, gradClip: 1,

@@ -1,7 +1,7 @@
 // Pretraining recipes: causal-LM (GPT-style, next-token prediction on packed windows) and masked-LM
 // (BERT-style, 15% of tokens corrupted 80/10/10), on any documents, with held-out perplexity.
 
-import { defaultGenerator, manualSeed, stepScope, zeros, type Tensor } from '@tsgrad/core';
+import { Generator, defaultGenerator, manualSeed, stepScope, zeros, type Tensor } from '@tsgrad/core';
 import type { BertMLM, GPT } from '@tsgrad/nn';
 import { DataLoader } from '../data/dataloader.js';
 import { collateLM, packSequences, PackedLMDataset, type LMBatch } from '../data/packing.js';
@@ -123,7 +123,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   model.to(device);
   const train_ = new PackedLMDataset(stream(tok, o.documents.train), T);
   const val = new PackedLMDataset(stream(tok, o.documents.validation), T);
-  const data = new DataLoader(train_, { batchSize, collateFn: collateLM, shuffle: true, seed: o.seed ?? 0, dropLast: true });
+  const data = new DataLoader(train_, { batchSize, collateFn: collateLM, shuffle: true, generator: new Generator(o.seed ?? 0), dropLast: true });
   // masking draws from the default generator, which checkpoints save, so resumed runs mask the same way
   const lossOf = (b: LMBatch): Tensor =>
     o.objective === 'clm' ? causalLmLoss(model as GPT, b) : (maskedLmLoss(model as BertMLM, b, tok, defaultGenerator) ?? zeros([], { device }).requiresGrad_());

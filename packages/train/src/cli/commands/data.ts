@@ -13,9 +13,10 @@ function requireFile(path: string): void {
   if (!existsSync(path)) throw new CliError(`no such file: ${path}`);
 }
 
-/** Labelled data for fine-tuning/evaluation: 'sentiment' or a .jsonl/.csv file with text and label fields. */
-export function labelledData(source: string, seed: number): { splits: Splits<LabelledText<number>>; classNames: string[] } {
-  if (source === 'sentiment') return { splits: sentimentSplits(0), classNames: ['0', '1'] };
+/** Labelled data for fine-tuning/evaluation: 'sentiment' or a .jsonl/.csv file with text and label fields; repeated texts are removed before splitting unless `keepDuplicates`. */
+export function labelledData(source: string, seed: number, opts: { keepDuplicates?: boolean } = {}): { splits: Splits<LabelledText<number>>; classNames: string[] } {
+  const dedupe = !opts.keepDuplicates;
+  if (source === 'sentiment') return { splits: sentimentSplits(0, { dedupe }), classNames: ['0', '1'] };
   requireFile(source);
   const ext = extname(source).toLowerCase();
   if (ext !== '.jsonl' && ext !== '.csv') throw new CliError(`--data must be 'sentiment', a .jsonl or a .csv file, got ${source}`, 2);
@@ -24,7 +25,7 @@ export function labelledData(source: string, seed: number): { splits: Splits<Lab
   const { examples, classNames } = labelsToIds(raw);
   if (classNames.length < 2) throw new CliError(`${source} has only one label (${classNames[0]}); classification needs at least two`);
   if (examples.length < 10) throw new CliError(`${source} has ${examples.length} examples; at least 10 are needed for train/validation/test splits`);
-  return { splits: splitDataset(examples, { validation: 0.15, test: 0.15, seed, stratify: true }), classNames };
+  return { splits: splitDataset(examples, { validation: 0.15, test: 0.15, seed, stratify: true, dedupe }), classNames };
 }
 
 /**

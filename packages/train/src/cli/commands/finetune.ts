@@ -29,6 +29,7 @@ export const finetuneCommand: Command = {
     task: { type: 'string', default: 'classify', help: "'classify' (sequence classification) or 'g2p' (grapheme-to-phoneme on CMUdict: an encoder-decoder, greedy and beam decoding, word/phoneme error rates)", arg: 'TASK' },
     data: { type: 'string', default: 'sentiment', help: "'sentiment' or a .jsonl/.csv file with 'text' and 'label' fields (split 70/15/15)", arg: 'SRC' },
     labels: { type: 'string', help: 'use only N labelled training examples (balanced by class)', arg: 'N' },
+    'keep-duplicates': { type: 'boolean', help: 'keep repeated texts (by default later copies are removed before splitting, so no text is in two splits; the count is reported)' },
     from: { type: 'string', help: 'start from this checkpoint (pretrained or fine-tuned)', arg: 'CKPT' },
     scratch: { type: 'boolean', help: 'start from random weights (the same architecture)' },
     preset: { type: 'string', default: 'small', help: "model size with --scratch: 'tiny', 'small' or 'base'", arg: 'NAME' },
@@ -50,7 +51,7 @@ export const finetuneCommand: Command = {
     const freeze = choice(v, 'freeze', ['none', 'body', 'embeddings'] as const);
     const maxSteps = intOption(v, 'steps', 1);
     if (typeof v['out'] === 'string') prepareOut(v['out'], 'out', { force: Boolean(v['force']) });
-    const { splits, classNames } = labelledData(String(v['data']), seed);
+    const { splits, classNames } = labelledData(String(v['data']), seed, { keepDuplicates: Boolean(v['keep-duplicates']) });
     let tokenizer: Tokenizer;
     let init: { checkpoint: CheckpointData } | { scratch: RecipeModelConfig };
     if (from) {
@@ -72,6 +73,7 @@ export const finetuneCommand: Command = {
     const n = typeof v['labels'] === 'string' ? intOption(v, 'labels', 1) : splits.train.length;
     if (n > splits.train.length) throw new CliError(`--labels ${n} exceeds the ${splits.train.length} training examples`);
     const train = takeLabelled(splits.train, n, { seed, balanced: true });
+    if (splits.duplicatesRemoved > 0) process.stderr.write(`removed ${splits.duplicatesRemoved} repeated texts before splitting (--keep-duplicates keeps them)\n`);
     const r = await finetuneClassifier({
       tokenizer, init, train, validation: splits.validation, test: splits.test, numLabels: classNames.length, seed, maxSteps, minSteps: maxSteps, freeze, device,
       lrBody: numberOption(v, 'lr-body', 0), lrHead: numberOption(v, 'lr-head', 0), layerwiseDecay: numberOption(v, 'layer-decay', 0),
