@@ -3,6 +3,7 @@
 // `trackStorage` for each storage they create; code above core never needs to know which those are.
 
 import { getBackend, type Storage } from './backend.js';
+import type { TypedArray } from './dtype.js';
 import { ValueError } from './errors.js';
 import { checkHolds, moved } from './ops/cast.js';
 import { Tensor } from './tensor.js';
@@ -164,6 +165,24 @@ export async function stepScope<K extends string>(fn: () => { readonly [k in K]?
     dispose(out);
   }
   return values as { [k in K]?: number };
+}
+
+/**
+ * Runs `fn` in a {@link scope} and reads the tensor it returns (row-major, on any backend); every
+ * tensor `fn` made is freed, the returned one once read. For batched inference loops.
+ * @param fn - Synchronous code returning one tensor.
+ * @returns Its elements.
+ * @example
+ * const v = await scopeData(() => tensor([[1, 2], [3, 4]]).sum(1));
+ * Array.from(v); // [3, 7]
+ */
+export async function scopeData(fn: () => Tensor): Promise<TypedArray> {
+  const t = scope(fn);
+  try {
+    return await t.data();
+  } finally {
+    dispose(t);
+  }
 }
 
 /**

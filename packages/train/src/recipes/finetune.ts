@@ -2,7 +2,7 @@
 // separate head LR, optional freezing (linear probe) and layer-wise LR decay, warmup + linear
 // decay, early stopping on validation accuracy with the best weights restored, test metrics.
 
-import { Generator, ValueError, crossEntropy, dispose, manualSeed, noGrad, scope } from '@tsgrad/core';
+import { Generator, ValueError, crossEntropy, manualSeed, noGrad, scopeData } from '@tsgrad/core';
 import type { Pooling, SequenceClassifier } from '@tsgrad/nn';
 import type { CheckpointData } from '../checkpoint.js';
 import { DataLoader } from '../data/dataloader.js';
@@ -115,10 +115,8 @@ export async function predict(model: SequenceClassifier, examples: readonly Enco
   for (let i = 0; i < order.length; i += batchSize) {
     const idx = order.slice(i, i + batchSize);
     const b = collateClassification(idx.map((j) => examples[j]!), { padId });
-    const ids = noGrad(() => scope(() => model.forward(b.inputIds.to(device), { keyPaddingMask: b.attentionMask.logicalNot().to(device) }).argmax(-1))); // (B)
-    const vals = await ids.data();
+    const vals = await noGrad(() => scopeData(() => model.forward(b.inputIds.to(device), { keyPaddingMask: b.attentionMask.logicalNot().to(device) }).argmax(-1))); // (B)
     idx.forEach((j, k) => (out[j] = vals[k]!));
-    dispose(ids);
   }
   return out;
 }
