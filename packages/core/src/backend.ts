@@ -85,6 +85,14 @@ export interface KernelOutput {
 export type Kernel = ((inputs: readonly KernelInput[], out: KernelOutput, attrs: Attrs) => Storage) & {
   /** True for a kernel that runs the op off this backend (used only when there is no decomposition). */
   readonly fallback?: boolean;
+  /**
+   * Optional, for ops with an in-place form (`adamStep_`): writes the outputs over the inputs'
+   * storages instead of a new one; returns false when it cannot (the caller then copies back).
+   * @param inputs - The op's inputs, the written ones first.
+   * @param attrs - The op's attributes.
+   * @returns Whether it wrote the outputs.
+   */
+  readonly inPlace?: (inputs: readonly KernelInput[], attrs: Attrs) => boolean;
 };
 
 /**

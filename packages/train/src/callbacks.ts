@@ -2,7 +2,7 @@
 // Lightning's callbacks): Evaluation, EarlyStopping and ModelCheckpoint. `train` calls their hooks
 // in list order; they share the run's state (`TrainContext`), which checkpoints save.
 
-import { ValueError, dispose, keep, noGrad, type Tensor } from '@tsgrad/core';
+import { Tensor, ValueError, dispose, keep, noGrad } from '@tsgrad/core';
 import { saveCheckpoint } from './checkpoint.js';
 import type { Callback, TrainContext } from './loop-types.js';
 
@@ -140,10 +140,14 @@ export class ModelCheckpoint implements Callback {
    * @param ctx - The run.
    */
   async save(ctx: TrainContext): Promise<void> {
+    const optimizer = ctx.optimizer.stateDict();
     await saveCheckpoint(this.path, {
-      model: ctx.model.stateDict(), optimizer: ctx.optimizer.stateDict(), trainer: ctx.snapshot(),
+      model: ctx.model.stateDict(), optimizer, trainer: ctx.snapshot(),
       modelConfig: this.o.modelConfig, tokenizer: this.o.tokenizer, extra: this.o.extra,
     });
+    // copies the state dict made (Adam's) are freed now; tensors the optimizer still uses are not
+    const live = new Set([...ctx.optimizer.state.values()].flatMap((s) => Object.values(s as Record<string, unknown>)));
+    dispose(Object.values(optimizer.state).flatMap((s) => Object.values(s).filter((v): v is Tensor => v instanceof Tensor && !live.has(v))));
   }
 
   /**

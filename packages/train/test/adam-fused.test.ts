@@ -3,7 +3,7 @@
 // after they are handed out.
 
 import { describe, expect, test } from 'vitest';
-import { Generator, adamStep, noGrad, tensor, ones, randn, zeros, zerosLike, type Tensor } from '@tsgrad/core';
+import { Generator, adamStep, adamStep_, noGrad, tensor, ones, randn, zeros, zerosLike, type Tensor } from '@tsgrad/core';
 import { Adam, AdamW, adamUpdate, type AdamState } from '../src/optim/index.js';
 
 type Opts = { lr: number; weightDecay: number; amsgrad: boolean; decoupled: boolean; dtype: 'float32' | 'float64'; shape?: number[] };
@@ -67,6 +67,20 @@ describe('the fused Adam step is the composite update, bit for bit', () => {
     const saved = (sd.state['w']!['expAvg'] as Tensor).tolist();
     opt.step();
     expect((sd.state['w']!['expAvg'] as Tensor).tolist()).toEqual(saved);
+  });
+
+  test('adamStep_ writes in place (versions bumped) the values adamStep returns, also through strided views', () => {
+    const h = { lr: 0.1, betas: [0.9, 0.999] as const, eps: 1e-8, weightDecay: 0.01, decoupled: true, step: 3 };
+    const [p0, g, m0, v0] = [0, 1, 2, 3].map((s) => randn([5, 4], { generator: new Generator(s) }));
+    const v0abs = v0!.abs();
+    const r = adamStep(p0!, g!, m0!, v0abs, h);
+    const [p, m, v] = [p0!.clone(), m0!.clone(), v0abs.clone()];
+    adamStep_(p, g!, m, v, h);
+    expect([p.tolist(), m.tolist(), v.tolist()]).toEqual([r.param.tolist(), r.expAvg.tolist(), r.expAvgSq.tolist()]);
+    expect([p, m, v].map((t) => t.storage.version)).toEqual([1, 1, 1]);
+    const pt = p0!.clone().t(); // a transposed (strided) parameter: computed, then copied back
+    adamStep_(pt, g!.t(), m0!.t().clone(), v0abs.t().clone(), h);
+    expect(pt.t().tolist()).toEqual(r.param.tolist());
   });
 
   test('adamStep is pure and checks its inputs', () => {

@@ -1,10 +1,10 @@
 // Adam and AdamW (decoupled weight decay): PyTorch's torch.optim.Adam / AdamW update, bias-corrected,
-// with optional AMSGrad. The classes hold the state and run core's fused primitive adamStep (one
-// pass on the CPU, its composite of ops elsewhere; the same bits); adamUpdate is that composite.
+// with optional AMSGrad. The classes hold the state and run core's fused primitive in place
+// (adamStep_: one pass on the CPU, its composite of ops elsewhere; the same bits); adamUpdate is
+// that composite as a pure function.
 
-import type { Tensor } from '@tsgrad/core';
-import { ValueError, adamComposite, adamStep, zerosLike } from '@tsgrad/core';
-import { Optimizer, type ParamEntry, type ParamGroup, type ParamGroupSpec } from './optimizer.js';
+import { Tensor, ValueError, adamComposite, adamStep_, zerosLike } from '@tsgrad/core';
+import { Optimizer, type OptimizerStateDict, type ParamEntry, type ParamGroup, type ParamGroupSpec } from './optimizer.js';
 
 /** Adam/AdamW hyper-parameters (PyTorch's names; betas as a pair). */
 export interface AdamOptions {
@@ -81,6 +81,8 @@ function checkOptions(name: string, o: AdamOptions): void {
   if (!((o.eps ?? 1e-8) >= 0) || !((o.weightDecay ?? 0) >= 0)) throw new ValueError(name, 'eps and weightDecay must be >= 0');
 }
 
+// The optimizer alone holds its state tensors (state dicts get copies, loaded ones are copied),
+// so core's adamStep_ updates them in place: the CPU's one-pass kernel allocates nothing.
 abstract class AdamBase extends Optimizer<AdamState, H> {
   protected initState(p: Tensor): AdamState {
     return { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
@@ -89,9 +91,19 @@ abstract class AdamBase extends Optimizer<AdamState, H> {
   protected update(p: Tensor, grad: Tensor, state: AdamState, group: ParamGroup<H>): AdamState {
     const step = state.step + 1;
     const maxExpAvgSq = group.amsgrad ? (state.maxExpAvgSq ?? zerosLike(p)) : undefined;
-    const r = adamStep(p, grad, state.expAvg, state.expAvgSq, { lr: group.lr, betas: group.betas, eps: group.eps, weightDecay: group.weightDecay, decoupled: group.decoupled, step, maxExpAvgSq });
-    p.copy_(r.param);
-    return { step, expAvg: r.expAvg, expAvgSq: r.expAvgSq, ...(r.maxExpAvgSq ? { maxExpAvgSq: r.maxExpAvgSq } : {}) };
+    adamStep_(p, grad, state.expAvg, state.expAvgSq, { lr: group.lr, betas: group.betas, eps: group.eps, weightDecay: group.weightDecay, decoupled: group.decoupled, step, maxExpAvgSq });
+    return { step, expAvg: state.expAvg, expAvgSq: state.expAvgSq, ...(maxExpAvgSq ? { maxExpAvgSq } : {}) };
+  }
+
+  override stateDict(): OptimizerStateDict {
+    const sd = super.stateDict();
+    for (const s of Object.values(sd.state)) for (const [k, v] of Object.entries(s)) if (v instanceof Tensor) s[k] = v.clone();
+    return sd;
+  }
+
+  override loadStateDict(sd: OptimizerStateDict): void {
+    super.loadStateDict(sd);
+    for (const [p, s] of this.state) this.state.set(p, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? v.clone() : v])) as AdamState);
   }
 }
 

@@ -3,57 +3,78 @@
 // op of the composite stores its result; every constant is a weak scalar in the param's dtype).
 // Float32 runs its multiple-of-4 head in the wasm f32x4 kernel on the helper threads.
 
-import type { Kernel, KernelInput } from '../../backend.js';
+import type { Attrs, Kernel, KernelInput, KernelOutput } from '../../backend.js';
 import { allocArray, type TypedArray } from '../../dtype.js';
 import type { AdamAttrs } from '../../ops/fused/adam.js';
 import { sizeOf } from '../../shape.js';
 import { contiguousData, dataOf, wrap } from './storage.js';
 import { adamF32 } from './vector-wasm.js';
 
-// writes x's n elements, row-major, into out from `at` (one block copy when x is a dense run)
-function place(x: KernelInput, out: TypedArray, at: number, n: number): void {
-  let dense = true;
+// x's elements as one dense run: the storage array and where the run starts (a copy only for strided views)
+function dense(x: KernelInput): { data: TypedArray; at: number } {
   let expected = 1;
-  for (let i = x.shape.length - 1; i >= 0 && dense; i--) {
-    if (x.shape[i] !== 1 && x.strides[i] !== expected) dense = false;
+  for (let i = x.shape.length - 1; i >= 0; i--) {
+    if (x.shape[i] !== 1 && x.strides[i] !== expected) return { data: contiguousData(x), at: 0 };
     expected *= x.shape[i]!;
   }
-  const src = dense ? dataOf(x.storage).subarray(x.offset, x.offset + n) : contiguousData(x);
-  out.set(src as never, at);
+  return { data: dataOf(x.storage), at: x.offset };
 }
 
-/** adamStep's kernel: inputs param, grad, m, v (and vmax); output [k, ...shape] = new param, m, v (and vmax). */
-export const adamStepKernel: Kernel = (inputs, out, attrs) => {
-  const a = attrs as AdamAttrs;
-  const n = sizeOf(inputs[0]!.shape);
-  const k = inputs.length - 1;
-  const data = allocArray(out.dtype, k * n);
-  place(inputs[0]!, data, 0, n);
-  for (let j = 2; j < inputs.length; j++) place(inputs[j]!, data, (j - 1) * n, n);
-  const g = contiguousData(inputs[1]!);
-  const f = out.dtype === 'float32' ? Math.fround : (x: number) => x;
-  const consts = {
+type Run = { data: TypedArray; at: number };
+
+function constsOf(a: AdamAttrs, f32: boolean): Consts {
+  const f = f32 ? Math.fround : (x: number) => x;
+  return {
     decay: f(1 - a.lr * a.weightDecay), wd: f(a.weightDecay), b1: f(a.beta1), c1: f(1 - a.beta1), b2: f(a.beta2), c2: f(1 - a.beta2),
     sqrtBc2: f(Math.sqrt(1 - Math.pow(a.beta2, a.step))), eps: f(a.eps), stepSize: f(a.lr / (1 - Math.pow(a.beta1, a.step))),
   };
-  const vmax = a.amsgrad ? data : null;
-  const offsets = [0, n, 2 * n, 3 * n] as const;
-  if (out.dtype === 'float32') adamLoop32(data, g, data, data, vmax, offsets, n, consts, a);
-  else adamLoop64(data, g, data, data, vmax, offsets, n, consts, a);
+}
+
+// one step from p, m, v (, vmax) into `dst` (their own runs for in place): float32 without AMSGrad
+// runs its multiple-of-4 head in the wasm f32x4 kernel, the rest in the TypeScript loop (same bits)
+function step(src: readonly (Run | undefined)[], dst: readonly (Run | undefined)[], g: TypedArray, n: number, f32: boolean, a: AdamAttrs): void {
+  const [p, m, v, vmax] = src;
+  const k = constsOf(a, f32);
+  const head = f32 && !vmax ? n - (n % 4) : 0;
+  const out = dst[0]!.data === p!.data && dst[0]!.at === p!.at ? undefined : { data: dst[0]!.data as Float32Array, at: [dst[0]!.at, dst[1]!.at, dst[2]!.at] as const };
+  const start = head > 0 && adamF32(p!.data as Float32Array, g as Float32Array, m!.data as Float32Array, v!.data as Float32Array, [p!.at, m!.at, v!.at], head, k, !a.decoupled && a.weightDecay !== 0, out) ? head : 0;
+  if (out) src.forEach((x, j) => x && dst[j]!.data.set(x.data.subarray(x.at + start, x.at + n) as never, dst[j]!.at + start));
+  const [dp, dm, dv, dx] = dst;
+  const offsets = [dp!.at, dm!.at, dv!.at, dx?.at ?? 0] as const;
+  if (f32) adamLoop32(dp!.data, g, dm!.data, dv!.data, dx?.data ?? null, offsets, n, start, k, a);
+  else adamLoop64(dp!.data, g, dm!.data, dv!.data, dx?.data ?? null, offsets, n, k, a);
+}
+
+const views = (inputs: readonly KernelInput[]) => [inputs[0]!, inputs[2]!, inputs[3]!, inputs[4]];
+
+/**
+ * adamStep's kernel: inputs param, grad, m, v (and vmax); output [k, ...shape] = new param, m, v
+ * (and vmax). Its `inPlace` form writes them over the inputs' storages (dense views only).
+ */
+export const adamStepKernel: Kernel = Object.assign((inputs: readonly KernelInput[], out: KernelOutput, attrs: Attrs) => {
+  const n = sizeOf(inputs[0]!.shape);
+  const data = allocArray(out.dtype, (inputs.length - 1) * n);
+  const src = views(inputs).map((x) => (x ? dense(x) : undefined));
+  step(src, src.map((x, j) => x && { data, at: j * n }), contiguousData(inputs[1]!), n, out.dtype === 'float32', attrs as AdamAttrs);
   return wrap(data, out.dtype);
-};
+}, {
+  inPlace(inputs: readonly KernelInput[], attrs: Attrs): boolean {
+    const vs = views(inputs);
+    if (vs.some((x) => x && dense(x).data !== dataOf(x.storage))) return false; // a strided view: the caller copies back
+    const runs = vs.map((x) => x && { data: dataOf(x.storage), at: x.offset });
+    step(runs, runs, contiguousData(inputs[1]!), sizeOf(inputs[0]!.shape), inputs[0]!.dtype === 'float32', attrs as AdamAttrs);
+    return true;
+  },
+});
 
 type Consts = { decay: number; wd: number; b1: number; c1: number; b2: number; c2: number; sqrtBc2: number; eps: number; stepSize: number };
 type Offsets = readonly [number, number, number, number];
 const fr = Math.fround;
 
 // NOTE: every intermediate is rounded to float32, exactly where the composite stores one
-function adamLoop32(p: TypedArray, g: TypedArray, m: TypedArray, v: TypedArray, vmax: TypedArray | null, [po, mo, vo, xo]: Offsets, n: number, k: Consts, o: AdamAttrs): void {
+function adamLoop32(p: TypedArray, g: TypedArray, m: TypedArray, v: TypedArray, vmax: TypedArray | null, [po, mo, vo, xo]: Offsets, n: number, start: number, k: Consts, o: AdamAttrs): void {
   const decayP = o.decoupled && o.weightDecay !== 0;
   const l2 = !o.decoupled && o.weightDecay !== 0;
-  // the wasm f32x4 kernel (same bits) takes the multiple-of-4 head; AMSGrad stays here
-  const head = vmax ? 0 : n - (n % 4);
-  const start = head > 0 && adamF32(p as Float32Array, g as Float32Array, m as Float32Array, v as Float32Array, [po, mo, vo], head, k, l2) ? head : 0;
   for (let i = start; i < n; i++) {
     const pi = p[po + i]!;
     const param = decayP ? fr(pi * k.decay) : pi;

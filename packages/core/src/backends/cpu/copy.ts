@@ -44,8 +44,24 @@ export const sliceScatterKernel: Kernel = (inputs, out, attrs: Attrs) => {
 };
 
 /** In-place write of `src` (broadcast to dst's shape) into the view `dst`. */
+// whether a view is one dense row-major run from its offset
+function isDense(x: KernelInput): boolean {
+  let expected = 1;
+  for (let i = x.shape.length - 1; i >= 0; i--) {
+    if (x.shape[i] !== 1 && x.strides[i] !== expected) return false;
+    expected *= x.shape[i]!;
+  }
+  return true;
+}
+
 export function copyInto(dst: KernelInput, src: KernelInput): void {
   const data = dataOf(dst.storage);
+  if (src.dtype === dst.dtype && src.shape.length === dst.shape.length && src.shape.every((d, i) => d === dst.shape[i]) && isDense(dst) && isDense(src)) {
+    const n = sizeOf(dst.shape); // one block copy (an optimizer writing its new parameter back)
+    data.set(dataOf(src.storage).subarray(src.offset, src.offset + n) as never, dst.offset);
+    dst.storage.version++;
+    return;
+  }
   const s = src.dtype === dst.dtype ? src : { ...src, storage: wrap(contiguousData(src), src.dtype), strides: contiguousStrides(src.shape), offset: 0 };
   scatterStrided(data, dst.shape, dst.strides, dst.offset, dataOf(s.storage), broadcastStrides(s.shape, s.strides, dst.shape), s.offset);
   dst.storage.version++;

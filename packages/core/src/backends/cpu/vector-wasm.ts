@@ -69,10 +69,12 @@ export interface AdamConstsF32 { decay: number; wd: number; b1: number; c1: numb
 
 /**
  * One Adam(W) update of the first `n` elements (a multiple of 4) of p, m, v (from their offsets)
- * with gradient g (from 0), in place; `l2` adds wd p to the gradient instead of decaying p. The
- * same bits as the TypeScript loop. Returns false (nothing done) without wasm SIMD or room.
+ * with gradient g (from 0); `l2` adds wd p to the gradient instead of decaying p. The new p, m, v
+ * go to `out` (one array, at its three offsets), or back in place without it. The same bits as the
+ * TypeScript loop. Returns false (nothing done) without wasm SIMD or room.
  */
-export function adamF32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, [po, mo, vo]: readonly [number, number, number], n: number, k: AdamConstsF32, l2: boolean): boolean {
+export function adamF32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, [po, mo, vo]: readonly [number, number, number], n: number, k: AdamConstsF32, l2: boolean,
+  out?: { readonly data: Float32Array; readonly at: readonly [number, number, number] }): boolean {
   const w = wasmGemm();
   if (!w || n < 4 || n % 4 !== 0) return false;
   const kAt = freeFrom();
@@ -86,8 +88,14 @@ export function adamF32(p: Float32Array, g: Float32Array, m: Float32Array, v: Fl
   views[3]!.set(v.subarray(vo, vo + n));
   const { chunks, helpers } = chunksOf(w, n, 4, n);
   runJobs(w, [kernelIndex(l2 ? 'adaml2_f32' : 'adam_f32'), at[0]!, at[1]!, at[2]!, at[3]!, kAt, 0, 0, 0], chunks, helpers);
-  p.set(views[0]!, po);
-  m.set(views[2]!, mo);
-  v.set(views[3]!, vo);
+  if (out) {
+    out.data.set(views[0]!, out.at[0]);
+    out.data.set(views[2]!, out.at[1]);
+    out.data.set(views[3]!, out.at[2]);
+  } else {
+    p.set(views[0]!, po);
+    m.set(views[2]!, mo);
+    v.set(views[3]!, vo);
+  }
   return true;
 }

@@ -7,7 +7,8 @@ import { isGradEnabled } from '../../grad-mode.js';
 import { shapesEqual } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { stack } from '../cat.js';
-import { apply, argInfo, definePrimitive, type PrimitiveDef } from '../define.js';
+import { getBackend } from '../../backend.js';
+import { apply, argInfo, definePrimitive, kernelFor, kernelInput, type PrimitiveDef } from '../define.js';
 import { checkShapes } from '../helpers.js';
 
 /** Hyper-parameters of one Adam(W) step (PyTorch's names). */
@@ -110,11 +111,48 @@ export const adamStepOp: PrimitiveDef<AdamAttrs> = definePrimitive<AdamAttrs>({
  * r.expAvg.tolist(); // [0.1, 0.1, 0.1] (about)
  */
 export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, o: AdamStepOptions): AdamStepResult {
-  if (isGradEnabled() && [param, grad, expAvg, expAvgSq].some((t) => t.requiresGrad)) {
-    throw new ValueError('adamStep', 'an optimizer update is not differentiable', { param: param.shape }, 'run it inside noGrad(() => ...), as optimizers do');
-  }
-  const a: AdamAttrs = { lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay, decoupled: o.decoupled, step: o.step, amsgrad: o.maxExpAvgSq !== undefined };
-  const out = apply(adamStepOp, [param, grad, expAvg, expAvgSq, ...(o.maxExpAvgSq ? [o.maxExpAvgSq] : [])], a);
+  const [inputs, a] = prepare('adamStep', param, grad, expAvg, expAvgSq, o);
+  const out = apply(adamStepOp, inputs, a);
   const at = (i: number) => out.select(0, i);
   return { param: at(0), expAvg: at(1), expAvgSq: at(2), ...(o.maxExpAvgSq ? { maxExpAvgSq: at(3) } : {}) };
+}
+
+function prepare(op: string, param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, o: AdamStepOptions): [Tensor[], AdamAttrs] {
+  if (isGradEnabled() && [param, grad, expAvg, expAvgSq].some((t) => t.requiresGrad)) {
+    throw new ValueError(op, 'an optimizer update is not differentiable', { param: param.shape }, 'run it inside noGrad(() => ...), as optimizers do');
+  }
+  const a: AdamAttrs = { lr: o.lr, beta1: o.betas[0], beta2: o.betas[1], eps: o.eps, weightDecay: o.weightDecay, decoupled: o.decoupled, step: o.step, amsgrad: o.maxExpAvgSq !== undefined };
+  return [[param, grad, expAvg, expAvgSq, ...(o.maxExpAvgSq ? [o.maxExpAvgSq] : [])], a];
+}
+
+/**
+ * {@link adamStep} in place: writes the new parameter, moments (and AMSGrad's maximum) over
+ * `param`, `expAvg`, `expAvgSq` (and `maxExpAvgSq`), bumping their versions. Where the backend's
+ * adamStep kernel has an in-place form (the CPU's one pass), nothing is allocated; elsewhere the
+ * result is computed as `adamStep` and copied back. Optimizers call this once per parameter.
+ * Gradient: none (an optimizer update; run it inside {@link noGrad}).
+ * @param param - The parameter, updated in place.
+ * @param grad - Its gradient.
+ * @param expAvg - First moment m, updated in place.
+ * @param expAvgSq - Second moment v, updated in place.
+ * @param o - Hyper-parameters, the step number and AMSGrad's running maximum (updated in place).
+ * @example
+ * const p = zeros([3]), m = zeros([3]), v = zeros([3]);
+ * noGrad(() => adamStep_(p, ones([3]), m, v, { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, decoupled: true, step: 1 }));
+ * p.tolist(); // [-0.1, -0.1, -0.1] (about)
+ */
+export function adamStep_(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, o: AdamStepOptions): void {
+  const [inputs, a] = prepare('adamStep_', param, grad, expAvg, expAvgSq, o);
+  adamStepOp.shape(inputs, a);
+  const dtype = adamStepOp.dtype(inputs, a);
+  const written = [param, expAvg, expAvgSq, ...(o.maxExpAvgSq ? [o.maxExpAvgSq] : [])];
+  const devices = new Set(inputs.map((t) => t.device));
+  const k = devices.size === 1 ? kernelFor(adamStepOp, getBackend(param.device), dtype) : undefined;
+  if (k?.inPlace?.(inputs.map(kernelInput), a)) {
+    for (const t of written) t.storage.version++;
+    return;
+  }
+  const r = adamStep(param, grad, expAvg, expAvgSq, o);
+  const results = [r.param, r.expAvg, r.expAvgSq, ...(r.maxExpAvgSq ? [r.maxExpAvgSq] : [])];
+  written.forEach((t, i) => t.copy_(results[i]!));
 }
