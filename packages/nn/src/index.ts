@@ -41,7 +41,7 @@ export {
   SequenceClassifier, TokenClassifier, poolHidden, buildBody,
   type Pooling, type Body, type BodyConfig, type SequenceClassifierConfig, type TokenClassifierConfig,
 } from './models/heads.js';
-export { sampleToken, type SamplingOptions } from './models/sampling.js';
+export { sampleToken, sampleTokens, type SamplingOptions } from './models/sampling.js';
 export { generateIds, type GenerateOptions, type CausalLM } from './models/generate.js';
 export { initTransformerWeights } from './models/init-weights.js';
 export { saveModel, readModelFile, loadModel, MODEL_TYPES, type ModelFile, type ConfiguredModel } from './models/model-file.js';

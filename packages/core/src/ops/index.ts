@@ -23,6 +23,7 @@ export * from './composite/reductions.js';
 export * from './composite/take-along-dim.js';
 export * from './creation.js';
 export * from './random.js';
+export * from './sampling.js';
 export * from './fused/attention-softmax.js';
 export * from './fused/cross-entropy.js';
 export * from './fused/gelu.js';
