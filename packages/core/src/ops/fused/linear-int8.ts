@@ -87,7 +87,8 @@ export function quantizeWeightInt8(weight: Tensor): Int8Weight {
  * product, each output errs by at most sum_k (|x_k| sw / 2 + |w_k| sx / 2 + sx sw / 4) plus float32
  * rounding. On the CPU it runs as a wasm SIMD kernel (int8 widened to int16 and multiplied by
  * i32x4.dot_i16x8_s, rows split over the helper threads), elsewhere as the same arithmetic in
- * float ops. Inference only: not differentiable.
+ * float ops. Gradient: none (inference only; calling it on an input that requires grad, with
+ * grad mode on, throws).
  * @param input - float32 (*, inFeatures).
  * @param weightInt8 - int32 [outFeatures, inFeatures] holding int8 values (see {@link quantizeWeightInt8}).
  * @param weightScale - float32 [outFeatures].

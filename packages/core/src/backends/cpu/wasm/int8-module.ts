@@ -34,6 +34,8 @@ const fdivS = (a: Code, b: Code): Code => [...a, ...b, 0x95];
 
 /** k-pairs per trip of the micro-kernel's loop (K8 / 2 is a multiple of 4). */
 const U = 4;
+/** Rows per block: a multiple of 4, whose activations are reused across every panel. */
+const MC = 64;
 
 /**
  * micro_mr(a, lda, b, kp, sx, sw, bias, out, ldo): rows [0, mr) of int16 activations at a (row
@@ -79,8 +81,8 @@ export function int8Funcs(base: number): FuncDef[] {
   const micros = [4, 3, 2, 1].map(micro);
   const L = new Locals(Array.from({ length: 15 }, () => i32));
   const [P, C0, C1] = [0, 1, 2];
-  const { x, qx, sx, w, sw, bias, out, K8, N8, r, k, row, qrow, p, i, mr, lda, ldo, panel } =
-    L.named(['x', 'qx', 'sx', 'w', 'sw', 'bias', 'out', 'K8', 'N8', 'r', 'k', 'row', 'qrow', 'p', 'i', 'mr', 'lda', 'ldo', 'panel']);
+  const { x, qx, sx, w, sw, bias, out, K8, N8, r, k, row, qrow, p, i, i0, i1, mr, lda, ldo, panel } =
+    L.named(['x', 'qx', 'sx', 'w', 'sw', 'bias', 'out', 'K8', 'N8', 'r', 'k', 'row', 'qrow', 'p', 'i', 'i0', 'i1', 'mr', 'lda', 'ldo', 'panel']);
   const [vm, inv, t, c127] = [L.add(v128), L.add(v128), L.add(v128), L.add(v128)];
   const m = L.add(f32);
   const hmax = seq(set(t, fmax(get(vm), shuffle(get(vm), get(vm), [2, 3, 0, 1]))), fmax(get(t), shuffle(get(t), get(t), [1, 0, 3, 2])), simd(0x1f, 0));
@@ -114,13 +116,16 @@ export function int8Funcs(base: number): FuncDef[] {
       set(c127, splatF(f32c(127))),
       set(ldo, mul(get(N8), i32c(4))),
       forRange(r, get(C0), get(C1), i32c(1), quantRow),
-      // panel by panel (8 columns, K8 * 16 bytes: it stays in L1 while this chunk's rows pass)
-      forRange(p, i32c(0), get(N8), i32c(8),
-        set(panel, add(get(w), mul(get(p), mul(get(K8), i32c(2))))),
-        forRange(i, get(C0), get(C1), i32c(4),
-          set(mr, minS(sub(get(C1), get(i)), i32c(4))),
-          ifThen([...get(mr), ...i32c(4), 0x46], [call(0)],
-            [ifThen([...get(mr), ...i32c(3), 0x46], [call(1)], [ifThen([...get(mr), ...i32c(2), 0x46], [call(2)], [call(3)])])]))),
+      // MC rows at a time (their int16 activations stay in L1/L2), panel by panel (8 columns,
+      // K8 * 16 bytes, in L1 while those rows pass); the whole packed weight stays in L2
+      forRange(i0, get(C0), get(C1), i32c(MC),
+        set(i1, minS(add(get(i0), i32c(MC)), get(C1))),
+        forRange(p, i32c(0), get(N8), i32c(8),
+          set(panel, add(get(w), mul(get(p), mul(get(K8), i32c(2))))),
+          forRange(i, get(i0), get(i1), i32c(4),
+            set(mr, minS(sub(get(i1), get(i)), i32c(4))),
+            ifThen([...get(mr), ...i32c(4), 0x46], [call(0)],
+              [ifThen([...get(mr), ...i32c(3), 0x46], [call(1)], [ifThen([...get(mr), ...i32c(2), 0x46], [call(2)], [call(3)])])])))),
     ),
   };
   return [...micros, kernel];
