@@ -6,6 +6,7 @@ import type { TensorLike } from './ops/helpers.js';
 import type { ToTarget } from './ops/cast.js';
 import type { ValuesIndices, VarOptions } from './ops/composite/reductions.js';
 import type { Reduction } from './ops/composite/losses.js';
+import type { IndexItem, IndexPutOptions } from './ops/composite/advanced-index.js';
 import type { BackwardOptions } from './autograd/backward.js';
 import type { Tensor } from './tensor.js';
 
@@ -76,6 +77,10 @@ declare module './tensor.js' {
     ge(other: TensorLike): Tensor;
     /** Elementwise this > other, bool ({@link gt}). */
     gt(other: TensorLike): Tensor;
+    /** PyTorch's `x[indices]`: integers, slices, new axes, index tensors and masks ({@link index}). */
+    index(indices: readonly IndexItem[]): Tensor;
+    /** A copy with `values` written (or added) at `x[indices]` ({@link indexPut}). */
+    indexPut(indices: readonly IndexItem[], values: Tensor | number, opts?: IndexPutOptions): Tensor;
     /** Adds rows of `source` at `index` along `dim` ({@link indexAdd}). */
     indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor;
     /** Rows at `index` along `dim` ({@link indexSelect}). */
@@ -186,6 +191,8 @@ declare module './tensor.js' {
     sumToSize(shape: readonly number[]): Tensor;
     /** Matrix transpose ({@link t}). */
     t(): Tensor;
+    /** Values along `dim` at `indices`, broadcasting outside `dim` ({@link takeAlongDim}). */
+    takeAlongDim(indices: Tensor, dim?: number): Tensor;
     /** Elementwise tanh ({@link tanh}). */
     tanh(): Tensor;
     /** Converts dtype and/or moves device ({@link to}). */
@@ -222,5 +229,7 @@ declare module './tensor.js' {
     fill_(value: number | boolean): this;
     /** In place: every element = 0 ({@link zerosLike}). Not recorded by autograd. */
     zero_(): this;
+    /** Writes (or adds) `values` at `this[indices]` in place ({@link indexPut}); not recorded by autograd. */
+    indexPut_(indices: readonly IndexItem[], values: Tensor | number, opts?: IndexPutOptions): this;
   }
 }

@@ -15,6 +15,7 @@ import type { TensorLike } from './ops/helpers.js';
 import type { ToTarget } from './ops/cast.js';
 import type { ValuesIndices, VarOptions } from './ops/composite/reductions.js';
 import type { Reduction } from './ops/composite/losses.js';
+import type { IndexItem, IndexPutOptions } from './ops/composite/advanced-index.js';
 import { kernelInput } from './ops/define.js';
 import { Tensor } from './tensor.js';
 import './methods-types.js';
@@ -87,6 +88,8 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   gather(dim: number, index: Tensor) { return ops.gather(this, dim, index); },
   ge(other: TensorLike) { return ops.ge(this, other); },
   gt(other: TensorLike) { return ops.gt(this, other); },
+  index(indices: readonly IndexItem[]) { return ops.index(this, indices); },
+  indexPut(indices: readonly IndexItem[], values: Tensor | number, opts?: IndexPutOptions) { return ops.indexPut(this, indices, values, opts); },
   indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }) { return ops.indexAdd(this, dim, index, source, opts); },
   indexSelect(dim: number, index: Tensor) { return ops.indexSelect(this, dim, index); },
   isnan() { return ops.isnan(this); },
@@ -139,6 +142,7 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   sum(dim?: Dims, keepdim?: boolean) { return ops.sum(this, dim, keepdim); },
   sumToSize(shape: readonly number[]) { return ops.sumToSize(this, shape); },
   t() { return ops.t(this); },
+  takeAlongDim(indices: Tensor, dim?: number) { return ops.takeAlongDim(this, indices, dim); },
   tanh() { return ops.tanh(this); },
   to(target: ToTarget) { return ops.to(this, target); },
   transpose(dim0: number, dim1: number) { return ops.transpose(this, dim0, dim1); },
@@ -156,6 +160,9 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   mul_(other: TensorLike) { return inPlace(this, 'mul', () => ops.mul(this, other)); },
   div_(other: TensorLike) { return inPlace(this, 'div', () => ops.div(this, other)); },
   fill_(value: number | boolean) { return inPlace(this, 'fill', () => ops.fullLike(this, value), true); },
+  indexPut_(indices: readonly IndexItem[], values: Tensor | number, opts?: IndexPutOptions) {
+    return inPlace(this, 'indexPut', () => ops.indexPut(this, indices, values, opts), true);
+  },
   zero_() { return inPlace(this, 'zero', () => ops.zerosLike(this)); },
 };
 

@@ -200,6 +200,14 @@ export const SPECS: readonly Spec[] = [
     },
   },
   {
+    // advanced indexing composes indexSelect, indexAdd, gather and integer arithmetic on the device
+    name: 'composite: index, indexPut, takeAlongDim', ops: [],
+    arb: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 })).chain(([m, n, k]) =>
+      draw([floatIn([m, n], { min: -3, max: 3 }), intIn([k], m), intIn([k], n), floatIn([k], { min: -3, max: 3 })])),
+    f: ([x, i, j, v]) => ops.indexPut(x!, [i!, j!], v!.mul(ops.index(x!, [i!, j!])), { accumulate: true })
+      .add(ops.takeAlongDim(x!, j!.unsqueeze(0), 1).sum(1, true)),
+  },
+  {
     name: 'composite: causal attention, embedding', ops: [],
     arb: fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 4 })).chain(([t, e]) =>
       draw([floatIn([6, e], { min: -1, max: 1 }), intIn([t], 6), floatIn([t, e], { min: -1, max: 1 })])),
