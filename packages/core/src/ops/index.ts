@@ -27,6 +27,7 @@ export * from './sampling.js';
 export * from './fused/attention-softmax.js';
 export * from './fused/cross-entropy.js';
 export * from './fused/gelu.js';
+export * from './fused/linear-int8.js';
 export * from './fused/norms.js';
 export * from './indexing/gather.js';
 export * from './indexing/index-select.js';
