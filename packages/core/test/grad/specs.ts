@@ -1,10 +1,11 @@
 // All gradient specs of the non-elementwise ops, in one list (the registry test reads it too).
 
 import type { GradSpec } from './helpers.js';
+import { advancedIndexSpecs } from './specs-advanced-index.js';
 import { fusedSpecs } from './specs-fused.js';
 import { indexSpecs } from './specs-index.js';
 import { movementSpecs } from './specs-movement.js';
 import { nnSpecs } from './specs-nn.js';
 import { reduceSpecs } from './specs-reduce.js';
 
-export const allSpecs: GradSpec[] = [...reduceSpecs, ...movementSpecs, ...indexSpecs, ...nnSpecs, ...fusedSpecs];
+export const allSpecs: GradSpec[] = [...reduceSpecs, ...movementSpecs, ...indexSpecs, ...nnSpecs, ...fusedSpecs, ...advancedIndexSpecs];
