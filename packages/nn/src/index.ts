@@ -42,6 +42,7 @@ export {
 } from './transformer/transformer.js';
 export { GPT, GPTModel, gptConfig, type GPTConfig, type FullGPTConfig, type GPTForwardOptions } from './models/gpt.js';
 export { BertModel, BertMLM, MLMHead, bertConfig, type BertConfig, type FullBertConfig } from './models/bert.js';
+export { Seq2SeqTransformer, type Seq2SeqConfig, type Seq2SeqDecodeOptions } from './models/seq2seq.js';
 export {
   SequenceClassifier, TokenClassifier, poolHidden, buildBody,
   type Pooling, type Body, type BodyConfig, type SequenceClassifierConfig, type TokenClassifierConfig,
