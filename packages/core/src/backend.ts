@@ -86,8 +86,10 @@ export type Kernel = ((inputs: readonly KernelInput[], out: KernelOutput, attrs:
   /** True for a kernel that runs the op off this backend (used only when there is no decomposition). */
   readonly fallback?: boolean;
   /**
-   * Optional, for ops with an in-place form (`adamStep_`): writes the outputs over the inputs'
+   * Optional, for ops with an in-place form (`adamStep_`; elementwise ops for `x.mul_(y)` and
+   * friends, whose one output goes over the first input): writes the outputs over the inputs'
    * storages instead of a new one; returns false when it cannot (the caller then copies back).
+   * The caller has checked that the result's shape and dtype are the written input's.
    * @param inputs - The op's inputs, the written ones first.
    * @param attrs - The op's attributes.
    * @returns Whether it wrote the outputs.

@@ -17,7 +17,12 @@ import type { ValuesIndices, VarOptions } from './ops/composite/reductions.js';
 import type { Reduction } from './ops/composite/losses.js';
 import type { IndexItem, IndexPutOptions } from './ops/composite/advanced-index.js';
 import type { SamplingGenerator } from './ops/sampling.js';
-import { kernelInput } from './ops/define.js';
+import { applyInPlace, kernelInput, type PrimitiveDef } from './ops/define.js';
+import { toTensors } from './ops/helpers.js';
+import { addOp } from './ops/binary/add.js';
+import { subOp } from './ops/binary/sub.js';
+import { mulOp } from './ops/binary/mul.js';
+import { divOp } from './ops/binary/div.js';
 import { Tensor } from './tensor.js';
 import './methods-types.js';
 import type { Dims } from './methods-types.js';
@@ -30,7 +35,12 @@ function dimsArg(args: readonly (number | readonly number[])[]): readonly number
   return args.length === 1 && typeof args[0] !== 'number' ? args[0]! : (args as number[]);
 }
 
-function inPlace(t: Tensor, op: string, compute: () => Tensor, castAny = false): Tensor {
+// the one-pass form of a binary elementwise in-place method, where the backend has it (else compute + copy)
+function binaryInPlace(t: Tensor, op: PrimitiveDef<any>, other: TensorLike, compute: () => Tensor): Tensor {
+  return inPlace(t, op.name, compute, false, () => applyInPlace(op, toTensors(op.name, [t, other], t.device), {}));
+}
+
+function inPlace(t: Tensor, op: string, compute: () => Tensor, castAny = false, oneApply?: () => boolean): Tensor {
   const name = `${op}_`;
   const x = { shape: t.shape, dtype: t.dtype };
   if (isGradEnabled() && t.requiresGrad) {
@@ -41,6 +51,7 @@ function inPlace(t: Tensor, op: string, compute: () => Tensor, castAny = false):
     throw new ValueError(name, 'more than one element of the written-to tensor refers to a single memory location (an expanded view)', { x },
       'call .clone() before writing in place');
   }
+  if (oneApply?.()) return t;
   const src = noGrad(compute);
   if (!shapesEqual(src.shape, t.shape)) {
     throw new ShapeError(name, `the result's broadcast shape ${formatShape(src.shape)} does not match the tensor's shape`, { x, result: src.shape },
@@ -158,10 +169,14 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   view(...shape: (number | readonly number[])[]) { return ops.view(this, dimsArg(shape)); },
   where(condition: Tensor, other: TensorLike) { return ops.where(condition, this, other); },
   copy_(src: TensorLike) { return inPlace(this, 'copy', () => copySource(this, src), true); },
-  add_(other: TensorLike, opts?: { alpha?: number }) { return inPlace(this, 'add', () => ops.add(this, other, opts)); },
-  sub_(other: TensorLike, opts?: { alpha?: number }) { return inPlace(this, 'sub', () => ops.sub(this, other, opts)); },
-  mul_(other: TensorLike) { return inPlace(this, 'mul', () => ops.mul(this, other)); },
-  div_(other: TensorLike) { return inPlace(this, 'div', () => ops.div(this, other)); },
+  add_(other: TensorLike, opts?: { alpha?: number }) {
+    return opts?.alpha === undefined || opts.alpha === 1 ? binaryInPlace(this, addOp, other, () => ops.add(this, other)) : inPlace(this, 'add', () => ops.add(this, other, opts));
+  },
+  sub_(other: TensorLike, opts?: { alpha?: number }) {
+    return opts?.alpha === undefined || opts.alpha === 1 ? binaryInPlace(this, subOp, other, () => ops.sub(this, other)) : inPlace(this, 'sub', () => ops.sub(this, other, opts));
+  },
+  mul_(other: TensorLike) { return binaryInPlace(this, mulOp, other, () => ops.mul(this, other)); },
+  div_(other: TensorLike) { return binaryInPlace(this, divOp, other, () => ops.div(this, other)); },
   fill_(value: number | boolean) { return inPlace(this, 'fill', () => ops.fullLike(this, value), true); },
   indexPut_(indices: readonly IndexItem[], values: Tensor | number, opts?: IndexPutOptions) {
     return inPlace(this, 'indexPut', () => ops.indexPut(this, indices, values, opts), true);

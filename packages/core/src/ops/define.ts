@@ -215,6 +215,25 @@ export function apply<A extends Attrs>(op: PrimitiveDef<A>, inputs: readonly Ten
   return out;
 }
 
+/**
+ * @internal The in-place form of an elementwise primitive: runs the backend kernel's `inPlace`
+ * writing the result over `inputs[0]` (no new storage) when the result has its shape and dtype and
+ * the kernel can; returns false otherwise (the caller then computes and copies). Not recorded by
+ * autograd: the caller checks grad mode first, as every in-place method does.
+ */
+export function applyInPlace<A extends Attrs>(op: PrimitiveDef<A>, inputs: readonly Tensor[], attrs: A): boolean {
+  if (op.kind !== 'elementwise') return false;
+  const dst = inputs[0]!;
+  if (inputs.some((t) => t.device !== dst.device)) return false;
+  const shape = op.shape(inputs, attrs);
+  const dtype = op.dtype(inputs, attrs);
+  if (dtype !== dst.dtype || shape.length !== dst.shape.length || shape.some((n, i) => n !== dst.shape[i])) return false;
+  const kernel = kernelFor(op, getBackend(dst.device), dtype);
+  if (!kernel?.inPlace?.(inputs.map(kernelInput), attrs)) return false;
+  dst.storage.version++;
+  return true;
+}
+
 function record<A extends Attrs>(op: PrimitiveDef<A>, inputs: readonly Tensor[], attrs: A, out: Tensor): void {
   const saveIn = op.save?.inputs === true;
   const saveOut = op.save?.output === true;

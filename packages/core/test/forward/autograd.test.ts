@@ -33,6 +33,38 @@ describe('in-place ops', () => {
     expect(x.storage.version).toBe(v0 + 1);
   });
 
+  test('one-pass in-place arithmetic writes views and aliases correctly', () => {
+    // a dense view in the middle of a storage: only its elements change, each once
+    const base = tensor([1, 2, 3, 4, 5, 6]);
+    base.narrow(0, 2, 3).mul_(10);
+    expect(base.tolist()).toEqual([1, 2, 30, 40, 50, 6]);
+    // a strided view (a column) is written through the copy path, the same values
+    const m = tensor([[1, 2], [3, 4]]);
+    m.select(1, 0).add_(tensor([10, 20]));
+    expect(m.tolist()).toEqual([[11, 2], [23, 4]]);
+    // the other operand aliases the written tensor: every element reads the old values
+    const a = tensor([[1, 2], [3, 4]]);
+    a.add_(a.t());
+    expect(a.tolist()).toEqual([[2, 5], [5, 8]]);
+    const b = tensor([1, 2, 3]);
+    b.mul_(b);
+    expect(b.tolist()).toEqual([1, 4, 9]);
+    // broadcasting the other operand, int32 and bool results, float64
+    const c = tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'int32' });
+    c.sub_(tensor([1, 1, 1], { dtype: 'int32' })).mul_(tensor([[2], [3]], { dtype: 'int32' }));
+    expect(c.tolist()).toEqual([[0, 2, 4], [9, 12, 15]]);
+    expect(c.dtype).toBe('int32');
+    const d = f64([1, 2]);
+    d.div_(3);
+    expect(d.tolist()).toEqual([1 / 3, 2 / 3]);
+    // a tensor saved for backward is caught by the version check after a one-pass write
+    const x = f64([1, 2], true);
+    const y = x.mul(2);
+    const z = y.mul(y);
+    noGrad(() => y.mul_(2));
+    expect(() => z.sum().backward()).toThrow(AutogradError);
+  });
+
   test('copy_ from a view of itself reads the old values (x.copy_(x.t()) transposes)', () => {
     const x = tensor([[1, 2], [3, 4]]);
     expect(x.copy_(x.t()).tolist()).toEqual([[1, 3], [2, 4]]);

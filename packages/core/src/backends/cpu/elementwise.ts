@@ -1,7 +1,7 @@
 // The generic elementwise kernel: one loop per (op, arity), generated from the op's `scalar` so
 // V8 sees one monomorphic call per loop and can inline it. Inputs are strided and broadcast.
 
-import type { Kernel, KernelInput, OpKey } from '../../backend.js';
+import type { Kernel, KernelInput, KernelOutput, OpKey } from '../../backend.js';
 import { allocArray } from '../../dtype.js';
 import { broadcastStrides, sizeOf } from '../../shape.js';
 import { coalesce } from '../../strided.js';
@@ -81,21 +81,47 @@ function genericLoop(arity: number, boolOut: boolean, f: Fn): Loop {
   };
 }
 
-/** Builds the CPU kernel for an elementwise op (cached per op by the backend). */
+/** Whether x is a dense row-major view (its elements one run of its storage). */
+function isContiguous(x: KernelInput): boolean {
+  let expected = 1;
+  for (let d = x.shape.length - 1; d >= 0; d--) {
+    if (x.shape[d]! !== 1 && x.strides[d]! !== expected) return false;
+    expected *= x.shape[d]!;
+  }
+  return true;
+}
+
+/**
+ * Builds the CPU kernel for an elementwise op (cached per op by the backend). Its `inPlace` form
+ * (`x.mul_(y)` and friends) writes the result over the first input when that input is a dense
+ * row-major view of the result's shape and dtype that no other input shares: each element is read
+ * before it is written, so the one pass needs no new storage.
+ */
 export function elementwiseKernel(op: OpKey): Kernel {
   const loops = new Map<string, Loop>();
-  return (inputs: readonly KernelInput[], out) => {
-    const n = sizeOf(out.shape);
-    const res = allocArray(out.dtype, n);
-    if (n === 0) return wrap(res, out.dtype);
-    const f = out.dtype === 'int32' && op.intScalar ? op.intScalar : op.scalar!;
-    const boolOut = out.dtype === 'bool';
+  const run = (inputs: readonly KernelInput[], outShape: readonly number[], dtype: KernelInput['dtype'], res: unknown) => {
+    const f = dtype === 'int32' && op.intScalar ? op.intScalar : op.scalar!;
+    const boolOut = dtype === 'bool';
     const key = `${inputs.length}:${boolOut}:${f === op.intScalar}`;
     let loop = loops.get(key);
     if (!loop) loops.set(key, (loop = compile(inputs.length, boolOut, f)));
-    const strides = inputs.map((x) => broadcastStrides(x.shape, x.strides, out.shape));
-    const [shape, cstrides] = coalesce(out.shape, strides);
+    const strides = inputs.map((x) => broadcastStrides(x.shape, x.strides, outShape));
+    const [shape, cstrides] = coalesce(outShape, strides);
     loop(res, shape, cstrides, inputs.map((x) => dataOf(x.storage)), inputs.map((x) => x.offset));
+  };
+  const kernel = (inputs: readonly KernelInput[], out: KernelOutput) => {
+    const n = sizeOf(out.shape);
+    const res = allocArray(out.dtype, n);
+    if (n > 0) run(inputs, out.shape, out.dtype, res);
     return wrap(res, out.dtype);
   };
+  return Object.assign(kernel, {
+    inPlace(inputs: readonly KernelInput[]): boolean {
+      const dst = inputs[0]!;
+      if (!isContiguous(dst) || inputs.slice(1).some((x) => x.storage === dst.storage)) return false;
+      const n = sizeOf(dst.shape);
+      if (n > 0) run(inputs, dst.shape, dst.dtype, (dataOf(dst.storage) as Float32Array).subarray(dst.offset, dst.offset + n));
+      return true;
+    },
+  });
 }

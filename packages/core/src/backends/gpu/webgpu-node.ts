@@ -26,6 +26,11 @@ function preloadVulkanLoader(icd: string): void {
   }
 }
 
+// One Dawn instance per process and set of options: a second `create()` after an earlier instance
+// was dropped can crash the process when the first one's native objects are collected, so a
+// backend that is shut down and set up again reuses the instance it made first.
+const instances = new Map<string, unknown>();
+
 /** Installs Dawn as `navigator.gpu`; returns the function that removes it again (so the process can exit). */
 export async function installNodeWebGpu(opts: WebGpuOptions): Promise<() => void> {
   if (process.platform === 'linux' && !process.env['XDG_RUNTIME_DIR']) process.env['XDG_RUNTIME_DIR'] = tmpdir();
@@ -45,7 +50,9 @@ export async function installNodeWebGpu(opts: WebGpuOptions): Promise<() => void
   }
   for (const [k, v] of Object.entries(pkg.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
   const before = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
-  const gpu = pkg.create([...(opts.dawnOptions ?? [])]);
+  const key = JSON.stringify(opts.dawnOptions ?? []);
+  const gpu = instances.get(key) ?? pkg.create([...(opts.dawnOptions ?? [])]);
+  instances.set(key, gpu);
   Object.defineProperty(globalThis, 'navigator', { value: { ...(before?.value ?? {}), gpu }, configurable: true, writable: true });
   return () => {
     if (before) Object.defineProperty(globalThis, 'navigator', before);
