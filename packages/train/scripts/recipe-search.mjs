@@ -31,6 +31,7 @@ if (!ckptPath || !out) {
 
 const BASE = { pooling: 'mean+max', batchSize: 16, lrHead: 2e-3, patience: 6 };
 const LONG = { epochs: 10, minSteps: 100, maxSteps: 300 };
+const CAP150 = { epochs: 10, minSteps: 60, maxSteps: 150 };
 /** The variants, each for 'pretrained' or 'scratch' (the same number of each). */
 const VARIANTS = [
   { name: 'pre-landed', init: 'pretrained', ft: { ...BASE, epochs: 20, minSteps: 60, maxSteps: 110, lrBody: 2e-4 } },
@@ -43,6 +44,12 @@ const VARIANTS = [
   { name: 'scratch-long-lr5e-4', init: 'scratch', ft: { ...BASE, ...LONG, lrBody: 5e-4 } },
   { name: 'scratch-long-lr1e-3', init: 'scratch', ft: { ...BASE, ...LONG, lrBody: 1e-3, lrHead: 1e-3 } },
   { name: 'scratch-long-lr2e-3', init: 'scratch', ft: { ...BASE, ...LONG, lrBody: 2e-3, lrHead: 2e-3 } },
+  // the second search, within the main job's 15 minutes: 10 epochs capped at 150 steps, the
+  // learning rate swept over the same four values for both bodies
+  ...[2e-4, 5e-4, 1e-3, 2e-3].flatMap((lr) => ['pre', 'scratch'].map((init) => ({
+    name: `${init}-cap150-lr${lr.toExponential().replace('+', '')}`, init: init === 'pre' ? 'pretrained' : 'scratch',
+    ft: { ...BASE, ...CAP150, lrBody: lr, lrHead: Math.max(lr, 2e-3) },
+  }))),
 ];
 
 const ck = await loadCheckpoint(ckptPath);
