@@ -8,3 +8,5 @@ export * from './experiment.js';
 export * from './seq2seq-model.js';
 export * from './g2p.js';
 export * from './probe.js';
+export * from './quantize.js';
+export * from './distill.js';
