@@ -15,6 +15,8 @@ import type { TensorLike } from './ops/helpers.js';
 import type { ToTarget } from './ops/cast.js';
 import type { ValuesIndices, VarOptions } from './ops/composite/reductions.js';
 import type { Reduction } from './ops/composite/losses.js';
+import type { IndexItem, IndexPutOptions } from './ops/composite/advanced-index.js';
+import type { SamplingGenerator } from './ops/sampling.js';
 import { kernelInput } from './ops/define.js';
 import { Tensor } from './tensor.js';
 import './methods-types.js';
@@ -87,6 +89,8 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   gather(dim: number, index: Tensor) { return ops.gather(this, dim, index); },
   ge(other: TensorLike) { return ops.ge(this, other); },
   gt(other: TensorLike) { return ops.gt(this, other); },
+  index(indices: readonly IndexItem[]) { return ops.index(this, indices); },
+  indexPut(indices: readonly IndexItem[], values: Tensor | number, opts?: IndexPutOptions) { return ops.indexPut(this, indices, values, opts); },
   indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }) { return ops.indexAdd(this, dim, index, source, opts); },
   indexSelect(dim: number, index: Tensor) { return ops.indexSelect(this, dim, index); },
   isnan() { return ops.isnan(this); },
@@ -102,6 +106,8 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   logicalXor(other: TensorLike) { return ops.logicalXor(this, other); },
   logsumexp(dim: Dims, keepdim?: boolean) { return ops.logsumexp(this, dim, keepdim); },
   lt(other: TensorLike) { return ops.lt(this, other); },
+  multinomial(numSamples: number, replacement?: boolean, opts?: SamplingGenerator) { return ops.multinomial(this, numSamples, replacement, opts); },
+  bernoulli(p?: number | SamplingGenerator, opts?: SamplingGenerator) { return ops.bernoulli(this, p, opts); },
   maskedFill(mask: Tensor, value: number | Tensor) { return ops.maskedFill(this, mask, value); },
   matmul(other: Tensor) { return ops.matmul(this, other); },
   max(dim?: number, keepdim?: boolean) { return dim === undefined ? ops.max(this) : ops.max(this, dim, keepdim); },
@@ -139,6 +145,7 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   sum(dim?: Dims, keepdim?: boolean) { return ops.sum(this, dim, keepdim); },
   sumToSize(shape: readonly number[]) { return ops.sumToSize(this, shape); },
   t() { return ops.t(this); },
+  takeAlongDim(indices: Tensor, dim?: number) { return ops.takeAlongDim(this, indices, dim); },
   tanh() { return ops.tanh(this); },
   to(target: ToTarget) { return ops.to(this, target); },
   transpose(dim0: number, dim1: number) { return ops.transpose(this, dim0, dim1); },
@@ -156,6 +163,12 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   mul_(other: TensorLike) { return inPlace(this, 'mul', () => ops.mul(this, other)); },
   div_(other: TensorLike) { return inPlace(this, 'div', () => ops.div(this, other)); },
   fill_(value: number | boolean) { return inPlace(this, 'fill', () => ops.fullLike(this, value), true); },
+  indexPut_(indices: readonly IndexItem[], values: Tensor | number, opts?: IndexPutOptions) {
+    return inPlace(this, 'indexPut', () => ops.indexPut(this, indices, values, opts), true);
+  },
+  bernoulli_(p: number | Tensor = 0.5, opts?: SamplingGenerator) {
+    return inPlace(this, 'bernoulli', () => ops.bernoulli(typeof p === 'number' ? ops.fullLike(this, p, { dtype: 'float32' }) : p.expand(this.shape), opts), true);
+  },
   zero_() { return inPlace(this, 'zero', () => ops.zerosLike(this)); },
 };
 

@@ -190,6 +190,24 @@ export const SPECS: readonly Spec[] = [
     tol: { rtol: 5e-4, atol: 1e-4 },
   },
   {
+    // int8 dynamic quantisation: float32 on every side (the reference is the CPU kernel)
+    name: 'linearDynamicInt8', ops: ['linearDynamicInt8'],
+    arb: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 5 })).chain(([m, k, n]) =>
+      draw([floatIn([m, k], { min: -2, max: 2 }, false), floatIn([n, k], { min: -1, max: 1 }, false), floatIn([n], { min: -1, max: 1 }, false)])),
+    f: ([x, w, b]) => {
+      const q = ops.quantizeWeightInt8(w!.to('float32'));
+      return ops.linearDynamicInt8(x!.to('float32'), q.weight, q.scale, b!.to('float32'));
+    },
+  },
+  {
+    // advanced indexing composes indexSelect, indexAdd, gather and integer arithmetic on the device
+    name: 'composite: index, indexPut, takeAlongDim', ops: [],
+    arb: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 })).chain(([m, n, k]) =>
+      draw([floatIn([m, n], { min: -3, max: 3 }), intIn([k], m), intIn([k], n), floatIn([k], { min: -3, max: 3 })])),
+    f: ([x, i, j, v]) => ops.indexPut(x!, [i!, j!], v!.mul(ops.index(x!, [i!, j!])), { accumulate: true })
+      .add(ops.takeAlongDim(x!, j!.unsqueeze(0), 1).sum(1, true)),
+  },
+  {
     name: 'composite: causal attention, embedding', ops: [],
     arb: fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 4 })).chain(([t, e]) =>
       draw([floatIn([6, e], { min: -1, max: 1 }), intIn([t], 6), floatIn([t, e], { min: -1, max: 1 })])),

@@ -1,11 +1,11 @@
 // MultiheadAttention as torch.nn.MultiheadAttention: packed in_proj_weight (or q/k/v_proj_weight),
 // out_proj, PyTorch's mask rules, per-head or averaged weights, plus a KV cache and optional RoPE.
 
-import { ShapeError, type Tensor, ValueError, attentionWeights, cat, dropout, linear, zeros } from '@tsgrad/core';
+import { ShapeError, type Tensor, ValueError, attentionWeights, cat, dropout, linear, linearDynamicInt8, zeros } from '@tsgrad/core';
 import { constant_, xavierNormal_, xavierUniform_ } from '../init.js';
 import { Linear } from '../layers/linear.js';
 import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { type Buffer, Parameter } from '../parameter.js';
 import type { KVCache } from './kv-cache.js';
 import { mergeMasks } from './masks.js';
 import type { RotaryEmbedding } from './rotary.js';
@@ -76,6 +76,10 @@ export class MultiheadAttention extends Module {
   v_proj_weight: Parameter | null = null;
   /** Packed Q, K, V bias (3E), or null without bias. */
   in_proj_bias: Parameter | null = null;
+  /** The packed projection as int8 values (3E, E), set by `quantizeDynamic` in place of `in_proj_weight`. */
+  in_proj_weight_int8: Buffer | null = null;
+  /** Its float32 scale per output row (3E), with `in_proj_weight_int8`. */
+  in_proj_weight_scale: Buffer | null = null;
   /** Output projection E -> E. */
   out_proj: Linear;
   /** Extra key (1, 1, E) with addBiasKv. */
@@ -159,6 +163,13 @@ export class MultiheadAttention extends Module {
   /** Q, K, V projections, each (B, T, E), by the chunks of the packed weight when there is one. */
   private inProjection(q: Tensor, k: Tensor, v: Tensor): [Tensor, Tensor, Tensor] {
     const b = this.in_proj_bias ? this.in_proj_bias.chunk(3, 0) : [null, null, null];
+    if (this.in_proj_weight_int8) {
+      // int8 (inference only): self-attention quantises its input once for the three projections
+      const [w8, s8] = [this.in_proj_weight_int8, this.in_proj_weight_scale!];
+      if (q === k && k === v) return linearDynamicInt8(q, w8, s8, this.in_proj_bias).chunk(3, -1) as [Tensor, Tensor, Tensor];
+      const [ws, ss] = [w8.chunk(3, 0), s8.chunk(3, 0)];
+      return [linearDynamicInt8(q, ws[0]!, ss[0]!, b[0]), linearDynamicInt8(k, ws[1]!, ss[1]!, b[1]), linearDynamicInt8(v, ws[2]!, ss[2]!, b[2])];
+    }
     if (this.in_proj_weight) {
       // NOTE: one matmul per chunk even for self-attention: slicing one (B, L, 3E) product instead
       // would cost three full-size scatters and two adds of (B, L, 3E) in the backward

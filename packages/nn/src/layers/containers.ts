@@ -50,6 +50,23 @@ export class Sequential extends Module {
     return m;
   }
 
+  /**
+   * Replaces the i-th module (negative counts from the end), as PyTorch's `seq[i] = m`.
+   * @param i - The position.
+   * @param m - The new module.
+   * @returns This container.
+   */
+  set(i: number, m: TensorModule): this {
+    this.items[this.index(i)] = m;
+    return this;
+  }
+
+  private index(i: number): number {
+    const j = i < 0 ? i + this.items.length : i;
+    if (!Number.isInteger(j) || j < 0 || j >= this.items.length) throw new IndexError('Sequential', `index ${i} is out of range for ${this.items.length} modules`);
+    return j;
+  }
+
   /** Number of modules. */
   get length(): number {
     return this.items.length;
@@ -102,6 +119,19 @@ export class ModuleList<M extends Module = Module> extends Module implements Ite
     const m = this.items.at(i);
     if (!m) throw new IndexError('ModuleList', `index ${i} is out of range for ${this.items.length} modules`);
     return m;
+  }
+
+  /**
+   * Replaces the i-th module (negative counts from the end), as PyTorch's `list[i] = m`.
+   * @param i - The position.
+   * @param m - The new module.
+   * @returns This list.
+   */
+  set(i: number, m: M): this {
+    const j = i < 0 ? i + this.items.length : i;
+    if (!Number.isInteger(j) || j < 0 || j >= this.items.length) throw new IndexError('ModuleList', `index ${i} is out of range for ${this.items.length} modules`);
+    this.items[j] = m;
+    return this;
   }
 
   /**

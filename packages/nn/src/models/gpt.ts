@@ -2,12 +2,13 @@
 // pre-norm torch.nn.TransformerEncoderLayer blocks with a causal mask, final LayerNorm, tied LM head.
 
 import { withDefaults } from '../config.js';
-import { ShapeError, type Tensor, ValueError, linear } from '@tsgrad/core';
+import { ShapeError, type Tensor, ValueError } from '@tsgrad/core';
 import { KVCache } from '../attention/kv-cache.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../attention/positional.js';
 import { RotaryEmbedding } from '../attention/rotary.js';
 import { Dropout } from '../layers/activation.js';
 import { Embedding } from '../layers/embedding.js';
+import { tiedLinear } from '../layers/quantized-embedding.js';
 import { Linear } from '../layers/linear.js';
 import { LayerNorm } from '../layers/normalization.js';
 import { Module } from '../module.js';
@@ -226,7 +227,7 @@ export class GPT extends Module {
    */
   forward(idx: Tensor, opts: GPTForwardOptions = {}): Tensor {
     const h = this.transformer.forward(idx, opts); // (B, T, C)
-    return this.lm_head ? this.lm_head.forward(h) : linear(h, this.transformer.wte.weight); // (B, T, V)
+    return this.lm_head ? this.lm_head.forward(h) : tiedLinear(h, this.transformer.wte); // (B, T, V)
   }
 
   /**

@@ -3,6 +3,7 @@
 
 import { type Tensor, ValueError, toDevice } from '@tsgrad/core';
 import type { Module } from '../module.js';
+import { quantizeDynamic, quantizedModuleNames } from '../quantize-dynamic.js';
 import { loadSafetensorsFile, saveSafetensorsFile } from '../safetensors/node.js';
 import { BertMLM, BertModel } from './bert.js';
 import { GPT, GPTModel } from './gpt.js';
@@ -41,14 +42,21 @@ export interface ModelFile {
   config: Record<string, unknown>;
   /** The state dict, on the CPU. */
   state: Record<string, Tensor>;
+  /** The names of the layers saved int8-quantised (`quantizeDynamic`), empty for a float model. */
+  quantized: string[];
 }
+
+/** The metadata key naming a model's int8 layers, as JSON `{ scheme: 'dynamic-int8', modules: [...] }`. */
+const QUANT_KEY = 'tsgrad.quantization';
 
 /**
  * Saves `model.stateDict()` (moved to the CPU) as safetensors with metadata `format: 'pt'`,
  * `tsgrad.model_type` and `tsgrad.config` (JSON), atomically. PyTorch's `safetensors.torch.load_file`
  * reads the tensors under the same keys. Only the families in {@link MODEL_TYPES} (GPT, GPTModel,
  * BertMLM, BertModel, SequenceClassifier, TokenClassifier) can be rebuilt by `loadModel` from the
- * file alone; for your own modules save `saveSafetensorsFile(file, model.stateDict())` and restore
+ * file alone. A model made by `quantizeDynamic` is saved with its int8 weights as I8 tensors
+ * (`*weight_int8`, one byte each) beside float32 `*weight_scale`, and the quantised layers'
+ * names in the metadata `tsgrad.quantization`, so `loadModel` rebuilds it quantised. For your own modules save `saveSafetensorsFile(file, model.stateDict())` and restore
  * with `model.loadStateDict(...)` on a model you construct.
  *
  * # Shapes
@@ -66,11 +74,16 @@ export async function saveModel(file: string, model: ConfiguredModel): Promise<v
     'for your own modules: saveSafetensorsFile(file, model.stateDict()), then model.loadStateDict(...) on a model you construct');
   const state: Record<string, Tensor> = {};
   for (const [k, t] of Object.entries(model.stateDict())) state[k] = await toDevice(t, 'cpu'); // the file is written from host memory
-  await saveSafetensorsFile(file, state, { format: 'pt', 'tsgrad.model_type': type, 'tsgrad.config': JSON.stringify(model.config) });
+  const quantized = quantizedModuleNames(model);
+  // int8 values (held as int32) are written one byte each
+  const storeAs = Object.fromEntries(Object.keys(state).filter((k) => k.endsWith('weight_int8') && state[k]!.dtype === 'int32').map((k) => [k, 'I8' as const]));
+  const meta: Record<string, string> = { format: 'pt', 'tsgrad.model_type': type, 'tsgrad.config': JSON.stringify(model.config) };
+  if (quantized.length) meta[QUANT_KEY] = JSON.stringify({ scheme: 'dynamic-int8', modules: quantized });
+  await saveSafetensorsFile(file, state, meta, { storeAs });
 }
 
 /**
- * Reads a checkpoint written by `saveModel`: `{ modelType, config, state }`.
+ * Reads a checkpoint written by `saveModel`: `{ modelType, config, state, quantized }`.
  *
  * # Shapes
  * Not applicable.
@@ -83,6 +96,7 @@ export async function saveModel(file: string, model: ConfiguredModel): Promise<v
  * modelType; // 'gpt'
  * config.nEmbd; // 8
  * state['transformer.wte.weight']!.shape; // [16, 8]
+ * (await readModelFile('gpt.safetensors')).quantized; // []
  */
 export async function readModelFile(file: string): Promise<ModelFile> {
   const { tensors, metadata } = await loadSafetensorsFile(file);
@@ -91,12 +105,15 @@ export async function readModelFile(file: string): Promise<ModelFile> {
   if (modelType === undefined || json === undefined) {
     throw new ValueError('readModelFile', `${file} has no tsgrad.model_type / tsgrad.config metadata`, {}, 'load the tensors with loadSafetensorsFile and call loadStateDict yourself');
   }
-  return { modelType, config: JSON.parse(json) as Record<string, unknown>, state: tensors };
+  const q = metadata[QUANT_KEY];
+  const quantized = q === undefined ? [] : (JSON.parse(q) as { modules: string[] }).modules;
+  return { modelType, config: JSON.parse(json) as Record<string, unknown>, state: tensors, quantized };
 }
 
 /**
- * Rebuilds the saved model (its class from `modelType`, then `new Class(config)`) and loads the
- * state strictly. The model is in training mode, as a new one is.
+ * Rebuilds the saved model (its class from `modelType`, then `new Class(config)`, quantised with
+ * `quantizeDynamic` in the layers the file names as int8) and loads the state strictly. The
+ * model is in training mode, as a new one is.
  *
  * # Shapes
  * Not applicable.
@@ -109,10 +126,11 @@ export async function readModelFile(file: string): Promise<ModelFile> {
  * gpt instanceof GPT; // true
  */
 export async function loadModel(file: string): Promise<ConfiguredModel> {
-  const { modelType, config, state } = await readModelFile(file);
+  const { modelType, config, state, quantized } = await readModelFile(file);
   const cls = MODEL_TYPES[modelType];
   if (!cls) throw new ValueError('loadModel', `unknown model type '${modelType}' in ${file}`, {}, `known: ${Object.keys(MODEL_TYPES).join(', ')}`);
-  const model = new cls(config as never);
+  const built = new cls(config as never);
+  const model = quantized.length ? quantizeDynamic(built, { modules: quantized, inplace: true }) : built;
   model.loadStateDict(state);
   return model;
 }

@@ -6,7 +6,8 @@ import { SafetensorsError } from './errors.js';
 import { clip } from './json.js';
 
 /**
- * The safetensors dtypes tsgrad reads. Writing uses F64, F32, I32 and BOOL only.
+ * The safetensors dtypes tsgrad reads. Writing uses F64, F32, I32 and BOOL, and I8 on request
+ * (`storeAs` in serializeSafetensors).
  *
  * @example
  * ```ts

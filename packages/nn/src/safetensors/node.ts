@@ -4,7 +4,7 @@
 import type { Tensor } from '@tsgrad/core';
 import { SafetensorsError } from './errors.js';
 import { parseSafetensors, type SafetensorsContents } from './parse.js';
-import { serializeSafetensors } from './serialize.js';
+import { serializeSafetensors, type SerializeOptions } from './serialize.js';
 
 type Fs = typeof import('node:fs/promises');
 type PathLib = typeof import('node:path');
@@ -49,9 +49,10 @@ async function syncDir(fs: Fs, dir: string): Promise<void> {
  * @param file - Destination path (Node only).
  * @param tensors - Tensors by name.
  * @param metadata - Optional `__metadata__` strings.
+ * @param opts - `storeAs`: int32 tensors to write as I8, by name (see serializeSafetensors).
  */
-export async function saveSafetensorsFile(file: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): Promise<void> {
-  const bytes = serializeSafetensors(tensors, metadata); // fails before the disk is touched
+export async function saveSafetensorsFile(file: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>, opts: SerializeOptions = {}): Promise<void> {
+  const bytes = serializeSafetensors(tensors, metadata, opts); // fails before the disk is touched
   const { fs, path } = await nodeLibs();
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file).slice(0, 100)}.${crypto.randomUUID().slice(0, 8)}.tmp`);

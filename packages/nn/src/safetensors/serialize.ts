@@ -2,7 +2,7 @@
 // laid out exactly as the reference Python/Rust library lays them out.
 
 import { Tensor, TsgradError, type TypedArray } from '@tsgrad/core';
-import { WRITE_DTYPES, swapToHostOrder } from './dtypes.js';
+import { WRITE_DTYPES, swapToHostOrder, type SafetensorsDType } from './dtypes.js';
 import { SafetensorsError } from './errors.js';
 import { MAX_HEADER_SIZE } from './header.js';
 import { hasLoneSurrogate } from './json.js';
@@ -34,6 +34,29 @@ function readData(name: string, t: Tensor): TypedArray {
   }
 }
 
+/** Options of {@link serializeSafetensors}. */
+export interface SerializeOptions {
+  /**
+   * Int32 tensors to store narrower, by name: `'I8'` writes one signed byte per element (values
+   * must lie in [-128, 127]), as int8-quantised weights are saved. They load back as int32.
+   */
+  storeAs?: Record<string, Extract<SafetensorsDType, 'I8'>>;
+}
+
+/** I8 sorts between I32 and BOOL, as in the reference library's Dtype enum (written largest first). */
+const I8 = { name: 'I8', size: 1, rank: 0.5 } as const;
+
+/** `data` (int32) as int8 bytes, failing on the first value out of range. */
+function narrowToI8(name: string, data: TypedArray): Int8Array {
+  const out = new Int8Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < -128 || v > 127) fail(`tensor ${JSON.stringify(name)} holds ${v} at flat index ${i}, which does not fit in I8 (-128..127)`, 'store it as int32, or quantise it first');
+    out[i] = v;
+  }
+  return out;
+}
+
 function metadataJson(metadata: Record<string, string>): string {
   if (metadata === null || typeof metadata !== 'object') fail(`metadata must be an object of strings, got ${metadata === null ? 'null' : typeof metadata}`);
   const enc = new TextEncoder();
@@ -48,9 +71,10 @@ function metadataJson(metadata: Record<string, string>): string {
 }
 
 /**
- * Writes tensors (float32 as F32, float64 as F64, int32 as I32, bool as BOOL) and optional string
- * metadata as a safetensors file. The layout matches the reference library byte for byte: tensors
- * ordered by dtype (F64, F32, I32, BOOL, so each stays aligned to its element size) then by name,
+ * Writes tensors (float32 as F32, float64 as F64, int32 as I32, or as I8 where `opts.storeAs`
+ * says so, bool as BOOL) and optional string metadata as a safetensors file. The layout matches
+ * the reference library byte for byte: tensors ordered by dtype (F64, F32, I32, I8, BOOL, so each
+ * stays aligned to its element size) then by name,
  * the JSON header compact with `__metadata__` first and keys in offset order, padded with spaces
  * to a multiple of 8 bytes. Views with any strides are written in row-major order.
  *
@@ -63,9 +87,10 @@ function metadataJson(metadata: Record<string, string>): string {
  * ```
  * @param tensors - Tensors by name (CPU tensors; read a GPU tensor back first).
  * @param metadata - Optional `__metadata__` strings (`format: 'pt'` for PyTorch's loaders).
+ * @param opts - `storeAs`: int32 tensors to write as I8, by name.
  * @returns The file's bytes.
  */
-export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
+export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?: Record<string, string>, opts: SerializeOptions = {}): Uint8Array {
   if (tensors === null || typeof tensors !== 'object') fail(`expected an object of tensors, got ${tensors === null ? 'null' : typeof tensors}`);
   if (typeof (tensors as { stateDict?: unknown }).stateDict === 'function') {
     fail(`expected an object of tensors, got a ${(tensors as object).constructor?.name ?? 'Module'}`, 'pass model.stateDict() to save its weights');
@@ -77,7 +102,11 @@ export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?:
     if (!(t instanceof Tensor)) fail(`the value for ${JSON.stringify(name)} is not a Tensor (got ${t === null ? 'null' : typeof t})`);
     const w = WRITE_DTYPES[t.dtype] as (typeof WRITE_DTYPES)[keyof typeof WRITE_DTYPES] | undefined;
     if (!w) fail(`tensor ${JSON.stringify(name)} has dtype ${t.dtype}, which safetensors writing does not support`, 'cast it to float32, float64, int32 or bool');
-    return { name, t, w, key: enc.encode(name) };
+    const as = opts.storeAs?.[name];
+    if (as === undefined) return { name, t, w, key: enc.encode(name) };
+    if (as !== 'I8') fail(`storeAs for ${JSON.stringify(name)} must be 'I8', got ${JSON.stringify(as)}`);
+    if (t.dtype !== 'int32') fail(`tensor ${JSON.stringify(name)} is stored as I8 but has dtype ${t.dtype}`, 'only int32 tensors can be stored as I8');
+    return { name, t, w: I8 as { name: SafetensorsDType; size: number; rank: number }, key: enc.encode(name) };
   });
   items.sort((a, b) => b.w.rank - a.w.rank || compareBytes(a.key, b.key));
 
@@ -98,7 +127,8 @@ export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?:
   out.fill(0x20, 8 + json.length, 8 + headerLen);
   let at = 8 + headerLen;
   for (const { name, t, w } of items) {
-    const data = readData(name, t); // one tensor's copy at a time, straight into `out`
+    const read = readData(name, t); // one tensor's copy at a time, straight into `out`
+    const data = w.name === 'I8' ? narrowToI8(name, read) : read;
     const dst = out.subarray(at, at + data.byteLength);
     dst.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     if (w.name === 'BOOL') for (let j = 0; j < dst.length; j++) if (dst[j] !== 0) dst[j] = 1;

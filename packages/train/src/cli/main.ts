@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The tsgrad command line: pretrain, finetune, evaluate, generate, experiment. User errors print
+// The tsgrad command line: experiment, pretrain, finetune, evaluate, generate, g2p. User errors print
 // one line and exit non-zero; a stack trace only with TSGRAD_DEBUG=1.
 
 import { TsgradError, hasBackend, shutdownBackend } from '@tsgrad/core';
@@ -8,10 +8,11 @@ import { onInterrupt } from './out.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { experimentCommand } from './commands/experiment.js';
 import { finetuneCommand } from './commands/finetune.js';
+import { g2pCommand } from './commands/g2p.js';
 import { generateCommand } from './commands/generate.js';
 import { pretrainCommand } from './commands/pretrain.js';
 
-const COMMANDS: Command[] = [experimentCommand, pretrainCommand, finetuneCommand, evaluateCommand, generateCommand];
+const COMMANDS: Command[] = [experimentCommand, pretrainCommand, finetuneCommand, evaluateCommand, generateCommand, g2pCommand];
 
 function usage(): string {
   return ['tsgrad: pretraining and fine-tuning Transformers in TypeScript', '', 'usage: tsgrad <command> [options]', '', 'commands:',

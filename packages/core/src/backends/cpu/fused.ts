@@ -7,6 +7,7 @@ import { scaledMaskedSoftmaxKernel, softmaxBackwardKernel } from './attention-so
 import { crossEntropyBackwardKernel, crossEntropyKernel } from './cross-entropy.js';
 import { dropoutKernel } from './dropout.js';
 import { geluBackwardKernel, geluKernel } from './gelu.js';
+import { linearInt8Kernel } from './linear-int8.js';
 import { normBackwardKernel, normKernel } from './norms.js';
 
 /** Kernels by primitive name. */
@@ -23,4 +24,5 @@ export const fusedKernels: Record<string, Kernel> = {
   crossEntropyBackward: crossEntropyBackwardKernel,
   dropout: dropoutKernel,
   adamStep: adamStepKernel,
+  linearDynamicInt8: linearInt8Kernel,
 };

@@ -10,7 +10,7 @@ import { align, ensureBytes, kernelIndex, wasmGemm, WORKSPACE_BYTES, type WasmGe
 const THREADED_MIN = 1 << 16;
 
 /** `n` units of work cut into about two chunks per thread, each a multiple of `unit` (but the last). */
-function chunksOf(g: WasmGemm, n: number, unit: number, work: number): { chunks: Chunk[]; helpers: number[] } {
+export function chunksOf(g: WasmGemm, n: number, unit: number, work: number): { chunks: Chunk[]; helpers: number[] } {
   const helpers = work >= THREADED_MIN ? readyHelpers(g) : [];
   const parts = Math.max(1, Math.min(2 * (helpers.length + 1), Math.ceil(n / unit)));
   const cut = (q: number) => Math.min(n, Math.round((Math.ceil(n / unit) * q) / parts) * unit);
@@ -18,7 +18,7 @@ function chunksOf(g: WasmGemm, n: number, unit: number, work: number): { chunks:
 }
 
 /** Byte address past every thread's workspace, where a call may lay out its operands. */
-const freeFrom = (): number => align(WORKSPACE_BYTES * (poolSize() + 1));
+export const freeFrom = (): number => align(WORKSPACE_BYTES * (poolSize() + 1));
 
 /**
  * Per row of the contiguous [rows, cols] `x` (cols >= 4): the max m (NaN if the row has one, 0 for

@@ -5,6 +5,7 @@ import {
   add, block, brIf, call, f64, forRange, get, i32, i32c, ifThen, inc, lanes, load, Locals, loop, ltS, minS,
   moduleBytes, mul, ne, eq, geS, seq, set, store, sub, v128, vload, vloadSplat, vstore, vzero, type Code, type FuncDef,
 } from './emit.js';
+import { int8Funcs } from './int8-module.js';
 import { vectorFuncs } from './vector-module.js';
 
 const f64c0: Code = [0x44, 0, 0, 0, 0, 0, 0, 0, 0]; // f64.const 0
@@ -207,10 +208,11 @@ export const BLOCKING: Record<WasmKind, Blocking> = {
   i32: { MR: 4, NR: 8, KC: 256, MC: 128, NC: 2048 },
 };
 
-/** The module bytes for all three kinds (exports gemm_f32, gemm_f64, gemm_i32) and the vector kernels (vector-module.ts). */
+/** The module bytes for all three kinds (exports gemm_f32, gemm_f64, gemm_i32), the vector kernels (vector-module.ts) and the int8 linear (int8-module.ts). */
 export function gemmModuleBytes(opts: { shared: boolean; maxPages: number; relaxed?: boolean; blocking?: Record<WasmKind, Blocking> }): Uint8Array<ArrayBuffer> {
   const bl = opts.blocking ?? BLOCKING;
   const kinds: WasmKind[] = ['f32', 'f64', 'i32'];
   const funcs = [...kinds.flatMap((kd, q) => kindFuncs(kd, bl[kd], q * 4, opts.relaxed ?? false)), ...vectorFuncs()];
+  funcs.push(...int8Funcs(funcs.length));
   return moduleBytes(funcs, { minPages: 1, maxPages: opts.maxPages, shared: opts.shared });
 }

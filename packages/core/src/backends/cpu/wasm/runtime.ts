@@ -19,8 +19,8 @@ export interface WasmGemm {
   readonly kernels: readonly GemmFn[];
 }
 
-/** The module's kernels a job names by index: the GEMMs (0 f32, 1 f64, 2 i32), then the vector kernels. */
-export const KERNELS: readonly string[] = ['gemm_f32', 'gemm_f64', 'gemm_i32', ...VECTOR_KERNELS];
+/** The module's kernels a job names by index: the GEMMs (0 f32, 1 f64, 2 i32), the vector kernels, the int8 linear. */
+export const KERNELS: readonly string[] = ['gemm_f32', 'gemm_f64', 'gemm_i32', ...VECTOR_KERNELS, 'linear_i8'];
 /** A kernel's index in KERNELS (the first word of a job). */
 export const kernelIndex = (name: string): number => KERNELS.indexOf(name);
 

@@ -1,0 +1,132 @@
+// Generates the int8 dynamic-quantisation linear of the wasm module (beside the GEMM, so the same
+// helper threads run it). Per row of x: its absolute maximum m, the scale m / 127 and the row
+// rounded to int16 lanes holding values in [-127, 127]. Then an outer-product micro-kernel on
+// i32x4.dot_i16x8_s (plain SIMD: no flag in Node 20): a pair of adjacent int16 activations
+// (k, k+1) is splat as one i32 and multiplied against 4 columns x the same 2 k's of the weight,
+// whose int8 values are widened to int16 and packed in panels of 8 columns as
+// [k/2][8 columns][2] (two vectors per k-pair); each dot adds both products of a column to its
+// int32 lane, so 4 x 8 outputs accumulate in 8 vector registers with no horizontal sums. Each
+// output is then dequantised, acc * (sx[r] * sw[n]) in float32, and the bias added in the same
+// pass, straight into the float32 output.
+//
+// Exported as the GEMM-signature kernel `linear_i8` (see vector-module.ts): J1 = the address of a
+// parameter block of i32 words [x, qx, sx, w, sw, bias, out, K8, N8], chunk words c0, c1 = the
+// rows this chunk quantises and computes. x is float32 [M, K8] (rows zero-padded to K8, a
+// multiple of 8), qx int16 [M, K8], sx float32 [M], w the packed panels (N8 / 8 of K8 / 2 x 32
+// bytes), sw and bias float32 [N8] (zero-padded; bias 0 = none), out float32 [M, N8].
+
+import { add, f32, forRange, get, i32, i32c, ifThen, Locals, minS, mul, set, seq, sub, uleb, v128, vload, vloadSplat, vstore, vzero, type Code, type FuncDef } from './emit.js';
+
+const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
+const bin = (op: number) => (a: Code, b: Code): Code => [...a, ...b, ...simd(op)];
+const un = (op: number) => (a: Code): Code => [...a, ...simd(op)];
+const iadd = bin(0xae), dot = bin(0xba), narrow = bin(0x85);
+const fadd = bin(0xe4), fmul = bin(0xe6), fdiv = bin(0xe7), fmax = bin(0xe9);
+const fabs = un(0xe0), nearest = un(0x6a), truncSat = un(0xf8), fromI32 = un(0xfa);
+/** i32 lanes of (a, b) picked by index (0-3 from a, 4-7 from b). */
+const shuffle = (a: Code, b: Code, lanes: readonly number[]): Code => [...a, ...b, ...simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]))];
+const splatF = (a: Code): Code => [...a, ...simd(0x13)];
+const f32c = (v: number): Code => [0x43, ...Array.from(new Uint8Array(new Float32Array([v]).buffer))];
+const loadI = (addr: Code, off = 0): Code => [...addr, 0x28, 2, ...uleb(off)];
+const loadF = (addr: Code, off = 0): Code => [...addr, 0x2a, 2, ...uleb(off)];
+const storeF = (addr: Code, v: Code): Code => [...addr, ...v, 0x38, 2, 0];
+const fdivS = (a: Code, b: Code): Code => [...a, ...b, 0x95];
+
+/** k-pairs per trip of the micro-kernel's loop (K8 / 2 is a multiple of 4). */
+const U = 4;
+/** Rows per block: a multiple of 4, whose activations are reused across every panel. */
+const MC = 64;
+
+/**
+ * micro_mr(a, lda, b, kp, sx, sw, bias, out, ldo): rows [0, mr) of int16 activations at a (row
+ * stride lda bytes) times one packed 8-column weight panel at b, kp k-pairs deep; writes
+ * out[r, 0..8) = f32(acc) * (sx[r] * sw[0..8)) (+ bias[0..8)), ldo bytes between output rows.
+ */
+function micro(mr: number): FuncDef {
+  const L = new Locals([i32, i32, i32, i32, i32, i32, i32, i32, i32]);
+  const [A, LDA, B, KP, SX, SW, BIAS, OUT, LDO] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const kk = L.add(i32);
+  const pa = Array.from({ length: mr }, () => L.add(i32));
+  const acc = Array.from({ length: mr }, () => [L.add(v128), L.add(v128)]);
+  const bv = [L.add(v128), L.add(v128)];
+  const av = L.add(v128);
+  const step = (u: number): Code => seq(
+    set(bv[0]!, vload(get(B), 32 * u)), set(bv[1]!, vload(get(B), 32 * u + 16)),
+    ...pa.map((p, r) => seq(
+      set(av, vloadSplat(4, get(p), 4 * u)),
+      set(acc[r]![0]!, iadd(get(acc[r]![0]!), dot(get(av), get(bv[0]!)))),
+      set(acc[r]![1]!, iadd(get(acc[r]![1]!), dot(get(av), get(bv[1]!)))))),
+  );
+  const dequant = (r: number, h: number): Code => {
+    const v = fmul(fromI32(get(acc[r]![h]!)), fmul(splatF(loadF(get(SX), 4 * r)), vload(get(SW), 16 * h)));
+    const out = add(get(OUT), mul(i32c(r), get(LDO)));
+    return ifThen(get(BIAS), [vstore(out, fadd(v, vload(get(BIAS), 16 * h)), 16 * h)], [vstore(out, v, 16 * h)]);
+  };
+  return {
+    locals: L, results: [],
+    body: seq(
+      ...acc.flat().map((l) => set(l, vzero())),
+      ...pa.map((l, r) => set(l, add(get(A), mul(i32c(r), get(LDA))))),
+      forRange(kk, i32c(0), get(KP), i32c(U),
+        ...Array.from({ length: U }, (_, u) => step(u)),
+        ...pa.map((p) => set(p, add(get(p), i32c(4 * U)))),
+        set(B, add(get(B), i32c(32 * U)))),
+      ...Array.from({ length: mr }, (_, r) => seq(dequant(r, 0), dequant(r, 1))),
+    ),
+  };
+}
+
+/** The int8 functions, placed at function index `base` (micro-kernels for 4, 3, 2, 1 rows, then the exported kernel). */
+export function int8Funcs(base: number): FuncDef[] {
+  const micros = [4, 3, 2, 1].map(micro);
+  const L = new Locals(Array.from({ length: 15 }, () => i32));
+  const [P, C0, C1] = [0, 1, 2];
+  const { x, qx, sx, w, sw, bias, out, K8, N8, r, k, row, qrow, p, i, i0, i1, mr, lda, ldo, panel } =
+    L.named(['x', 'qx', 'sx', 'w', 'sw', 'bias', 'out', 'K8', 'N8', 'r', 'k', 'row', 'qrow', 'p', 'i', 'i0', 'i1', 'mr', 'lda', 'ldo', 'panel']);
+  const [vm, inv, t, c127] = [L.add(v128), L.add(v128), L.add(v128), L.add(v128)];
+  const m = L.add(f32);
+  const hmax = seq(set(t, fmax(get(vm), shuffle(get(vm), get(vm), [2, 3, 0, 1]))), fmax(get(t), shuffle(get(t), get(t), [1, 0, 3, 2])), simd(0x1f, 0));
+  // one row: m = max |x| (NaN if any), sx = m / 127, q = round(x / m * 127) (x / m cannot overflow,
+  // as x * (127 / m) would for m below 127 / FLT_MAX); 0 / 0, inf / inf and NaN saturate to 0
+  const quantRow = seq(
+    set(row, add(get(x), mul(mul(get(r), get(K8)), i32c(4)))),
+    set(qrow, add(get(qx), mul(get(r), get(lda)))),
+    set(vm, vzero()),
+    forRange(k, i32c(0), mul(get(K8), i32c(4)), i32c(16), set(vm, fmax(get(vm), fabs(vload(add(get(row), get(k))))))),
+    set(m, hmax),
+    storeF(add(get(sx), mul(get(r), i32c(4))), fdivS(get(m), f32c(127))),
+    set(inv, splatF(get(m))),
+    forRange(k, i32c(0), get(K8), i32c(8),
+      vstore(add(get(qrow), mul(get(k), i32c(2))), narrow(
+        truncSat(nearest(fmul(fdiv(vload(add(get(row), mul(get(k), i32c(4)))), get(inv)), get(c127)))),
+        truncSat(nearest(fmul(fdiv(vload(add(get(row), mul(get(k), i32c(4))), 16), get(inv)), get(c127))))))),
+  );
+  const call = (q: number): Code => [
+    ...add(get(qx), mul(get(i), get(lda))), ...get(lda), ...get(panel), ...[...get(K8), ...i32c(1), 0x75], // K8 >> 1 k-pairs
+    ...add(get(sx), mul(get(i), i32c(4))), ...add(get(sw), mul(get(p), i32c(4))),
+    ...[...add(get(bias), mul(get(p), i32c(4))), ...i32c(0), ...get(bias), 0x1b],
+    ...add(get(out), add(mul(get(i), get(ldo)), mul(get(p), i32c(4)))), ...get(ldo),
+    0x10, ...uleb(base + q),
+  ];
+  const kernel: FuncDef = {
+    name: 'linear_i8', locals: L, results: [],
+    body: seq(
+      ...[x, qx, sx, w, sw, bias, out, K8, N8].map((l, q) => set(l, loadI(get(P), 4 * q))),
+      set(lda, mul(get(K8), i32c(2))),
+      set(c127, splatF(f32c(127))),
+      set(ldo, mul(get(N8), i32c(4))),
+      forRange(r, get(C0), get(C1), i32c(1), quantRow),
+      // MC rows at a time (their int16 activations stay in L1/L2), panel by panel (8 columns,
+      // K8 * 16 bytes, in L1 while those rows pass); the whole packed weight stays in L2
+      forRange(i0, get(C0), get(C1), i32c(MC),
+        set(i1, minS(add(get(i0), i32c(MC)), get(C1))),
+        forRange(p, i32c(0), get(N8), i32c(8),
+          set(panel, add(get(w), mul(get(p), mul(get(K8), i32c(2))))),
+          forRange(i, get(i0), get(i1), i32c(4),
+            set(mr, minS(sub(get(i1), get(i)), i32c(4))),
+            ifThen([...get(mr), ...i32c(4), 0x46], [call(0)],
+              [ifThen([...get(mr), ...i32c(3), 0x46], [call(1)], [ifThen([...get(mr), ...i32c(2), 0x46], [call(2)], [call(3)])])])))),
+    ),
+  };
+  return [...micros, kernel];
+}
