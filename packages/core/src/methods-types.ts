@@ -7,6 +7,7 @@ import type { ToTarget } from './ops/cast.js';
 import type { ValuesIndices, VarOptions } from './ops/composite/reductions.js';
 import type { Reduction } from './ops/composite/losses.js';
 import type { IndexItem, IndexPutOptions } from './ops/composite/advanced-index.js';
+import type { SamplingGenerator } from './ops/sampling.js';
 import type { BackwardOptions } from './autograd/backward.js';
 import type { Tensor } from './tensor.js';
 
@@ -77,6 +78,10 @@ declare module './tensor.js' {
     ge(other: TensorLike): Tensor;
     /** Elementwise this > other, bool ({@link gt}). */
     gt(other: TensorLike): Tensor;
+    /** Category draws from each row of weights ({@link multinomial}). */
+    multinomial(numSamples: number, replacement?: boolean, opts?: SamplingGenerator): Tensor;
+    /** 0/1 draws with this tensor's probabilities, or with `p` ({@link bernoulli}). */
+    bernoulli(p?: number | SamplingGenerator, opts?: SamplingGenerator): Tensor;
     /** PyTorch's `x[indices]`: integers, slices, new axes, index tensors and masks ({@link index}). */
     index(indices: readonly IndexItem[]): Tensor;
     /** A copy with `values` written (or added) at `x[indices]` ({@link indexPut}). */
@@ -229,6 +234,8 @@ declare module './tensor.js' {
     fill_(value: number | boolean): this;
     /** In place: every element = 0 ({@link zerosLike}). Not recorded by autograd. */
     zero_(): this;
+    /** In place: every element becomes a 0/1 draw with probability p (default 0.5; a tensor broadcasts) ({@link bernoulli}). */
+    bernoulli_(p?: number | Tensor, opts?: SamplingGenerator): this;
     /** Writes (or adds) `values` at `this[indices]` in place ({@link indexPut}); not recorded by autograd. */
     indexPut_(indices: readonly IndexItem[], values: Tensor | number, opts?: IndexPutOptions): this;
   }

@@ -16,6 +16,7 @@ import type { ToTarget } from './ops/cast.js';
 import type { ValuesIndices, VarOptions } from './ops/composite/reductions.js';
 import type { Reduction } from './ops/composite/losses.js';
 import type { IndexItem, IndexPutOptions } from './ops/composite/advanced-index.js';
+import type { SamplingGenerator } from './ops/sampling.js';
 import { kernelInput } from './ops/define.js';
 import { Tensor } from './tensor.js';
 import './methods-types.js';
@@ -105,6 +106,8 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   logicalXor(other: TensorLike) { return ops.logicalXor(this, other); },
   logsumexp(dim: Dims, keepdim?: boolean) { return ops.logsumexp(this, dim, keepdim); },
   lt(other: TensorLike) { return ops.lt(this, other); },
+  multinomial(numSamples: number, replacement?: boolean, opts?: SamplingGenerator) { return ops.multinomial(this, numSamples, replacement, opts); },
+  bernoulli(p?: number | SamplingGenerator, opts?: SamplingGenerator) { return ops.bernoulli(this, p, opts); },
   maskedFill(mask: Tensor, value: number | Tensor) { return ops.maskedFill(this, mask, value); },
   matmul(other: Tensor) { return ops.matmul(this, other); },
   max(dim?: number, keepdim?: boolean) { return dim === undefined ? ops.max(this) : ops.max(this, dim, keepdim); },
@@ -162,6 +165,9 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   fill_(value: number | boolean) { return inPlace(this, 'fill', () => ops.fullLike(this, value), true); },
   indexPut_(indices: readonly IndexItem[], values: Tensor | number, opts?: IndexPutOptions) {
     return inPlace(this, 'indexPut', () => ops.indexPut(this, indices, values, opts), true);
+  },
+  bernoulli_(p: number | Tensor = 0.5, opts?: SamplingGenerator) {
+    return inPlace(this, 'bernoulli', () => ops.bernoulli(typeof p === 'number' ? ops.fullLike(this, p, { dtype: 'float32' }) : p.expand(this.shape), opts), true);
   },
   zero_() { return inPlace(this, 'zero', () => ops.zerosLike(this)); },
 };

@@ -8,6 +8,8 @@ export { saveSafetensorsFile, loadSafetensorsFile } from './safetensors/node.js'
 
 // Modules, layers, attention, Transformer blocks and model families (the nn engineer's part).
 export { Module, type Member, type ModuleTarget } from './module.js';
+export type { ForwardHook, ForwardPreHook, HookOptions, RemovableHandle } from './hooks.js';
+import './hooks.js'; // attaches Module's registerForwardPreHook / registerForwardHook
 export { Parameter, Buffer } from './parameter.js';
 export { StateDictError, type LoadOptions, type LoadReport, type ShapeMismatch } from './state-dict.js';
 export { functionalCall, cloneModule } from './functional-call.js';
@@ -40,11 +42,12 @@ export {
 } from './transformer/transformer.js';
 export { GPT, GPTModel, gptConfig, type GPTConfig, type FullGPTConfig, type GPTForwardOptions } from './models/gpt.js';
 export { BertModel, BertMLM, MLMHead, bertConfig, type BertConfig, type FullBertConfig } from './models/bert.js';
+export { Seq2SeqTransformer, type Seq2SeqConfig, type Seq2SeqDecodeOptions } from './models/seq2seq.js';
 export {
   SequenceClassifier, TokenClassifier, poolHidden, buildBody,
   type Pooling, type Body, type BodyConfig, type SequenceClassifierConfig, type TokenClassifierConfig,
 } from './models/heads.js';
-export { sampleToken, type SamplingOptions } from './models/sampling.js';
+export { sampleToken, sampleTokens, type SamplingOptions } from './models/sampling.js';
 export { generateIds, type GenerateOptions, type CausalLM } from './models/generate.js';
 export { initTransformerWeights } from './models/init-weights.js';
 export { saveModel, readModelFile, loadModel, MODEL_TYPES, type ModelFile, type ConfiguredModel } from './models/model-file.js';

@@ -26,7 +26,7 @@ export type Member = Parameter | Buffer | Module;
  * and `Module` fields in their constructor and define `forward`; nothing is registered by hand.
  * Field names are the state-dict names, so PyTorch's attribute names (`self_attn`,
  * `in_proj_weight`) are kept where a checkpoint must match. Call `m.forward(x)`: the base
- * constructor wraps `forward` once so errors name the module path.
+ * constructor wraps `forward` once, so errors name the module path and forward hooks run.
  *
  * Members are found among the instance's own enumerable fields. A JavaScript `#private` field
  * cannot be seen by reflection: a parameter or submodule kept in one is silently not registered

@@ -181,3 +181,33 @@ describe('functionalCall and cloneModule', () => {
     expect(Object.keys(copy.stateDict())).toEqual(['lin.weight', 'lin.bias']);
   });
 });
+
+describe('forward hooks (PyTorch register_forward_pre_hook / register_forward_hook)', () => {
+  test('pre-hooks see and may replace the arguments; hooks see and may replace the output', () => {
+    const lin = new Linear(2, 1, { bias: false });
+    noGrad(() => lin.weight.copy_(tensor([[1, 10]])));
+    const seen: string[] = [];
+    const h1 = lin.registerForwardPreHook((m, args) => { seen.push(`pre ${(args[0] as Tensor).shape} ${m === lin}`); });
+    const h2 = lin.registerForwardPreHook(() => tensor([[2, 3]])); // one value: the single argument
+    lin.registerForwardHook((_m, args, out) => { seen.push(`post ${(args[0] as Tensor).tolist()} ${(out as Tensor).tolist()}`); });
+    const h4 = lin.registerForwardHook((_m, _a, out) => (out as Tensor).mul(2));
+    expect(lin.forward(tensor([[1, 1]])).tolist()).toEqual([[64]]); // [2, 3] . [1, 10] = 32, doubled
+    expect(seen).toEqual(['pre 1,2 true', 'post 2,3 32']);
+    h2.remove();
+    h4.remove();
+    h4.remove();
+    expect(lin.forward(tensor([[1, 1]])).tolist()).toEqual([[11]]);
+    h1.remove();
+    lin.registerForwardPreHook(() => { seen.push('first'); }, { prepend: true });
+    lin.forward(tensor([[0, 0]]));
+    expect(seen.slice(-2)).toEqual(['first', 'post 0,0 0']);
+  });
+
+  test('hooks of submodules run when the parent calls them (one call path: forward)', () => {
+    const mlp = new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1));
+    const shapes: number[][] = [];
+    for (const m of mlp.children()) m.registerForwardHook((_m, _a, out) => { shapes.push([...(out as Tensor).shape]); });
+    mlp.forward(ones([4, 2]));
+    expect(shapes).toEqual([[4, 3], [4, 3], [4, 1]]);
+  });
+});

@@ -94,6 +94,18 @@ describe('tsgrad CLI', () => {
     expect(JSON.parse(r.stdout.trim())).toMatchObject({ init: 'scratch', steps: 4 });
   });
 
+  test('g2p is its own command: its flags mean words and steps, and it prints error rates as one JSON line', () => {
+    const r = tsgrad('g2p', '--words', '60', '--test-words', '5', '--steps', '2', '--batch-size', '16', '--preset', 'tiny', '--beam', '2');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim());
+    expect(out).toMatchObject({ task: 'g2p', trainWords: 60, testWords: 5, steps: 2 });
+    for (const k of ['greedy', 'beam']) expect(out[k].wer).toBeGreaterThanOrEqual(0);
+    expect(out.examples).toHaveLength(5);
+    const old = tsgrad('finetune', '--task', 'g2p');
+    expect(old.status).toBe(2);
+    expect(old.stderr).toMatch(/^tsgrad finetune: Unknown option '--task'/);
+  });
+
   test('bad input gives one line on stderr and a non-zero status, never a stack trace', () => {
     const dir = tmp();
     const cases: Array<[string[], RegExp, number]> = [

@@ -1,9 +1,10 @@
 // Autoregressive decoding for causal LMs: prefill the prompt once, then one token per step through
-// the per-layer KV caches, sampling on the host (greedy, temperature, top-k, top-p).
+// the per-layer KV caches, sampling every row at once on the logits' device (greedy, temperature,
+// top-k, top-p) and reading back only the chosen ids.
 
 import { type Tensor, ValueError, fromArray, noGrad } from '@tsgrad/core';
 import type { KVCache } from '../attention/kv-cache.js';
-import { type SamplingOptions, sampleToken } from './sampling.js';
+import { type SamplingOptions, sampleTokens } from './sampling.js';
 
 /** Options of `generate`. */
 export interface GenerateOptions extends SamplingOptions {
@@ -89,11 +90,9 @@ export async function generateIds(model: CausalLM, prompt: Tensor | readonly num
   };
   let { caches, logits } = prefill();
   for (let n = 0; n < maxNewTokens; n++) {
-    const last = logits.select(1, -1); // (B, V)
-    const V = last.shape[1]!;
-    const data = await last.data();
+    const sampled = await noGrad(() => sampleTokens(logits.select(1, -1), opts)).data(); // (B, V) -> (B)
     const next = rows.map((row, b) => {
-      const id = done[b] && eosId !== undefined ? eosId : sampleToken(data.subarray(b * V, (b + 1) * V), opts);
+      const id = done[b] && eosId !== undefined ? eosId : sampled[b]!;
       row.push(id);
       if (id === eosId) done[b] = true;
       return id;

@@ -3,6 +3,7 @@
 // error rates.
 
 import { Generator, ValueError, crossEntropy, fromArray, manualSeed } from '@tsgrad/core';
+import { Seq2SeqTransformer, type Seq2SeqConfig } from '@tsgrad/nn';
 import { DataLoader } from '../data/dataloader.js';
 import { dedupe, splitDataset } from '../data/split.js';
 import { loadCmudict } from '../data/node.js';
@@ -12,7 +13,6 @@ import { AdamW } from '../optim/adam.js';
 import type { ProgressMode } from '../progress.js';
 import { lrLambda, warmupCosine } from '../schedule.js';
 import { decayGroups } from './param-groups.js';
-import { Seq2SeqTransformer, beamDecode, greedyDecode, type Seq2SeqConfig } from './seq2seq-model.js';
 
 const SPECIALS = ['<pad>', '<bos>', '<eos>', '<unk>'] as const;
 const [PAD, BOS, EOS, UNK] = [0, 1, 2, 3];
@@ -74,6 +74,8 @@ export interface G2POptions {
   beam?: number;
   /** Seed of the split, the model and the data order. */
   seed?: number;
+  /** Where the model trains and decodes: 'cpu' (default) or a registered backend such as 'gpu'. */
+  device?: string;
   /** Progress display and JSONL log. */
   log?: {
     /** Progress display. */
@@ -99,6 +101,8 @@ export interface G2PResult {
     /** Phoneme error rate. */
     per: number;
   };
+  /** Number of training words. */
+  trainWords: number;
   /** Number of held-out words. */
   testWords: number;
   /** The trained model. */
@@ -143,10 +147,11 @@ export async function trainG2P(o: G2POptions = {}): Promise<G2PResult> {
   const phonemes = new SymbolVocab(trainSet.flatMap((e) => e.phonemes));
   const maxLen = entries.reduce((m, e) => Math.max(m, e.text.length, e.phonemes.length), 0) + 1;
   const cfg: Seq2SeqConfig = { srcVocab: graphemes.size, tgtVocab: phonemes.size, dModel: 128, nhead: 4, numEncoderLayers: 2, numDecoderLayers: 2, dimFeedforward: 256, dropout: 0.1, maxLen, padId: PAD, ...o.model };
-  const model = new Seq2SeqTransformer(cfg);
+  const device = o.device ?? 'cpu';
+  const model = new Seq2SeqTransformer(cfg).to(device);
   const pad = (rows: number[][]) => {
     const T = Math.max(...rows.map((r) => r.length));
-    return fromArray(Int32Array.from(rows.flatMap((r) => [...r, ...new Array<number>(T - r.length).fill(PAD)])), [rows.length, T], { dtype: 'int32' });
+    return fromArray(Int32Array.from(rows.flatMap((r) => [...r, ...new Array<number>(T - r.length).fill(PAD)])), [rows.length, T], { dtype: 'int32', device });
   };
   const collate = (b: typeof trainSet) => ({
     src: pad(b.map((e) => graphemes.encode([...e.text]))),
@@ -163,17 +168,21 @@ export async function trainG2P(o: G2POptions = {}): Promise<G2PResult> {
   });
   const test = splits.test;
   const refs = test.map((e) => e.phonemes);
-  const greedy: string[][] = [];
-  for (let i = 0; i < test.length; i += 128) {
-    const chunk = test.slice(i, i + 128);
-    for (const ids of greedyDecode(model, pad(chunk.map((e) => graphemes.encode([...e.text]))), BOS, EOS, maxLen)) greedy.push(phonemes.decode(ids));
-  }
-  const beamOut = test.map((e) => phonemes.decode(beamDecode(model, pad([graphemes.encode([...e.text])]), BOS, EOS, maxLen, o.beam ?? 4).ids));
+  const decodeAll = async (beamSize: number) => {
+    const out: string[][] = [];
+    for (let i = 0; i < test.length; i += 128) {
+      const src = pad(test.slice(i, i + 128).map((e) => graphemes.encode([...e.text])));
+      for (const ids of await model.decode(src, { bosId: BOS, eosId: EOS, maxLength: maxLen, beamSize })) out.push(phonemes.decode(ids));
+    }
+    return out;
+  };
+  const greedy = await decodeAll(1);
+  const beamOut = await decodeAll(o.beam ?? 4);
   const wer = (hyp: string[][]) => hyp.filter((h, i) => h.join(' ') !== refs[i]!.join(' ')).length / hyp.length;
   return {
     greedy: { wer: wer(greedy), per: errorRate(greedy, refs) },
     beam: { wer: wer(beamOut), per: errorRate(beamOut, refs) },
-    testWords: test.length, model, graphemes, phonemes, result,
+    trainWords: trainSet.length, testWords: test.length, model, graphemes, phonemes, result,
     examples: test.slice(0, 5).map((e, i) => ({ word: e.text, reference: refs[i]!.join(' '), predicted: beamOut[i]!.join(' ') })),
   };
 }

@@ -5,7 +5,6 @@ export * from './param-groups.js';
 export * from './pretrain.js';
 export * from './finetune.js';
 export * from './experiment.js';
-export * from './seq2seq-model.js';
 export * from './g2p.js';
 export * from './probe.js';
 export * from './quantize.js';

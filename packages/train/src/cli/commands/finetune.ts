@@ -13,7 +13,6 @@ import { CliError, choice, intOption, numberOption, type Command } from '../args
 import { useDevice } from '../device.js';
 import { prepareOut } from '../out.js';
 import { labelledData } from './data.js';
-import { runG2P } from './g2p.js';
 
 /** The checkpoint's label names, when it is a fine-tuned classifier. */
 function checkpointLabels(ck: CheckpointData): string[] | undefined {
@@ -26,7 +25,6 @@ export const finetuneCommand: Command = {
   summary: 'fine-tune a sequence classifier and print its test metrics as one JSON line',
   usage: 'tsgrad finetune --data sentiment|FILE.jsonl|FILE.csv (--from CKPT | --scratch) [--labels N] [--out DIR]',
   options: {
-    task: { type: 'string', default: 'classify', help: "'classify' (sequence classification) or 'g2p' (grapheme-to-phoneme on CMUdict: an encoder-decoder, greedy and beam decoding, word/phoneme error rates)", arg: 'TASK' },
     data: { type: 'string', default: 'sentiment', help: "'sentiment' or a .jsonl/.csv file with 'text' and 'label' fields (split 70/15/15)", arg: 'SRC' },
     labels: { type: 'string', help: 'use only N labelled training examples (balanced by class)', arg: 'N' },
     'keep-duplicates': { type: 'boolean', help: 'keep repeated texts (by default later copies are removed before splitting, so no text is in two splits; the count is reported)' },
@@ -44,7 +42,6 @@ export const finetuneCommand: Command = {
   },
   async run(v) {
     const seed = intOption(v, 'seed');
-    if (choice(v, 'task', ['classify', 'g2p'] as const) === 'g2p') return runG2P(v, seed);
     const from = typeof v['from'] === 'string' ? v['from'] : undefined;
     if (!from && !v['scratch']) throw new CliError('give --from CKPT (a pretrained checkpoint) or --scratch', 2);
     if (from && v['scratch']) throw new CliError('--from and --scratch exclude each other', 2);
