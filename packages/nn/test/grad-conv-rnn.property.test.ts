@@ -4,10 +4,10 @@
 
 import { describe, test } from 'vitest';
 import fc from 'fast-check';
-import { arange } from '@tsgrad/core';
+import { type Tensor, arange, cat } from '@tsgrad/core';
 import { gradcheck } from '@tsgrad/core/testing';
 import { tensorArb } from '@tsgrad/core/testing/arbitraries';
-import { BatchNorm1d, BatchNorm2d, Conv1d, Conv2d } from '@tsgrad/nn';
+import { BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, GRU, LSTM } from '@tsgrad/nn';
 import { type ModuleCase, moduleCase } from './helpers/grad.js';
 
 const FC = { seed: 20250301, numRuns: 15 };
@@ -40,6 +40,28 @@ const specs: { name: string; arb: fc.Arbitrary<ModuleCase>; numRuns?: number }[]
         // a ramp along the batch keeps every channel's batch variance away from 0
         const ramp = arange(o.n, undefined, 1, { dtype: 'float64' }).mul(2).reshape([o.n, ...shape.slice(1).map(() => 1)]);
         return moduleCase(m, [x.add(ramp).detach().requiresGrad_()], (a) => m.forward(a));
+      });
+    }),
+  },
+  {
+    name: 'LSTM and GRU (layers, bidirectional, batchFirst, unbatched, initial states, bias)',
+    numRuns: 8,
+    arb: fc.record({
+      lstm: fc.boolean(), I: dim(2), H: dim(2), L: dim(3), N: dim(2), layers: dim(2), bi: fc.boolean(), layout: fc.constantFrom('seq', 'batch', 'unbatched'), states: fc.boolean(), bias: fc.boolean(),
+    }).chain((o) => {
+      const D = o.bi ? 2 : 1;
+      const xs = o.layout === 'unbatched' ? [o.L, o.I] : o.layout === 'batch' ? [o.N, o.L, o.I] : [o.L, o.N, o.I];
+      const ss = o.layout === 'unbatched' ? [o.layers * D, o.H] : [o.layers * D, o.N, o.H];
+      return fc.tuple(tensorArb(xs, STD), tensorArb(ss, STD), tensorArb(ss, STD)).map(([x, h0, c0]) => {
+        const opts = { numLayers: o.layers, bidirectional: o.bi, batchFirst: o.layout === 'batch', bias: o.bias };
+        if (o.lstm) {
+          const m = new LSTM(o.I, o.H, opts).to('float64');
+          const run = (a: Tensor, h?: Tensor, c?: Tensor) => { const [y, [hn, cn]] = m.forward(a, o.states ? [h!, c!] : null); return cat([y.flatten(), hn.flatten(), cn.flatten()]); };
+          return moduleCase(m, o.states ? [x, h0, c0] : [x], run);
+        }
+        const m = new GRU(o.I, o.H, opts).to('float64');
+        const run = (a: Tensor, h?: Tensor) => { const [y, hn] = m.forward(a, o.states ? h! : null); return cat([y.flatten(), hn.flatten()]); };
+        return moduleCase(m, o.states ? [x, h0] : [x], run);
       });
     }),
   },

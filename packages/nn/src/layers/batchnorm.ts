@@ -62,16 +62,33 @@ abstract class BatchNormBase extends Module {
     if (x.shape[1] !== this.numFeatures) {
       throw new ShapeError(this.kind, `expected ${this.numFeatures} channels (dim 1), got ${x.shape[1]}`, { input: x.shape });
     }
-    let factor = this.momentum ?? 0;
     const tracking = this.running_mean !== null && this.running_var !== null;
-    if (this.training && this.num_batches_tracked) {
-      noGrad(() => this.num_batches_tracked!.add_(1));
-      if (this.momentum === null) factor = 1 / this.num_batches_tracked.item();
+    if (this.training && this.num_batches_tracked) noGrad(() => this.num_batches_tracked!.add_(1));
+    if (this.training && tracking && this.momentum === null) {
+      this.cumulativeUpdate(x);
+      return batchNorm(x, null, null, this.weight, this.bias, true, 0, this.eps);
     }
     // batch statistics while training, or always when there are no running statistics (PyTorch)
     const useBatch = this.training || !tracking;
     const stats = !this.training || tracking;
-    return batchNorm(x, stats ? this.running_mean : null, stats ? this.running_var : null, this.weight, this.bias, useBatch, factor, this.eps);
+    return batchNorm(x, stats ? this.running_mean : null, stats ? this.running_var : null, this.weight, this.bias, useBatch, this.momentum ?? 0, this.eps);
+  }
+
+  // momentum null: running += (batch statistic - running) / batches seen, computed on the device
+  // (the count stays a tensor, so no synchronous read of a device buffer)
+  private cumulativeUpdate(x: Tensor): void {
+    const c = this.numFeatures;
+    const dims = x.shape.map((_, d) => d).filter((d) => d !== 1);
+    const count = x.numel() / Math.max(c, 1);
+    if (count <= 1) return; // batchNorm reports this case
+    noGrad(() => {
+      const xd = x.detach();
+      const mean = xd.mean(dims, true);
+      const unbiased = xd.sub(mean).square().sum(dims).div(count - 1);
+      const factor = this.num_batches_tracked ? this.num_batches_tracked.to(x.dtype).reciprocal() : 1;
+      this.running_mean!.add_(mean.reshape([c]).sub(this.running_mean!).mul(factor));
+      this.running_var!.add_(unbiased.sub(this.running_var!).mul(factor));
+    });
   }
 }
 
