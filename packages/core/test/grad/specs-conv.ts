@@ -3,7 +3,7 @@
 // geometry (kernel, stride, padding, dilation, groups, batched or not) with size-1 dims.
 
 import {
-  avgPool1d, avgPool2d, batchNorm, conv1d, conv2d, cosineSimilarity, interpolate, klDiv, l1Loss, maxPool1d, maxPool2d, normalize, ones, pad, smoothL1Loss, zeros,
+  avgPool1d, avgPool2d, batchNorm, conv1d, conv2d, cosineSimilarity, interpolate, klDiv, l1Loss, maxPool1d, maxPool2d, normalize, ones, pad, smoothL1Loss, unfold, zeros,
   type Tensor,
 } from '@tsgrad/core';
 import { broadcastShapesArb } from '@tsgrad/core/testing/arbitraries';
@@ -44,6 +44,14 @@ const poolCase = (max: boolean) => fc.tuple(fc.constantFrom(1, 2), small, small,
 
 export const convSpecs: GradSpec[] = [
   { covers: ['conv1d', 'conv2d'], secondOrder: true, arb: convCase },
+  {
+    covers: ['unfold'],
+    secondOrder: true,
+    arb: shapeAndDim(1, 3).chain(([s, dim]) => fc.tuple(leaf(s), fc.integer({ min: 0, max: s.at(dim)! }), fc.integer({ min: 1, max: 3 })).map(([x, size, step]) => ({
+      f: (a: Tensor) => unfold(a, dim, size, step).mul(2), // overlapping windows (step < size) read an element more than once
+      inputs: [x],
+    }))),
+  },
   { covers: ['maxPool1d', 'maxPool2d'], arb: poolCase(true) },
   { covers: ['avgPool1d', 'avgPool2d'], secondOrder: true, arb: poolCase(false) },
   {
