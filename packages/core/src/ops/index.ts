@@ -37,6 +37,7 @@ export * from './movement/expand.js';
 export * from './movement/permute.js';
 export * from './movement/reshape.js';
 export * from './movement/slice.js';
+export * from './movement/unfold.js';
 export * from './movement/view.js';
 export * from './reduce/amax.js';
 export * from './reduce/argmax.js';

@@ -216,7 +216,7 @@ export const SPECS: readonly Spec[] = [
   },
   {
     // convolution, pooling, padding and resizing: composites of slice/stack/matmul/indexSelect/gather
-    name: 'composite: conv2d, conv1d, pad, maxPool2d, avgPool2d, interpolate', ops: [],
+    name: 'composite: conv2d, conv1d, pad, maxPool2d, avgPool2d, interpolate (unfold)', ops: ['unfold', 'unfoldBackward'],
     arb: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 3, max: 5 }), fc.integer({ min: 3, max: 5 })).chain(([n, c, h, w]) =>
       draw([floatIn([n, c, h, w], { min: -1, max: 1 }), floatIn([2, c, 3, 2], { min: -1, max: 1 }), floatIn([2], { min: -1, max: 1 })])),
     f: ([x, w, b]) => {

@@ -1,7 +1,7 @@
 // pad, conv1d and conv2d against hand-worked values and a direct loop written out here (the
 // definition of cross-correlation with stride, padding, dilation and groups).
 import { describe, expect, test } from 'vitest';
-import { arange, conv1d, conv2d, ones, pad, randn, tensor, type NestedArray } from '@tsgrad/core';
+import { arange, conv1d, conv2d, ones, pad, randn, tensor, unfold, type NestedArray } from '@tsgrad/core';
 import { expectClose } from './close.js';
 
 const f64 = (d: NestedArray) => tensor(d, { dtype: 'float64' });
@@ -20,6 +20,24 @@ function directConv2d(x: number[][][][], w: number[][][][], b: number[] | null, 
     return acc;
   }))));
 }
+
+describe('unfold (torch.Tensor.unfold)', () => {
+  test('windows as a view: overlapping, strided, along an inner dim; the gradient counts each read', () => {
+    const x = arange(6, undefined, 1, { dtype: 'float64' });
+    expect(unfold(x, 0, 3, 1).tolist()).toEqual([[0, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5]]);
+    expect(unfold(x, 0, 2, 3).tolist()).toEqual([[0, 1], [3, 4]]);
+    const m = x.reshape([2, 3]);
+    expect(unfold(m, -1, 2, 1).tolist()).toEqual([[[0, 1], [1, 2]], [[3, 4], [4, 5]]]);
+    expect(unfold(m, 0, 2, 1).shape).toEqual([1, 3, 2]); // windows of rows: [[0, 3], [1, 4], [2, 5]]
+    expect(unfold(m, 0, 2, 1).tolist()).toEqual([[[0, 3], [1, 4], [2, 5]]]);
+    expect(unfold(x, 0, 3, 1).storage).toBe(x.storage);
+    const leaf = arange(5, undefined, 1, { dtype: 'float64' }).requiresGrad_();
+    unfold(leaf, 0, 3, 1).sum().backward(); // windows 0-2, 1-3, 2-4
+    expect(leaf.grad!.tolist()).toEqual([1, 2, 3, 2, 1]);
+    expect(() => unfold(x, 0, 7, 1)).toThrow(/unfold.*maximum size for dim 0 is 6/);
+    expect(() => unfold(x, 0, 2, 0)).toThrow(/unfold.*step/);
+  });
+});
 
 describe('pad', () => {
   test('constant: fill value, several dims, negative padding crops', () => {
@@ -109,5 +127,14 @@ describe('conv2d', () => {
     // each input element is covered by the kernel taps that reach it
     expectClose(x.grad!, [[[[1, 3, 2], [4, 10, 6], [3, 7, 4]]]]);
     expectClose(w.grad!, [[[[8, 12], [20, 24]]]]); // each tap sees one 2x2 window sum
+  });
+});
+
+describe('empty tensors, as PyTorch', () => {
+  test('an empty batch gives an empty output of the right shape; empty channels sum to 0', () => {
+    expect(conv2d(ones([0, 2, 4, 4]), ones([3, 2, 3, 3])).shape).toEqual([0, 3, 2, 2]);
+    expect(conv1d(ones([1, 0, 4]), ones([2, 0, 3])).tolist()).toEqual([[[0, 0], [0, 0]]]); // no input channel: bias-free 0
+    expect(pad(ones([0, 3]), [1, 1], 'reflect').shape).toEqual([0, 5]);
+    expect(pad(ones([2, 0]), [1, 1], 'constant', 3).tolist()).toEqual([[3, 3], [3, 3]]);
   });
 });

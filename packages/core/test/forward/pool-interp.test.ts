@@ -137,3 +137,15 @@ describe('batchNorm', () => {
     expect(() => batchNorm(f64([[1, 2]]), zeros([2]), ones([2]), null, null, true)).toThrow(/batchNorm.*more than 1 value/);
   });
 });
+
+describe('empty tensors, as PyTorch', () => {
+  test('pools and resizing keep an empty batch; mean losses of nothing are NaN, sums 0', () => {
+    expect(maxPool2d(zeros([0, 2, 4, 4]), 2).shape).toEqual([0, 2, 2, 2]);
+    expect(avgPool1d(zeros([0, 2, 4]), 2).shape).toEqual([0, 2, 2]);
+    expect(interpolate(zeros([0, 1, 3]), 6, null, 'linear').shape).toEqual([0, 1, 6]);
+    expect(cosineSimilarity(zeros([0, 3]), zeros([0, 3])).shape).toEqual([0]);
+    expect(l1Loss(zeros([0]), zeros([0])).item()).toBeNaN();
+    expect(smoothL1Loss(zeros([0]), zeros([0]), { reduction: 'sum' }).item()).toBe(0);
+    expect(klDiv(zeros([0, 3]), zeros([0, 3]), { reduction: 'batchmean' }).item()).toBeNaN(); // 0 / 0
+  });
+});

@@ -3,7 +3,7 @@
 // geometry (kernel, stride, padding, dilation, groups, batched or not) with size-1 dims.
 
 import {
-  avgPool1d, avgPool2d, batchNorm, conv1d, conv2d, cosineSimilarity, interpolate, klDiv, l1Loss, maxPool1d, maxPool2d, normalize, ones, pad, smoothL1Loss, zeros,
+  avgPool1d, avgPool2d, batchNorm, conv1d, conv2d, cosineSimilarity, interpolate, klDiv, l1Loss, maxPool1d, maxPool2d, normalize, ones, pad, smoothL1Loss, unfold, unfoldBackward, zeros,
   type Tensor,
 } from '@tsgrad/core';
 import { broadcastShapesArb } from '@tsgrad/core/testing/arbitraries';
@@ -44,6 +44,18 @@ const poolCase = (max: boolean) => fc.tuple(fc.constantFrom(1, 2), small, small,
 
 export const convSpecs: GradSpec[] = [
   { covers: ['conv1d', 'conv2d'], secondOrder: true, arb: convCase },
+  {
+    covers: ['unfold', 'unfoldBackward'],
+    secondOrder: true,
+    arb: shapeAndDim(1, 3).chain(([s, dim]) => fc.tuple(fc.integer({ min: 1, max: s.at(dim)! }), fc.integer({ min: 1, max: 3 }), fc.boolean()).chain(([size, step, adjoint]) => {
+      // overlapping windows (step < size) read an element more than once
+      const d = dim < 0 ? dim + s.length : dim;
+      const outShape = [...s.map((n, i) => (i === d ? Math.floor((n - size) / step) + 1 : n)), size];
+      return adjoint
+        ? leaf(outShape).map((g) => ({ f: (a: Tensor) => unfoldBackward(a, s, d, size, step), inputs: [g] }))
+        : leaf(s).map((x) => ({ f: (a: Tensor) => unfold(a, dim, size, step).mul(2), inputs: [x] }));
+    })),
+  },
   { covers: ['maxPool1d', 'maxPool2d'], arb: poolCase(true) },
   { covers: ['avgPool1d', 'avgPool2d'], secondOrder: true, arb: poolCase(false) },
   {

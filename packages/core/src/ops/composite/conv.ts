@@ -38,7 +38,7 @@ function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Ten
   const padded = pads.some((p) => p > 0) ? pad(x, padPairs.reverse().flat()) : x;
   const kk = kernel.reduce((a, b) => a * b, 1);
   const positions = out.reduce((a, b) => a * b, 1);
-  const cols = windows(padded, kernel, s, d, out); // [N, C, kk, *out]
+  const cols = windows(padded, kernel, s, d, out); // [N, C, *kernel, *out], a view; the reshapes below copy it once
   let y: Tensor;
   if (groups === 1) y = matmul(weight.reshape([k, c * kk]), cols.reshape([n, c * kk, positions]));
   else y = matmul(weight.reshape([groups, k / groups, (c / groups) * kk]), cols.reshape([n, groups, (c / groups) * kk, positions]));

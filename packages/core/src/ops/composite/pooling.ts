@@ -39,7 +39,7 @@ function padded(g: Geometry, value: number): Tensor {
 function maxPoolNd(op: string, nd: number, input: Tensor, kernelSize: SizeN, stride: SizeN | null | undefined, padding: SizeN, dilation: SizeN,
   ceilMode: boolean, returnIndices: boolean): Tensor | [Tensor, Tensor] {
   const g = geometry(op, nd, input, kernelSize, stride, padding, dilation, ceilMode);
-  const win = windows(padded(g, -Infinity), g.k, g.s, g.d, g.out); // [N, C, kk, *out]
+  const win = windows(padded(g, -Infinity), g.k, g.s, g.d, g.out).flatten(2, 1 + nd); // [N, C, kk, *out]
   const at = argmax(win, 2, true);
   const unbatch = (t: Tensor) => (g.batched ? t : t.squeeze(0));
   const values = unbatch(gather(win, 2, at).squeeze(2));
@@ -80,7 +80,7 @@ function divisors(n: number, k: number, s: number, p: number, out: number, count
 function avgPoolNd(op: string, nd: number, input: Tensor, kernelSize: SizeN, stride: SizeN | null | undefined, padding: SizeN,
   ceilMode: boolean, countIncludePad: boolean, divisorOverride?: number): Tensor {
   const g = geometry(op, nd, input, kernelSize, stride, padding, 1, ceilMode);
-  const sums = windows(padded(g, 0), g.k, g.s, g.d, g.out).sum(2);
+  const sums = windows(padded(g, 0), g.k, g.s, g.d, g.out).sum(g.k.map((_, j) => 2 + j)); // over the kernel dims
   let y: Tensor;
   if (divisorOverride !== undefined) {
     if (!(divisorOverride !== 0 && Number.isFinite(divisorOverride))) throw new ValueError(op, `divisorOverride must be a non-zero number, got ${divisorOverride}`);

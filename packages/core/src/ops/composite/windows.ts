@@ -1,12 +1,12 @@
-// The sliding windows behind conv and pooling (im2col): each kernel offset's strided slice of the
-// padded input, stacked, so a convolution is one GEMM over [C * kernel, output positions] and a
-// pool is one reduction. Slices are views and stack one copy; their gradients (slice, stack) sum
-// the windows' gradients back onto the input, on every backend.
+// The sliding windows behind conv and pooling (im2col): a strided view of the padded input holding
+// every window (unfold along each spatial dim), so a convolution is one GEMM over
+// [C * kernel, output positions] after one copy, and a pool is one reduction. unfold's gradient
+// sums the windows' gradients back onto the input, on every backend.
 
 import { ShapeError, ValueError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
-import { stack } from '../cat.js';
-import { slice } from '../movement/slice.js';
+import { narrow, slice } from '../movement/slice.js';
+import { unfold } from '../movement/unfold.js';
 import { requireFloat } from '../helpers.js';
 
 /** A size given once for every spatial dim, or once per dim. */
@@ -51,21 +51,20 @@ export function checkOutput(op: string, x: Tensor, out: readonly number[]): void
 }
 
 /**
- * @internal The windows of a padded (N, C, *spatial) input: (N, C, prod(kernel), *out), kernel
- * offsets in row-major order (as PyTorch's weight layout and im2col).
+ * @internal The windows of a padded (N, C, *spatial) input: (N, C, *kernel, *out), a strided view
+ * (no copy). Each spatial dim is unfolded into windows of the dilated kernel's span, the first
+ * `out` windows kept, and every `dilation`-th tap of each window taken; kernel dims then move in
+ * front of the output dims (PyTorch's weight layout and im2col order).
  */
 export function windows(x: Tensor, kernel: readonly number[], stride: readonly number[], dilation: readonly number[], out: readonly number[]): Tensor {
-  const views: Tensor[] = [];
-  const offsets = (j: number, prefix: Tensor): void => {
-    if (j === kernel.length) {
-      views.push(prefix);
-      return;
-    }
-    for (let k = 0; k < kernel[j]!; k++) {
-      const start = k * dilation[j]!;
-      offsets(j + 1, slice(prefix, 2 + j, start, start + (out[j]! - 1) * stride[j]! + 1, stride[j]!));
-    }
-  };
-  offsets(0, x);
-  return stack(views, 2);
+  const nd = kernel.length;
+  let v = x;
+  for (let j = 0; j < nd; j++) {
+    const span = dilation[j]! * (kernel[j]! - 1) + 1;
+    v = unfold(v, 2 + j, span, stride[j]!);
+    if (v.shape[2 + j] !== out[j]) v = narrow(v, 2 + j, 0, out[j]!);
+    if (dilation[j]! > 1) v = slice(v, 2 + nd + j, 0, span, dilation[j]!);
+  }
+  const order = [0, 1, ...Array.from({ length: nd }, (_, j) => 2 + nd + j), ...Array.from({ length: nd }, (_, j) => 2 + j)];
+  return v.permute(order);
 }
