@@ -5,7 +5,8 @@
 // `tsgrad finetune --out`), by default one built from the committed pretraining stage
 // (docs/results/pretrain-main/stage.safetensors: the recipe `small` BERT body, its tokenizer) with
 // a fresh head: speed does not depend on what the head learned. Rounds alternate the two models
-// (rotating which goes first); the table gives the median and range of the per-round rates.
+// (rotating which goes first); the table gives the median and range of the per-round rates, first
+// with tsgrad's default thread pool, then on one thread (setNumThreads(1) in the same process).
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { mdTable, textTable } from '../lib/harness.mjs';
 const core = await import('../../packages/core/dist/index.js');
 const nn = await import('../../packages/nn/dist/index.js');
 const train = await import('../../packages/train/dist/index.js');
+const { setNumThreads, numThreads } = await import('../../packages/core/dist/backends/cpu/threads/pool.js');
 
 const STAGE = fileURLToPath(new URL('../../docs/results/pretrain-main/stage.safetensors', import.meta.url));
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
@@ -66,24 +68,29 @@ export async function run({ quick, args }) {
     return a.filter((p, i) => p === b[i]).length / a.length;
   })();
   const rounds = quick ? 3 : Number(args.rounds ?? 9);
-  const rates = { float32: [], int8: [] };
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, m] of r % 2 ? [...models].reverse() : models) {
-      const t0 = performance.now();
-      pass(m, data.list);
-      rates[name].push(data.tokens / ((performance.now() - t0) / 1000));
-    }
-  }
   const bytes = (m) => Object.entries(m.stateDict()).reduce((n, [k, t]) => n + t.numel() * (k.endsWith('weight_int8') ? 1 : 4), 0);
   const fmt = (x) => x.toFixed(0);
-  const rows = models.map(([name, m]) => [name, fmt(median(rates[name])), `${fmt(Math.min(...rates[name]))}-${fmt(Math.max(...rates[name]))}`,
-    (bytes(m) / 2 ** 20).toFixed(2)]);
-  const speedups = rates.int8.map((q, i) => q / rates.float32[i]);
-  const headers = ['model', 'tokens/s (median)', 'tokens/s (min-max)', 'weights MiB'];
+  const headers = ['threads', 'model', 'tokens/s (median)', 'tokens/s (min-max)', 'weights MiB'];
+  const rows = [];
+  const lines = [];
   console.log(`\n${source}: ${data.sentences} test sentences, ${data.tokens} tokens, ${data.list.length} batches; ${rounds} rounds`);
+  for (const threads of [numThreads(), 1]) {
+    setNumThreads(threads);
+    const rates = { float32: [], int8: [] };
+    for (let r = 0; r < rounds; r++) {
+      for (const [name, m] of r % 2 ? [...models].reverse() : models) {
+        const t0 = performance.now();
+        pass(m, data.list);
+        rates[name].push(data.tokens / ((performance.now() - t0) / 1000));
+      }
+    }
+    for (const [name, m] of models) rows.push([threads, name, fmt(median(rates[name])), `${fmt(Math.min(...rates[name]))}-${fmt(Math.max(...rates[name]))}`, (bytes(m) / 2 ** 20).toFixed(2)]);
+    const speedups = rates.int8.map((q, i) => q / rates.float32[i]);
+    lines.push(`- ${threads} thread${threads > 1 ? 's' : ''}: int8 / float32 tokens/s, median of the per-round ratios ${median(speedups).toFixed(2)}x (range ${Math.min(...speedups).toFixed(2)}-${Math.max(...speedups).toFixed(2)})`);
+    if (threads === 1) break;
+  }
+  lines.push(`- the two models' predictions agree on ${(100 * agree).toFixed(1)}% of the sentences`);
   console.log(textTable(headers, rows));
-  const line = `- int8 / float32 tokens/s: median of the per-round ratios ${median(speedups).toFixed(2)}x (range ${Math.min(...speedups).toFixed(2)}-${Math.max(...speedups).toFixed(2)}); `
-    + `the two models' predictions agree on ${(100 * agree).toFixed(1)}% of the sentences`;
-  console.log(line);
-  return { markdown: `Classifier: ${source}; ${data.sentences} sentiment test sentences (${data.tokens} tokens) in batches of 64 by length; ${rounds} rounds alternating the models.\n\n${mdTable(headers, rows)}\n\n${line}` };
+  console.log(lines.join('\n'));
+  return { markdown: `Classifier: ${source}; ${data.sentences} sentiment test sentences (${data.tokens} tokens) in batches of 64 by length; ${rounds} rounds alternating the models.\n\n${mdTable(headers, rows)}\n\n${lines.join('\n')}` };
 }

@@ -60,7 +60,14 @@ export interface DistillOptions {
   /** Where the student trains (default 'cpu'). */
   device?: string;
   /** Progress display and JSONL log. */
-  log?: { progress?: ProgressMode; jsonl?: string; label?: string };
+  log?: {
+    /** Progress display. */
+    progress?: ProgressMode;
+    /** JSONL metrics file. */
+    jsonl?: string;
+    /** Prefix of progress lines. */
+    label?: string;
+  };
 }
 
 /** What {@link distillClassifier} returns. */
