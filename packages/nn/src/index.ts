@@ -25,9 +25,13 @@ export { QuantizedEmbedding, tiedLinear } from './layers/quantized-embedding.js'
 export { quantizeDynamic, quantizedModuleNames, type QuantizeDynamicOptions, type ModuleClass } from './quantize-dynamic.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { LayerNorm, RMSNorm, type LayerNormOptions, type RMSNormOptions } from './layers/normalization.js';
-export { ReLU, GELU, SiLU, Tanh, Dropout, resolveActivation, type Activation, type DropoutOptions } from './layers/activation.js';
+export { ReLU, GELU, SiLU, Tanh, Softmax, Dropout, resolveActivation, type Activation, type DropoutOptions } from './layers/activation.js';
 export { BCELoss, CrossEntropyLoss, MSELoss, type BCELossOptions, type CrossEntropyLossOptions, type MSELossOptions } from './layers/loss.js';
 export { Sequential, ModuleList, ModuleDict, type TensorModule } from './layers/containers.js';
+export { ParameterList, Flatten } from './layers/parameter-list.js';
+export { Conv1d, Conv2d, type ConvOptions } from './layers/conv.js';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batchnorm.js';
+export { LSTM, GRU, type RNNOptions } from './layers/rnn.js';
 export { generateSquareSubsequentMask, causalMask, canonicalMask, mergeMasks, type MaskOptions, type MergeMaskInput } from './attention/masks.js';
 export { KVCache } from './attention/kv-cache.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type AttentionForwardOptions } from './attention/multihead-attention.js';

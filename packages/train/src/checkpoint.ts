@@ -55,6 +55,7 @@ function splitOptimizer(sd: OptimizerStateDict): { tensors: Record<string, Tenso
 
 /**
  * Writes a checkpoint to `path` atomically (temp file, fsync, rename; folders created): a crash never corrupts `path`.
+ * The int8 weights of a quantised model (`*weight_int8`, see `quantizeDynamic`) are stored as I8.
  * @param path - The .safetensors file.
  * @param data - Model state (required), config, optimizer state, trainer state, tokenizer, extras.
  * @example
@@ -81,7 +82,9 @@ export async function saveCheckpoint(path: string, data: CheckpointData): Promis
   // device tensors are read back first (the file is written from host memory)
   for (const [k, t] of Object.entries(tensors)) tensors[k] = await toDevice(t, 'cpu');
   mkdirSync(dirname(path), { recursive: true });
-  await saveSafetensorsFile(path, tensors, meta);
+  // int8 weights of a quantised model (int32 tensors named *weight_int8) take one byte each
+  const storeAs = Object.fromEntries(Object.keys(tensors).filter((k) => k.startsWith('model.') && k.endsWith('weight_int8') && tensors[k]!.dtype === 'int32').map((k) => [k, 'I8' as const]));
+  await saveSafetensorsFile(path, tensors, meta, { storeAs });
 }
 
 function parseJson(path: string, key: string, text: string | undefined): unknown {

@@ -15,3 +15,4 @@ export * from './report/svg-chart.js';
 export * from './baselines.js';
 export * from './recipes/index.js';
 export * from './report/experiment-report.js';
+export * from './distillation.js';

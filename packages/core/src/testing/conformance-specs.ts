@@ -214,4 +214,20 @@ export const SPECS: readonly Spec[] = [
     f: ([w, ids, v]) => { const q = ops.embedding(ids!, w!); return ops.scaledDotProductAttention(q, q, v!, { isCausal: true }); },
     tol: { rtol: 5e-4, atol: 1e-4 },
   },
+  {
+    // convolution, pooling, padding and resizing: composites of slice/stack/matmul/indexSelect/gather
+    name: 'composite: conv2d, conv1d, pad, maxPool2d, avgPool2d, interpolate (unfold)', ops: ['unfold', 'unfoldBackward'],
+    arb: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 3, max: 5 }), fc.integer({ min: 3, max: 5 })).chain(([n, c, h, w]) =>
+      draw([floatIn([n, c, h, w], { min: -1, max: 1 }), floatIn([2, c, 3, 2], { min: -1, max: 1 }), floatIn([2], { min: -1, max: 1 })])),
+    f: ([x, w, b]) => {
+      const [n, c, h] = x!.shape as [number, number, number];
+      // NOTE: a ramp makes every window's maximum unique (ties may resolve differently in float32)
+      const ramp = ops.arange(x!.numel(), undefined, 1, { device: x!.device, dtype: x!.dtype }).reshape(x!.shape).mul(0.1).add(x!.mul(0.01));
+      return ops.cat([
+        ops.conv2d(x!, w!, b!, [1, 2], 1, [1, 2]), ops.conv1d(x!.reshape([n, c, -1]), w!.reshape([2, c, 6]), b!, 1, 'same'),
+        ops.maxPool2d(ramp, 2, 1, 1), ops.avgPool2d(x!, 3, 2, 1, true, false), ops.pad(x!, [1, 2, 2, 1], 'reflect'), ops.interpolate(x!, [h + 1, 2], null, 'bilinear'),
+      ].map((t) => t.reshape([-1])), 0);
+    },
+    tol: { rtol: 5e-4, atol: 1e-4 },
+  },
 ];

@@ -1,6 +1,6 @@
 // Activation modules (ReLU, GELU, SiLU, Tanh), Dropout, and the activation names Transformer layers accept.
 
-import { type Generator, type Tensor, ValueError, dropout, gelu, relu, silu, tanh } from '@tsgrad/core';
+import { type Generator, type Tensor, ValueError, dropout, gelu, relu, silu, softmax, tanh } from '@tsgrad/core';
 import { Module } from '../module.js';
 import { pyRepr } from '../repr.js';
 
@@ -90,6 +90,31 @@ export class Tanh extends Module {
    */
   forward(x: Tensor): Tensor {
     return tanh(x);
+  }
+}
+
+/**
+ * Softmax along `dim` (torch.nn.Softmax): exp(x) / sum(exp(x)) over that dim, so each slice sums
+ * to 1.
+ *
+ * # Shapes
+ * - input: any with `dim`; output: the same
+ *
+ * @example new Softmax(-1).forward(tensor([[0, 0]])).tolist(); // [[0.5, 0.5]]
+ */
+export class Softmax extends Module {
+  /** @param dim - The dim that sums to 1 (negative counts from the end). */
+  constructor(readonly dim: number) {
+    super();
+  }
+
+  /**
+   * Applies {@link softmax} along `dim`.
+   * @param x - Any float tensor.
+   * @returns The probabilities, x's shape.
+   */
+  forward(x: Tensor): Tensor {
+    return softmax(x, this.dim);
   }
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The tsgrad command line: experiment, pretrain, finetune, evaluate, generate, g2p. User errors print
-// one line and exit non-zero; a stack trace only with TSGRAD_DEBUG=1.
+// The tsgrad command line: experiment, pretrain, finetune, evaluate, generate, g2p, quantize, distill.
+// User errors print one line and exit non-zero; a stack trace only with TSGRAD_DEBUG=1.
 
 import { TsgradError, hasBackend, shutdownBackend } from '@tsgrad/core';
 import { CliError, helpText, parse, type Command } from './args.js';
@@ -11,8 +11,10 @@ import { finetuneCommand } from './commands/finetune.js';
 import { g2pCommand } from './commands/g2p.js';
 import { generateCommand } from './commands/generate.js';
 import { pretrainCommand } from './commands/pretrain.js';
+import { quantizeCommand } from './commands/quantize.js';
+import { distillCommand } from './commands/distill.js';
 
-const COMMANDS: Command[] = [experimentCommand, pretrainCommand, finetuneCommand, evaluateCommand, generateCommand, g2pCommand];
+const COMMANDS: Command[] = [experimentCommand, pretrainCommand, finetuneCommand, evaluateCommand, generateCommand, g2pCommand, quantizeCommand, distillCommand];
 
 function usage(): string {
   return ['tsgrad: pretraining and fine-tuning Transformers in TypeScript', '', 'usage: tsgrad <command> [options]', '', 'commands:',

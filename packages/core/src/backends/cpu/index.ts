@@ -3,7 +3,7 @@
 
 import { registerBackend, type Backend, type Kernel, type OpKey } from '../../backend.js';
 import type { DType, TypedArray } from '../../dtype.js';
-import { cloneKernel, catKernel, copyInto, sliceScatterKernel } from './copy.js';
+import { cloneKernel, catKernel, copyInto, sliceScatterKernel, unfoldBackwardKernel } from './copy.js';
 import { elementwiseKernel } from './elementwise.js';
 import { fusedKernels } from './fused.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
@@ -22,6 +22,7 @@ const kernels: Record<string, Kernel> = {
   clone: cloneKernel,
   cat: catKernel,
   sliceScatter: sliceScatterKernel,
+  unfoldBackward: unfoldBackwardKernel,
   gather: gatherKernel,
   scatterAdd: scatterAddKernel,
   indexSelect: indexSelectKernel,
