@@ -8,6 +8,7 @@ export { saveSafetensorsFile, loadSafetensorsFile } from './safetensors/node.js'
 
 // Modules, layers, attention, Transformer blocks and model families (the nn engineer's part).
 export { Module, type Member, type ModuleTarget } from './module.js';
+export { pyRepr } from './repr.js';
 export type { ForwardHook, ForwardPreHook, HookOptions, RemovableHandle } from './hooks.js';
 import './hooks.js'; // attaches Module's registerForwardPreHook / registerForwardHook
 export { Parameter, Buffer } from './parameter.js';

@@ -19,6 +19,8 @@ export interface BatchNormOptions {
 }
 
 abstract class BatchNormBase extends Module {
+  /** C, the number of channels. */
+  readonly numFeatures: number;
   /** Per-channel scale (starts at 1), or null without affine. */
   weight: Parameter | null;
   /** Per-channel shift (starts at 0), or null without affine. */
@@ -34,8 +36,9 @@ abstract class BatchNormBase extends Module {
   /** Weight of each batch in the running averages; null: cumulative average. */
   readonly momentum: number | null;
 
-  constructor(private readonly kind: string, private readonly ranks: readonly number[], readonly numFeatures: number, opts: BatchNormOptions) {
+  constructor(private readonly kind: string, private readonly ranks: readonly number[], numFeatures: number, opts: BatchNormOptions) {
     super();
+    this.numFeatures = numFeatures;
     const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = opts;
     this.eps = eps;
     this.momentum = momentum;

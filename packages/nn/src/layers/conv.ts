@@ -26,6 +26,10 @@ export interface ConvOptions {
 const each = (v: SizeN, nd: number): number[] => (typeof v === 'number' ? Array<number>(nd).fill(v) : [...v]);
 
 abstract class ConvNd extends Module {
+  /** Channels of the input. */
+  readonly inChannels: number;
+  /** Channels of the output (number of kernels). */
+  readonly outChannels: number;
   /** The kernels (outChannels, inChannels / groups, *kernelSize). */
   weight: Parameter;
   /** One bias per output channel, or null. */
@@ -43,8 +47,10 @@ abstract class ConvNd extends Module {
   /** What the padding holds. */
   readonly paddingMode: NonNullable<ConvOptions['paddingMode']>;
 
-  constructor(private readonly nd: number, private readonly opName: string, readonly inChannels: number, readonly outChannels: number, kernelSize: SizeN, opts: ConvOptions) {
+  constructor(private readonly nd: number, private readonly opName: string, inChannels: number, outChannels: number, kernelSize: SizeN, opts: ConvOptions) {
     super();
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
     const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, paddingMode = 'zeros' } = opts;
     if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
       throw new ValueError(opName, `inChannels (${inChannels}) and outChannels (${outChannels}) must both be divisible by groups (${groups})`);

@@ -29,6 +29,10 @@ type Cell = { wih: Tensor; whh: Tensor; bih: Tensor | null; bhh: Tensor | null }
 type Step = (xp: Tensor, h: Tensor, c: Tensor | null, cell: Cell) => [Tensor, Tensor | null];
 
 abstract class RNNBase extends Module {
+  /** Features of each input step. */
+  readonly inputSize: number;
+  /** Features of the hidden (and cell) state. */
+  readonly hiddenSize: number;
   /** Stacked layers. */
   readonly numLayers: number;
   /** Whether the layers have biases. */
@@ -42,8 +46,10 @@ abstract class RNNBase extends Module {
   /** Dropout masks' generator (undefined: the default one). */
   generator: Generator | undefined;
 
-  constructor(private readonly kind: 'LSTM' | 'GRU', gates: number, readonly inputSize: number, readonly hiddenSize: number, opts: RNNOptions) {
+  constructor(private readonly kind: 'LSTM' | 'GRU', gates: number, inputSize: number, hiddenSize: number, opts: RNNOptions) {
     super();
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
     const { numLayers = 1, bias = true, batchFirst = false, dropout: p = 0, bidirectional = false } = opts;
     for (const [name, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', numLayers]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ValueError(kind, `${name} must be a positive integer, got ${v}`);

@@ -117,7 +117,7 @@ export function maxPool1d(input: Tensor, kernelSize: SizeN, stride?: SizeN | nul
  * @param dilation - Spacing of the window's taps.
  * @param ceilMode - Round the output length up (a last partial window), as PyTorch.
  * @param returnIndices - true: also return each maximum's index into the input's length (int32).
- * @returns [values, indices]: the pooled tensor and each maximum's flat index (int32).
+ * @returns The pair of the pooled values and each maximum's flat index (int32).
  * @example maxPool1d(tensor([[1, 3, 2, 5, 4]]), 2, null, 0, 1, false, true)[1].tolist(); // [[1, 3]]
  */
 export function maxPool1d(input: Tensor, kernelSize: SizeN, stride: SizeN | null | undefined, padding: SizeN, dilation: SizeN, ceilMode: boolean, returnIndices: true): [Tensor, Tensor];
@@ -150,7 +150,7 @@ export function maxPool2d(input: Tensor, kernelSize: SizeN, stride?: SizeN | nul
  * @param dilation - Spacing of the window's taps.
  * @param ceilMode - Round output sizes up, as PyTorch.
  * @param returnIndices - true: also return each maximum's flat index into H * W (int32), as PyTorch.
- * @returns [values, indices]: the pooled tensor and each maximum's flat index (int32).
+ * @returns The pair of the pooled values and each maximum's flat index (int32).
  * @example
  * maxPool2d(tensor([[[1, 2], [4, 3]]]), 2, null, 0, 1, false, true)[1].tolist(); // [[[2]]]
  */
