@@ -7,6 +7,7 @@ import './methods-types.js'; // the methods' types (declared on Tensor)
 
 export { Tensor, type GradNode, type NestedArray } from './tensor.js';
 export { type DType, type TypedArray, DTYPES, isFloat, promoteTypes } from './dtype.js';
+export { fromBfloat16Bits, fromFloat16Bits, toBfloat16Bits, toFloat16Bits } from './half.js';
 export { type Shape, broadcastShapes, sizeOf } from './shape.js';
 export { type PrintOptions, getPrintOptions, setPrintOptions } from './print.js';
 export * from './errors.js';

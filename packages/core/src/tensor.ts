@@ -6,6 +6,7 @@ import { isFloat, type DType, type TypedArray } from './dtype.js';
 import { AutogradError, IndexError, ValueError } from './errors.js';
 import { contiguousStrides, isContiguous, sizeOf, type Shape } from './shape.js';
 import { formatTensor } from './print.js';
+import { decodeHalf, isHalf } from './half.js';
 import { gatherStrided } from './strided.js';
 
 /**
@@ -173,7 +174,7 @@ export class Tensor {
 
   /**
    * The elements in row-major order, as a new TypedArray. Waits for the device on GPU backends.
-   * @returns Float32Array, Float64Array, Int32Array or Uint8Array (bool) by dtype.
+   * @returns Float32Array, Float64Array, Int32Array or Uint8Array (bool) by dtype; Float32Array for float16 and bfloat16.
    */
   async data(): Promise<TypedArray> {
     const full = await getBackend(this.device).read(this.storage);
@@ -192,7 +193,8 @@ export class Tensor {
     return this.viewOf(b.readSync(this.storage));
   }
 
-  private viewOf(full: TypedArray): TypedArray {
+  private viewOf(stored: TypedArray): TypedArray {
+    const full = isHalf(this.dtype) ? decodeHalf(stored, this.dtype) : stored; // half types read back as float32 values
     const n = this.numel();
     if (this.isContiguous() && this.offset === 0 && full.length === n) return full.slice();
     const out = new (full.constructor as new (n: number) => TypedArray)(n);

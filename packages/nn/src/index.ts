@@ -2,7 +2,7 @@
 
 export { SafetensorsError } from './safetensors/errors.js';
 export { type SafetensorsDType } from './safetensors/dtypes.js';
-export { parseSafetensors, type SafetensorsContents } from './safetensors/parse.js';
+export { parseSafetensors, type ParseOptions, type SafetensorsContents } from './safetensors/parse.js';
 export { serializeSafetensors, type SerializeOptions } from './safetensors/serialize.js';
 export { saveSafetensorsFile, loadSafetensorsFile } from './safetensors/node.js';
 
@@ -55,4 +55,4 @@ export {
 export { sampleToken, sampleTokens, type SamplingOptions } from './models/sampling.js';
 export { generateIds, type GenerateOptions, type CausalLM } from './models/generate.js';
 export { initTransformerWeights } from './models/init-weights.js';
-export { saveModel, readModelFile, loadModel, MODEL_TYPES, type ModelFile, type ConfiguredModel } from './models/model-file.js';
+export { saveModel, readModelFile, loadModel, MODEL_TYPES, type ModelFile, type ConfiguredModel, type SaveModelOptions } from './models/model-file.js';
