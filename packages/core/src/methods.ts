@@ -23,7 +23,7 @@ import './methods-types.js';
 import type { Dims } from './methods-types.js';
 
 // bool < integer < float: an in-place result may not move up a category (PyTorch's can_cast)
-const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
+const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float16: 2, bfloat16: 2, float32: 2, float64: 2 };
 
 /** A shape or dim list given as one array (`x.reshape([3, 2])`) or as arguments (`x.reshape(3, 2)`), as PyTorch takes both. */
 function dimsArg(args: readonly (number | readonly number[])[]): readonly number[] {

@@ -2,12 +2,13 @@
 
 export { SafetensorsError } from './safetensors/errors.js';
 export { type SafetensorsDType } from './safetensors/dtypes.js';
-export { parseSafetensors, type SafetensorsContents } from './safetensors/parse.js';
+export { parseSafetensors, type ParseOptions, type SafetensorsContents } from './safetensors/parse.js';
 export { serializeSafetensors, type SerializeOptions } from './safetensors/serialize.js';
 export { saveSafetensorsFile, loadSafetensorsFile } from './safetensors/node.js';
 
 // Modules, layers, attention, Transformer blocks and model families (the nn engineer's part).
 export { Module, type Member, type ModuleTarget } from './module.js';
+export { pyRepr } from './repr.js';
 export type { ForwardHook, ForwardPreHook, HookOptions, RemovableHandle } from './hooks.js';
 import './hooks.js'; // attaches Module's registerForwardPreHook / registerForwardHook
 export { Parameter, Buffer } from './parameter.js';
@@ -54,4 +55,4 @@ export {
 export { sampleToken, sampleTokens, type SamplingOptions } from './models/sampling.js';
 export { generateIds, type GenerateOptions, type CausalLM } from './models/generate.js';
 export { initTransformerWeights } from './models/init-weights.js';
-export { saveModel, readModelFile, loadModel, MODEL_TYPES, type ModelFile, type ConfiguredModel } from './models/model-file.js';
+export { saveModel, readModelFile, loadModel, MODEL_TYPES, type ModelFile, type ConfiguredModel, type SaveModelOptions } from './models/model-file.js';

@@ -2,6 +2,7 @@
 
 import { type Generator, type Tensor, ValueError, dropout, gelu, relu, silu, softmax, tanh } from '@tsgrad/core';
 import { Module } from '../module.js';
+import { pyRepr } from '../repr.js';
 
 /**
  * max(0, x) (torch.nn.ReLU).
@@ -43,6 +44,14 @@ export class GELU extends Module {
    */
   forward(x: Tensor): Tensor {
     return gelu(x, { approximate: this.approximate });
+  }
+
+  /**
+   * The settings PyTorch prints for this layer.
+   * @returns `approximate='none'` or `'tanh'`.
+   */
+  override extraRepr(): string {
+    return `approximate=${pyRepr(this.approximate)}`;
   }
 }
 
@@ -147,6 +156,14 @@ export class Dropout extends Module {
    */
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training, { generator: this.generator });
+  }
+
+  /**
+   * The settings PyTorch prints for this layer.
+   * @returns `p=…, inplace=False`.
+   */
+  override extraRepr(): string {
+    return `p=${pyRepr(this.p, true)}, inplace=False`;
   }
 }
 

@@ -3,6 +3,7 @@
 
 import type { Kernel, KernelInput, OpKey } from '../../backend.js';
 import { allocArray } from '../../dtype.js';
+import { decodeHalf, encodeHalf, isHalf } from '../../half.js';
 import { broadcastStrides, sizeOf } from '../../shape.js';
 import { coalesce } from '../../strided.js';
 import { dataOf, wrap } from './storage.js';
@@ -86,8 +87,9 @@ export function elementwiseKernel(op: OpKey): Kernel {
   const loops = new Map<string, Loop>();
   return (inputs: readonly KernelInput[], out) => {
     const n = sizeOf(out.shape);
-    const res = allocArray(out.dtype, n);
-    if (n === 0) return wrap(res, out.dtype);
+    const halfOut = isHalf(out.dtype);
+    const res = halfOut ? new Float32Array(n) : allocArray(out.dtype, n); // half types compute in float32
+    if (n === 0) return wrap(halfOut ? new Uint16Array(0) : res, out.dtype);
     const f = out.dtype === 'int32' && op.intScalar ? op.intScalar : op.scalar!;
     const boolOut = out.dtype === 'bool';
     const key = `${inputs.length}:${boolOut}:${f === op.intScalar}`;
@@ -95,7 +97,8 @@ export function elementwiseKernel(op: OpKey): Kernel {
     if (!loop) loops.set(key, (loop = compile(inputs.length, boolOut, f)));
     const strides = inputs.map((x) => broadcastStrides(x.shape, x.strides, out.shape));
     const [shape, cstrides] = coalesce(out.shape, strides);
-    loop(res, shape, cstrides, inputs.map((x) => dataOf(x.storage)), inputs.map((x) => x.offset));
-    return wrap(res, out.dtype);
+    const arrays = inputs.map((x) => (isHalf(x.dtype) ? decodeHalf(dataOf(x.storage), x.dtype) : dataOf(x.storage)));
+    loop(res, shape, cstrides, arrays, inputs.map((x) => x.offset));
+    return halfOut ? wrap(encodeHalf(res, out.dtype as 'float16' | 'bfloat16'), out.dtype) : wrap(res, out.dtype);
   };
 }

@@ -35,7 +35,7 @@ const kernels: Record<string, Kernel> = {
 const generated = new WeakMap<OpKey, Kernel>();
 
 /**
- * The CPU backend object (device 'cpu'). Holds all four dtypes; importing `@tsgrad/core`
+ * The CPU backend object (device 'cpu'). Holds every dtype; importing `@tsgrad/core`
  * registers it.
  * @example
  * cpuBackend.name; // 'cpu'
@@ -44,7 +44,7 @@ const generated = new WeakMap<OpKey, Kernel>();
  */
 export const cpuBackend: Backend = {
   name: 'cpu',
-  dtypes: new Set<DType>(['float32', 'float64', 'int32', 'bool']),
+  dtypes: new Set<DType>(['float32', 'float64', 'float16', 'bfloat16', 'int32', 'bool']),
   fromArray: (data: TypedArray, dtype: DType) => new CpuStorage(data, dtype),
   read: async (s) => dataOf(s),
   readSync: (s) => dataOf(s),
