@@ -31,7 +31,7 @@ export { Sequential, ModuleList, ModuleDict, type TensorModule } from './layers/
 export { ParameterList, Flatten } from './layers/parameter-list.js';
 export { Conv1d, Conv2d, type ConvOptions } from './layers/conv.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batchnorm.js';
-export { LSTM, GRU, type RNNOptions } from './layers/rnn.js';
+export { LSTM, GRU, type RNNOptions, type LSTMOptions } from './layers/rnn.js';
 export { generateSquareSubsequentMask, causalMask, canonicalMask, mergeMasks, type MaskOptions, type MergeMaskInput } from './attention/masks.js';
 export { KVCache } from './attention/kv-cache.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type AttentionForwardOptions } from './attention/multihead-attention.js';

@@ -44,18 +44,19 @@ const specs: { name: string; arb: fc.Arbitrary<ModuleCase>; numRuns?: number }[]
     }),
   },
   {
-    name: 'LSTM and GRU (layers, bidirectional, batchFirst, unbatched, initial states, bias)',
+    name: 'LSTM and GRU (layers, bidirectional, batchFirst, unbatched, initial states, bias, LSTM projSize)',
     numRuns: 8,
     arb: fc.record({
-      lstm: fc.boolean(), I: dim(2), H: dim(2), L: dim(3), N: dim(2), layers: dim(2), bi: fc.boolean(), layout: fc.constantFrom('seq', 'batch', 'unbatched'), states: fc.boolean(), bias: fc.boolean(),
+      lstm: fc.boolean(), proj: fc.boolean(), I: dim(2), H: fc.integer({ min: 2, max: 3 }), L: dim(3), N: dim(2), layers: dim(2), bi: fc.boolean(), layout: fc.constantFrom('seq', 'batch', 'unbatched'), states: fc.boolean(), bias: fc.boolean(),
     }).chain((o) => {
       const D = o.bi ? 2 : 1;
       const xs = o.layout === 'unbatched' ? [o.L, o.I] : o.layout === 'batch' ? [o.N, o.L, o.I] : [o.L, o.N, o.I];
       const ss = o.layout === 'unbatched' ? [o.layers * D, o.H] : [o.layers * D, o.N, o.H];
-      return fc.tuple(tensorArb(xs, STD), tensorArb(ss, STD), tensorArb(ss, STD)).map(([x, h0, c0]) => {
+      const hs = o.lstm && o.proj ? [...ss.slice(0, -1), 1] : ss; // with projSize 1, h has 1 feature
+      return fc.tuple(tensorArb(xs, STD), tensorArb(hs, STD), tensorArb(ss, STD)).map(([x, h0, c0]) => {
         const opts = { numLayers: o.layers, bidirectional: o.bi, batchFirst: o.layout === 'batch', bias: o.bias };
         if (o.lstm) {
-          const m = new LSTM(o.I, o.H, opts).to('float64');
+          const m = new LSTM(o.I, o.H, { ...opts, projSize: o.proj ? 1 : 0 }).to('float64');
           const run = (a: Tensor, h?: Tensor, c?: Tensor) => { const [y, [hn, cn]] = m.forward(a, o.states ? [h!, c!] : null); return cat([y.flatten(), hn.flatten(), cn.flatten()]); };
           return moduleCase(m, o.states ? [x, h0, c0] : [x], run);
         }

@@ -19,7 +19,8 @@ const close = (a: Tensor, b: number[], tol = 1e-10) => {
 function refLayer(kind: 'lstm' | 'gru', sd: Record<string, Tensor>, name: string, xs: number[][], h0: number[], c0: number[], reverse: boolean): { ys: number[][]; h: number[]; c: number[] } {
   const g = (k: string) => (sd[k] ? (sd[k]!.tolist() as never) : null);
   const [wih, whh, bih, bhh] = [g(`weight_ih_${name}`) as M, g(`weight_hh_${name}`) as M, g(`bias_ih_${name}`) as number[] | null, g(`bias_hh_${name}`) as number[] | null];
-  const H = h0.length;
+  const whr = g(`weight_hr_${name}`) as M | null;
+  const H = kind === 'lstm' ? c0.length : h0.length;
   let [h, c] = [h0, c0];
   const ys: number[][] = new Array<number[]>(xs.length);
   for (let k = 0; k < xs.length; k++) {
@@ -32,6 +33,7 @@ function refLayer(kind: 'lstm' | 'gru', sd: Record<string, Tensor>, name: string
       const [i, f, gg, o] = [part(s, 0).map(sig), part(s, 1).map(sig), part(s, 2).map(Math.tanh), part(s, 3).map(sig)];
       c = c.map((cv, j) => f[j]! * cv + i[j]! * gg[j]!);
       h = o.map((ov, j) => ov * Math.tanh(c[j]!));
+      if (whr) h = mv(whr, h, null); // projSize: h = W_hr (o tanh(c))
     } else {
       const r = part(a, 0).map((v, j) => sig(v + part(b, 0)[j]!));
       const z = part(a, 1).map((v, j) => sig(v + part(b, 1)[j]!));
@@ -69,6 +71,25 @@ describe('LSTM and GRU', () => {
     expect(Object.keys(new GRU(2, 4, { bias: false }).stateDict())).toEqual(['weight_ih_l0', 'weight_hh_l0']);
     // every parameter starts in U(-1/sqrt(H), 1/sqrt(H))
     for (const p of lstm.parameters()) expect(p.abs().amax().item()).toBeLessThanOrEqual(1 / Math.sqrt(5));
+  });
+
+  test('projSize: weight_hr_l{k} projects h, as PyTorch proj_size', () => {
+    manualSeed(5);
+    const lstm = new LSTM(3, 5, { projSize: 2, numLayers: 2 }).to('float64');
+    const shapes = Object.entries(lstm.stateDict()).map(([k, v]) => `${k} ${v.shape.join('x')}`);
+    expect(shapes.slice(0, 5)).toEqual(['weight_ih_l0 20x3', 'weight_hh_l0 20x2', 'bias_ih_l0 20', 'bias_hh_l0 20', 'weight_hr_l0 2x5']);
+    expect(shapes[5]).toBe('weight_ih_l1 20x2');
+    const x = randn([4, 1, 3], { dtype: 'float64' });
+    const h0 = randn([2, 1, 2], { dtype: 'float64' });
+    const c0 = randn([2, 1, 5], { dtype: 'float64' });
+    const [out, [h, c]] = lstm.forward(x, [h0, c0]);
+    expect([out.shape, h.shape, c.shape]).toEqual([[4, 1, 2], [2, 1, 2], [2, 1, 5]]);
+    const ref = refStack('lstm', lstm.stateDict(), 2, false, x.select(1, 0).tolist() as number[][], h0.select(1, 0).tolist() as number[][], c0.select(1, 0).tolist() as number[][]);
+    close(out, ref.ys.flat());
+    close(h, ref.hs.flat());
+    close(c, ref.cs.flat());
+    expect(() => new LSTM(3, 5, { projSize: 5 })).toThrow(/LSTM.*projSize/);
+    expect(() => new GRU(3, 5, { projSize: 2 } as never)).toThrow(/GRU.*only supported for LSTM/);
   });
 
   test('one LSTM step by hand: gate rows in the order i, f, g, o', () => {

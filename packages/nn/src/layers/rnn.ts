@@ -25,7 +25,13 @@ export interface RNNOptions {
   generator?: Generator;
 }
 
-type Cell = { wih: Tensor; whh: Tensor; bih: Tensor | null; bhh: Tensor | null };
+/** Options of LSTM: those of every recurrent layer, and PyTorch's `proj_size`. */
+export interface LSTMOptions extends RNNOptions {
+  /** Project each hidden state to this size with `weight_hr_l{k}` (default 0: no projection; must be below hiddenSize). */
+  projSize?: number;
+}
+
+type Cell = { wih: Tensor; whh: Tensor; bih: Tensor | null; bhh: Tensor | null; whr: Tensor | null };
 type Step = (xp: Tensor, h: Tensor, c: Tensor | null, cell: Cell) => [Tensor, Tensor | null];
 
 abstract class RNNBase extends Module {
@@ -33,6 +39,8 @@ abstract class RNNBase extends Module {
   readonly inputSize: number;
   /** Features of the hidden (and cell) state. */
   readonly hiddenSize: number;
+  /** LSTM's projection size (0: none); the hidden state and the output have this size when set. */
+  readonly projSize: number;
   /** Stacked layers. */
   readonly numLayers: number;
   /** Whether the layers have biases. */
@@ -46,10 +54,16 @@ abstract class RNNBase extends Module {
   /** Dropout masks' generator (undefined: the default one). */
   generator: Generator | undefined;
 
-  constructor(private readonly kind: 'LSTM' | 'GRU', gates: number, inputSize: number, hiddenSize: number, opts: RNNOptions) {
+  constructor(private readonly kind: 'LSTM' | 'GRU', gates: number, inputSize: number, hiddenSize: number, opts: LSTMOptions) {
     super();
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
+    this.projSize = opts.projSize ?? 0;
+    if (kind === 'GRU' && this.projSize !== 0) throw new ValueError(kind, 'projSize is only supported for LSTM, not GRU');
+    if (!Number.isInteger(this.projSize) || this.projSize < 0 || (this.projSize > 0 && this.projSize >= hiddenSize)) {
+      throw new ValueError(kind, `projSize must be a non-negative integer below hiddenSize (${hiddenSize}), got ${this.projSize}`);
+    }
+    const out = this.projSize > 0 ? this.projSize : hiddenSize; // the hidden state's size
     const { numLayers = 1, bias = true, batchFirst = false, dropout: p = 0, bidirectional = false } = opts;
     for (const [name, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', numLayers]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new ValueError(kind, `${name} must be a positive integer, got ${v}`);
@@ -64,13 +78,14 @@ abstract class RNNBase extends Module {
     const slots = this as unknown as Record<string, Parameter>;
     for (let l = 0; l < numLayers; l++) {
       for (const suffix of bidirectional ? ['', '_reverse'] : ['']) {
-        const inSize = l === 0 ? inputSize : hiddenSize * (bidirectional ? 2 : 1);
+        const inSize = l === 0 ? inputSize : out * (bidirectional ? 2 : 1);
         slots[`weight_ih_l${l}${suffix}`] = new Parameter(zeros([gates * hiddenSize, inSize]));
-        slots[`weight_hh_l${l}${suffix}`] = new Parameter(zeros([gates * hiddenSize, hiddenSize]));
+        slots[`weight_hh_l${l}${suffix}`] = new Parameter(zeros([gates * hiddenSize, out]));
         if (bias) {
           slots[`bias_ih_l${l}${suffix}`] = new Parameter(zeros([gates * hiddenSize]));
           slots[`bias_hh_l${l}${suffix}`] = new Parameter(zeros([gates * hiddenSize]));
         }
+        if (this.projSize > 0) slots[`weight_hr_l${l}${suffix}`] = new Parameter(zeros([this.projSize, hiddenSize]));
       }
     }
     this.resetParameters();
@@ -84,7 +99,7 @@ abstract class RNNBase extends Module {
 
   private cell(l: number, suffix: string): Cell {
     const slots = this as unknown as Record<string, Tensor>;
-    return { wih: slots[`weight_ih_l${l}${suffix}`]!, whh: slots[`weight_hh_l${l}${suffix}`]!, bih: slots[`bias_ih_l${l}${suffix}`] ?? null, bhh: slots[`bias_hh_l${l}${suffix}`] ?? null };
+    return { wih: slots[`weight_ih_l${l}${suffix}`]!, whh: slots[`weight_hh_l${l}${suffix}`]!, bih: slots[`bias_ih_l${l}${suffix}`] ?? null, bhh: slots[`bias_hh_l${l}${suffix}`] ?? null, whr: slots[`weight_hr_l${l}${suffix}`] ?? null };
   }
 
   /** Checks a state's shape: (layers * directions, N, H), or without N for unbatched input. */
@@ -106,14 +121,13 @@ abstract class RNNBase extends Module {
     const [L, N] = [x.shape[0]!, x.shape[1]!];
     if (L === 0) throw new ShapeError(kind, 'expected a non-empty sequence', { input: input.shape });
     const D = this.bidirectional ? 2 : 1;
-    const stateShape = batched ? [this.numLayers * D, N, H] : [this.numLayers * D, H];
-    const init = (name: string, s: Tensor | null | undefined): Tensor => {
-      if (!s) return zeros([this.numLayers * D, N, H], { dtype: x.dtype, device: x.device });
-      this.checkState(name, s, stateShape);
+    const init = (name: string, s: Tensor | null | undefined, size: number): Tensor => {
+      if (!s) return zeros([this.numLayers * D, N, size], { dtype: x.dtype, device: x.device });
+      this.checkState(name, s, batched ? [this.numLayers * D, N, size] : [this.numLayers * D, size]);
       return batched ? s : s.unsqueeze(1);
     };
-    const hInit = init('hx', h0);
-    const cInit = withCell ? init('cx', c0) : null;
+    const hInit = init('hx', h0, this.projSize > 0 ? this.projSize : H);
+    const cInit = withCell ? init('cx', c0, H) : null;
     const hOut: Tensor[] = [];
     const cOut: Tensor[] = [];
     for (let l = 0; l < this.numLayers; l++) {
@@ -146,7 +160,8 @@ abstract class RNNBase extends Module {
 const lstmStep: Step = (xp, h, c, cell) => {
   const [i, f, g, o] = xp.add(linear(h, cell.whh, cell.bhh)).chunk(4, -1) as [Tensor, Tensor, Tensor, Tensor];
   const c1 = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
-  return [o.sigmoid().mul(c1.tanh()), c1];
+  const h1 = o.sigmoid().mul(c1.tanh());
+  return [cell.whr ? linear(h1, cell.whr) : h1, c1]; // with projSize: h = W_hr (o tanh(c))
 };
 
 // one GRU step: r, z from input and hidden parts; n = tanh(xn + r (h W_hn^T + b_hn)); h' = n + z (h - n)
@@ -164,12 +179,14 @@ const gruStep: Step = (xp, h, _c, cell) => {
  * Per step, with gates in PyTorch's order: i = σ(W_ii x + b_ii + W_hi h + b_hi), f = σ(...),
  * g = tanh(...), o = σ(...); c' = f c + i g; h' = o tanh(c'). `weight_ih_l{k}` is
  * (4 hiddenSize, in) with the four gates' rows stacked as (i, f, g, o), as PyTorch, so weights
- * move both ways through safetensors.
+ * move both ways through safetensors. With `projSize` the hidden state is projected,
+ * h' = W_hr (o tanh(c')), by `weight_hr_l{k}` (projSize, hiddenSize), as PyTorch's `proj_size`.
  *
  * # Shapes
  * - input: (L, N, inputSize), (N, L, inputSize) with batchFirst, or unbatched (L, inputSize)
- * - hx = [h0, c0]: each (numLayers * D, N, hiddenSize) (D = 2 if bidirectional), default zeros
- * - output: (L, N, D * hiddenSize) (batchFirst: (N, L, ...)); [hN, cN] as hx
+ * - hx = [h0, c0]: each (numLayers * D, N, hiddenSize) (D = 2 if bidirectional), default zeros;
+ *   h0 is (numLayers * D, N, projSize) with a projection
+ * - output: (L, N, D * hiddenSize) (batchFirst: (N, L, ...)), D * projSize with a projection; [hN, cN] as hx
  *
  * @example
  * const lstm = new LSTM(3, 4, { numLayers: 2, batchFirst: true });
@@ -182,9 +199,9 @@ export class LSTM extends RNNBase {
   /**
    * @param inputSize - Features of each input step.
    * @param hiddenSize - Features of the hidden and cell states.
-   * @param opts - `numLayers`, `bias`, `batchFirst`, `dropout`, `bidirectional`, `generator`.
+   * @param opts - `numLayers`, `bias`, `batchFirst`, `dropout`, `bidirectional`, `projSize`, `generator`.
    */
-  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
     super('LSTM', 4, inputSize, hiddenSize, opts);
   }
 
