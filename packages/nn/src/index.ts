@@ -52,6 +52,7 @@ export {
   SequenceClassifier, TokenClassifier, poolHidden, buildBody,
   type Pooling, type Body, type BodyConfig, type SequenceClassifierConfig, type TokenClassifierConfig,
 } from './models/heads.js';
+export { QuestionAnswering, spanLoss, bestSpan, type QuestionAnsweringConfig, type Span, type BestSpanOptions } from './models/qa.js';
 export { sampleToken, sampleTokens, type SamplingOptions } from './models/sampling.js';
 export { generateIds, type GenerateOptions, type CausalLM } from './models/generate.js';
 export { initTransformerWeights } from './models/init-weights.js';

@@ -16,3 +16,4 @@ export * from './baselines.js';
 export * from './recipes/index.js';
 export * from './report/experiment-report.js';
 export * from './distillation.js';
+export * from './qa/index.js';
