@@ -74,3 +74,6 @@ export * from './sorting/sort.js';
 export * from './sorting/scans.js';
 export * from './sorting/truth.js';
 export * from './sorting/searching.js';
+export * from './indexing/scatter.js';
+export * from './shaping/rearrange.js';
+export * from './shaping/select.js';

@@ -8,6 +8,7 @@ import { indexSpecs } from './specs-index.js';
 import { movementSpecs } from './specs-movement.js';
 import { nnSpecs } from './specs-nn.js';
 import { reduceSpecs } from './specs-reduce.js';
+import { shapingSpecs } from './specs-shaping.js';
 import { sortingSpecs } from './specs-sorting.js';
 
-export const allSpecs: GradSpec[] = [...reduceSpecs, ...movementSpecs, ...indexSpecs, ...nnSpecs, ...fusedSpecs, ...advancedIndexSpecs, ...convSpecs, ...sortingSpecs];
+export const allSpecs: GradSpec[] = [...reduceSpecs, ...movementSpecs, ...indexSpecs, ...nnSpecs, ...fusedSpecs, ...advancedIndexSpecs, ...convSpecs, ...sortingSpecs, ...shapingSpecs];
