@@ -77,3 +77,5 @@ export * from './sorting/searching.js';
 export * from './indexing/scatter.js';
 export * from './shaping/rearrange.js';
 export * from './shaping/select.js';
+export * from './products/einsum.js';
+export * from './products/arithmetic.js';

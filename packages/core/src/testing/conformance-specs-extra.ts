@@ -62,4 +62,15 @@ export const EXTRA_SPECS: readonly Spec[] = [
       ].map((t) => t.reshape([-1])), 0);
     },
   },
+  {
+    // einsum lowers to permute, reshape, strided slices and matmul; the rest are elementwise
+    name: 'composite: einsum, outer, bmm, baddbmm, lerp, addcmul, addcdiv, nanToNum', ops: [],
+    arb: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })).chain(([b, n, m]) =>
+      draw([floatIn([b, n, m], { min: -2, max: 2 }), floatIn([b, m, n], { min: -2, max: 2 }), floatIn([n], { min: 0.5, max: 2 })])),
+    f: ([x, y, v]) => ops.cat([
+      ops.einsum('bij,bjk->bik', x!, y!), ops.einsum('bij,bji->b', x!, y!), ops.einsum('...ij,j', y!, v!), ops.outer(v!, v!), ops.bmm(x!, y!),
+      ops.baddbmm(v!, x!, y!, { beta: 0.5, alpha: 2 }), ops.lerp(x!, y!.transpose(1, 2), v!.sub(1).unsqueeze(-1)), ops.addcmul(v!.unsqueeze(-1), x!, x!, { value: 0.5 }),
+      ops.addcdiv(v!.unsqueeze(-1), x!, v!.unsqueeze(-1), { value: -1 }), ops.nanToNum(x!.div(x!.gt(0).to(x!.dtype)), 0, 1, -1),
+    ].map((t) => t.reshape([-1])), 0),
+  },
 ];
