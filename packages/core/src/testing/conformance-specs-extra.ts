@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import * as ops from '../ops/index.js';
 import type { Tensor } from '../tensor.js';
-import { dimOf, draw, floatIn, shape, type Spec } from './conformance-specs.js';
+import { dimOf, draw, floatIn, intIn, shape, type Spec } from './conformance-specs.js';
 
 /** Distinct integers 0..18 in a scrambled order (7i mod 19), of x's shape (at most 19 elements). */
 const scrambledRamp = (x: Tensor) => ops.arange(x.numel(), undefined, 1, { device: x.device, dtype: x.dtype }).mul(7).remainder(19).reshape(x.shape);
@@ -70,7 +70,23 @@ export const EXTRA_SPECS: readonly Spec[] = [
     f: ([x, y, v]) => ops.cat([
       ops.einsum('bij,bjk->bik', x!, y!), ops.einsum('bij,bji->b', x!, y!), ops.einsum('...ij,j', y!, v!), ops.outer(v!, v!), ops.bmm(x!, y!),
       ops.baddbmm(v!, x!, y!, { beta: 0.5, alpha: 2 }), ops.lerp(x!, y!.transpose(1, 2), v!.sub(1).unsqueeze(-1)), ops.addcmul(v!.unsqueeze(-1), x!, x!, { value: 0.5 }),
-      ops.addcdiv(v!.unsqueeze(-1), x!, v!.unsqueeze(-1), { value: -1 }), ops.nanToNum(x!.div(x!.gt(0).to(x!.dtype)), 0, 1, -1),
+      ops.addcdiv(v!.unsqueeze(-1), x!, v!.unsqueeze(-1), { value: -1 }), ops.nanToNum(x!.round().div(x!.round().gt(0).to(x!.dtype)), 0, 1, -1), // (rounded: denormals may flush to 0 on a device)
     ].map((t) => t.reshape([-1])), 0),
+  },
+  {
+    // repeated positions on purpose: every reduction is order-independent up to rounding
+    name: 'scatterReduce', ops: ['scatterReduce'],
+    arb: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 })).chain(([m, n, k]) =>
+      draw([floatIn([m, n], { min: -2, max: 2 }), intIn([m, k], n), floatIn([m, k], { min: -2, max: 2 })],
+        fc.record({ reduce: fc.constantFrom('sum', 'prod', 'mean', 'amax', 'amin'), includeSelf: fc.boolean() }))),
+    f: ([x, index, src], a) => {
+      // NOTE: distinct steps keep amax/amin away from ties (equal extremes share the gradient)
+      const ramp = (t: Tensor) => ops.arange(t.numel(), undefined, 1, { device: t.device, dtype: t.dtype }).mul(7).remainder(19).reshape(t.shape);
+      const reduce = a['reduce'] as 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
+      const shift = reduce === 'amax' || reduce === 'amin' ? 5 : 0;
+      const [xd, sd] = reduce === 'prod' ? [x!.detach(), src!.detach()] : [x!, src!]; // prod has no gradient here
+      return ops.scatterReduce(xd.add(ramp(x!).mul(shift)), 1, index!, sd.add(ramp(src!).mul(shift).add(shift / 2)), reduce, { includeSelf: a['includeSelf'] as boolean });
+    },
+    tol: { rtol: 5e-4, atol: 1e-4 },
   },
 ];

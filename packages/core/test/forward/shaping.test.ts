@@ -2,7 +2,7 @@
 // tensors, size-1 dims, broadcasting, data-dependent shapes.
 import { describe, expect, test } from 'vitest';
 import {
-  arange, broadcastTo, diag, flip, maskedSelect, meshgrid, movedim, nonzero, ones, repeat, repeatInterleave, roll, scatter, take, tensor, tile, unbind, zeros,
+  arange, broadcastTo, scatterReduce, diag, flip, maskedSelect, meshgrid, movedim, nonzero, ones, repeat, repeatInterleave, roll, scatter, take, tensor, tile, unbind, zeros,
 } from '@tsgrad/core';
 
 const i32 = (d: number[] | number[][]) => tensor(d, { dtype: 'int32' });
@@ -104,5 +104,30 @@ describe('take, nonzero, maskedSelect, scatter', () => {
     expect(scatter(ones([2, 4]).mul(2), 1, i32([[2], [3]]), 1.23, { reduce: 'add' }).tolist().flat().map((v) => Math.round(Number(v) * 100) / 100))
       .toEqual([2, 2, 3.23, 2, 2, 2, 2, 3.23]);
     expect(() => scatter(zeros([2]), 0, i32([3]), 1)).toThrow(/scatter: index 3 is out of bounds for dim 0 with size 2/);
+  });
+  test('scatterReduce as torch.scatter_reduce documents, and the other reductions', () => {
+    const src = tensor([1, 2, 3, 4, 5, 6]);
+    const index = i32([0, 1, 0, 1, 2, 1]);
+    const x = tensor([1, 2, 3, 8]);
+    expect(scatterReduce(x, 0, index, src, 'sum').tolist()).toEqual([5, 14, 8, 8]);
+    expect(scatterReduce(x, 0, index, src, 'sum', { includeSelf: false }).tolist()).toEqual([4, 12, 5, 8]);
+    expect(scatterReduce(x, 0, index, src, 'amax').tolist()).toEqual([3, 6, 5, 8]);
+    expect(scatterReduce(x, 0, index, src, 'amax', { includeSelf: false }).tolist()).toEqual([3, 6, 5, 8]);
+    expect(scatterReduce(x, 0, index, src, 'amin').tolist()).toEqual([1, 2, 3, 8]);
+    expect(scatterReduce(x, 0, index, src, 'prod').tolist()).toEqual([3, 96, 15, 8]);
+    expect(scatterReduce(x, 0, index, src, 'mean').tolist()).toEqual([Math.fround(5 / 3), 14 / 4, 4, 8]);
+    expect(scatterReduce(x, 0, index, src, 'mean', { includeSelf: false }).tolist()).toEqual([2, 4, 5, 8]);
+    expect(scatterReduce(i32([1, 2]), 0, i32([0, 0]), i32([1, 2]), 'mean').tolist()).toEqual([1, 2]); // (1 + 1 + 2) / 3 rounds down
+    expect(() => scatterReduce(x, 0, index, src, 'max' as 'amax')).toThrow(/reduce argument must be either sum, prod, mean, amax or amin/);
+  });
+  test('scatterReduce gradients: shared between equal extremes, divided by the count for mean', () => {
+    const x = tensor([5, 1], { requiresGrad: true });
+    const s = tensor([5, 2, 3], { requiresGrad: true });
+    scatterReduce(x, 0, i32([0, 1, 1]), s, 'amax').sum().backward();
+    expect([x.grad!.tolist(), s.grad!.tolist()]).toEqual([[0.5, 0], [0.5, 0, 1]]);
+    const y = tensor([4, 1], { requiresGrad: true });
+    const t = tensor([2, 6], { requiresGrad: true });
+    scatterReduce(y, 0, i32([0, 0]), t, 'mean').mul(tensor([3, 1])).sum().backward();
+    expect([y.grad!.tolist(), t.grad!.tolist()]).toEqual([[1, 1], [1, 1]]);
   });
 });

@@ -2,10 +2,10 @@
 // movedim, broadcastTo, meshgrid, diag, take, maskedSelect, scatter.
 
 import {
-  broadcastTo, diag, flip, fromArray, maskedSelect, meshgrid, movedim, repeat, repeatInterleave, roll, scatter, stack, take, tile, unbind,
+  broadcastTo, diag, scatterReduce, flip, fromArray, maskedSelect, meshgrid, movedim, repeat, repeatInterleave, roll, scatter, stack, take, tile, unbind,
 } from '@tsgrad/core';
 import { broadcastShapesArb } from '@tsgrad/core/testing/arbitraries';
-import { fc, indexTensor, leaf, shapeArb, shapeAndDim, type GradSpec } from './helpers.js';
+import { distinctLeaf, fc, indexTensor, leaf, shapeArb, shapeAndDim, type GradSpec } from './helpers.js';
 
 const subsetOf = (s: readonly number[]) => fc.subarray(s.map((_, i) => i - (i % 2) * s.length)); // odd dims negative
 
@@ -73,6 +73,16 @@ export const shapingSpecs: GradSpec[] = [
         const index = movedim(idx, -1, d).contiguous();
         return scalar ? { f: (a) => scatter(a, dim, index, 0.5), inputs: [x] } : { f: (a, b) => scatter(a, dim, index, b!), inputs: [x, src] };
       });
+    }),
+  },
+  {
+    covers: ['scatterReduce'],
+    // repeated positions on purpose; distinct values, so amax/amin have no ties
+    arb: shapeAndDim(1, 3).chain(([s, dim]) => {
+      const d = (dim + s.length) % s.length;
+      const is = s.map((v, j) => (j === d ? v + 1 : v));
+      return fc.tuple(distinctLeaf(s), distinctLeaf(is), indexTensor(is, s[d]!), fc.constantFrom<'sum' | 'mean' | 'amax' | 'amin'>('sum', 'mean', 'amax', 'amin'), fc.boolean())
+        .map(([x, src, index, reduce, includeSelf]) => ({ f: (a, b) => scatterReduce(a, dim, index, b!, reduce, { includeSelf }), inputs: [x, src] }));
     }),
   },
 ];

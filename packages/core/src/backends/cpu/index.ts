@@ -10,7 +10,7 @@ import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } fro
 import { matmulKernel } from './matmul.js';
 import { reduceKernel } from './reduce.js';
 import { logSoftmaxKernel, softmaxKernel } from './softmax.js';
-import { scatterKernel } from './scatter.js';
+import { scatterKernel, scatterReduceKernel } from './scatter.js';
 import { argsortKernel } from './sort.js';
 import { CpuStorage, dataOf } from './storage.js';
 
@@ -33,6 +33,7 @@ const kernels: Record<string, Kernel> = {
   logSoftmax: logSoftmaxKernel,
   argsort: argsortKernel,
   scatter: scatterKernel,
+  scatterReduce: scatterReduceKernel,
   ...fusedKernels,
 };
 
