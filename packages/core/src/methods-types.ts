@@ -8,6 +8,7 @@ import type { ValuesIndices, VarOptions } from './ops/composite/reductions.js';
 import type { Reduction } from './ops/composite/losses.js';
 import type { IndexItem, IndexPutOptions } from './ops/composite/advanced-index.js';
 import type { SamplingGenerator } from './ops/sampling.js';
+import type { ScanOptions } from './ops/sorting/scans.js';
 import type { BackwardOptions } from './autograd/backward.js';
 import type { Tensor } from './tensor.js';
 
@@ -31,6 +32,28 @@ declare module './tensor.js' {
     argmax(dim?: number, keepdim?: boolean): Tensor;
     /** Index of the minimum over `dim` ({@link argmin}). */
     argmin(dim?: number, keepdim?: boolean): Tensor;
+    /** Whether every element is non-zero, bool ({@link all}). */
+    all(dim?: Dims, keepdim?: boolean): Tensor;
+    /** Whether any element is non-zero, bool ({@link any}). */
+    any(dim?: Dims, keepdim?: boolean): Tensor;
+    /** int32 indices that sort along `dim`, stable ({@link argsort}). */
+    argsort(dim?: number, descending?: boolean, stable?: boolean): Tensor;
+    /** Cumulative product along `dim` ({@link cumprod}). */
+    cumprod(dim: number, opts?: ScanOptions): Tensor;
+    /** Cumulative sum along `dim` ({@link cumsum}). */
+    cumsum(dim: number, opts?: ScanOptions): Tensor;
+    /** The lower median of all elements ({@link median}). */
+    median(): Tensor;
+    /** The lower median along `dim` and its index ({@link median}). */
+    median(dim: number, keepdim?: boolean): ValuesIndices;
+    /** The vector norm over `dim` ({@link norm}). */
+    norm(p?: number | 'fro', dim?: Dims, keepdim?: boolean): Tensor;
+    /** Product of all elements or along `dim` ({@link prod}). */
+    prod(dim?: number, keepdim?: boolean, opts?: ScanOptions): Tensor;
+    /** Sorted values and their int32 indices, stable ({@link sort}). */
+    sort(dim?: number, descending?: boolean, stable?: boolean): ValuesIndices;
+    /** The k largest (or smallest) values and their indices ({@link topk}). */
+    topk(k: number, dim?: number, largest?: boolean, sorted?: boolean): ValuesIndices;
     /** Accumulates d(this)/d(leaf) into every leaf's `.grad` ({@link backward}). */
     backward(gradient?: Tensor, opts?: BackwardOptions): void;
     /** Smallest integer >= x ({@link ceil}). */

@@ -17,6 +17,7 @@ import type { ValuesIndices, VarOptions } from './ops/composite/reductions.js';
 import type { Reduction } from './ops/composite/losses.js';
 import type { IndexItem, IndexPutOptions } from './ops/composite/advanced-index.js';
 import type { SamplingGenerator } from './ops/sampling.js';
+import type { ScanOptions } from './ops/sorting/scans.js';
 import { kernelInput } from './ops/define.js';
 import { Tensor } from './tensor.js';
 import './methods-types.js';
@@ -67,6 +68,16 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   amin(dim?: Dims, keepdim?: boolean) { return ops.amin(this, dim, keepdim); },
   argmax(dim?: number, keepdim?: boolean) { return ops.argmax(this, dim, keepdim); },
   argmin(dim?: number, keepdim?: boolean) { return ops.argmin(this, dim, keepdim); },
+  all(dim?: Dims, keepdim?: boolean) { return ops.all(this, dim, keepdim); },
+  any(dim?: Dims, keepdim?: boolean) { return ops.any(this, dim, keepdim); },
+  argsort(dim?: number, descending?: boolean, stable?: boolean) { return ops.argsort(this, dim, descending, stable); },
+  cumprod(dim: number, opts?: ScanOptions) { return ops.cumprod(this, dim, opts); },
+  cumsum(dim: number, opts?: ScanOptions) { return ops.cumsum(this, dim, opts); },
+  median(dim?: number, keepdim?: boolean) { return dim === undefined ? ops.median(this) : ops.median(this, dim, keepdim); },
+  norm(p?: number | 'fro', dim?: Dims, keepdim?: boolean) { return ops.norm(this, p, dim, keepdim); },
+  prod(dim?: number, keepdim?: boolean, opts?: ScanOptions) { return ops.prod(this, dim, keepdim, opts); },
+  sort(dim?: number, descending?: boolean, stable?: boolean) { return ops.sort(this, dim, descending, stable); },
+  topk(k: number, dim?: number, largest?: boolean, sorted?: boolean) { return ops.topk(this, k, dim, largest, sorted); },
   backward(gradient?: Tensor, opts?: BackwardOptions) { backward(this, gradient, opts); },
   ceil() { return ops.ceil(this); },
   chunk(chunks: number, dim?: number) { return ops.chunk(this, chunks, dim); },

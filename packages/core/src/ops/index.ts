@@ -70,3 +70,7 @@ export * from './composite/similarity.js';
 export * from './composite/regression-losses.js';
 export * from './composite/interpolate.js';
 export * from './composite/batch-norm.js';
+export * from './sorting/sort.js';
+export * from './sorting/scans.js';
+export * from './sorting/truth.js';
+export * from './sorting/searching.js';

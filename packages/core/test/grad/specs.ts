@@ -8,5 +8,6 @@ import { indexSpecs } from './specs-index.js';
 import { movementSpecs } from './specs-movement.js';
 import { nnSpecs } from './specs-nn.js';
 import { reduceSpecs } from './specs-reduce.js';
+import { sortingSpecs } from './specs-sorting.js';
 
-export const allSpecs: GradSpec[] = [...reduceSpecs, ...movementSpecs, ...indexSpecs, ...nnSpecs, ...fusedSpecs, ...advancedIndexSpecs, ...convSpecs];
+export const allSpecs: GradSpec[] = [...reduceSpecs, ...movementSpecs, ...indexSpecs, ...nnSpecs, ...fusedSpecs, ...advancedIndexSpecs, ...convSpecs, ...sortingSpecs];

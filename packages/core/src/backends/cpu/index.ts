@@ -10,6 +10,7 @@ import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } fro
 import { matmulKernel } from './matmul.js';
 import { reduceKernel } from './reduce.js';
 import { logSoftmaxKernel, softmaxKernel } from './softmax.js';
+import { argsortKernel } from './sort.js';
 import { CpuStorage, dataOf } from './storage.js';
 
 const kernels: Record<string, Kernel> = {
@@ -29,6 +30,7 @@ const kernels: Record<string, Kernel> = {
   indexAdd: indexAddKernel,
   softmax: softmaxKernel,
   logSoftmax: logSoftmaxKernel,
+  argsort: argsortKernel,
   ...fusedKernels,
 };
 
