@@ -14,7 +14,7 @@ import { apiInventory, type ApiItem } from './lib/api.js';
 const NOT_DIFFERENTIABLE = new Set([
   'arange', 'empty', 'eye', 'full', 'fullLike', 'linspace', 'ones', 'onesLike', 'rand', 'randLike', 'randint', 'randn', 'randnLike', 'randperm', 'multinomial', 'bernoulli', 'halfBits',
   'tensor', 'zeros', 'zerosLike', 'fromArray', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor',
-  'logicalNot', 'isnan', 'isinf', 'isfinite', 'argmax', 'argmin', 'oneHot', 'allclose', 'argsort', 'all', 'any', 'unique', 'bincount', 'searchsorted', 'apply', 'definePrimitive', 'primitives',
+  'logicalNot', 'isnan', 'isinf', 'isfinite', 'argmax', 'argmin', 'oneHot', 'allclose', 'argsort', 'all', 'any', 'unique', 'bincount', 'searchsorted', 'nonzero', 'apply', 'definePrimitive', 'primitives',
 ]);
 
 const items = apiInventory();

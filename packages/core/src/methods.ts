@@ -18,6 +18,7 @@ import type { Reduction } from './ops/composite/losses.js';
 import type { IndexItem, IndexPutOptions } from './ops/composite/advanced-index.js';
 import type { SamplingGenerator } from './ops/sampling.js';
 import type { ScanOptions } from './ops/sorting/scans.js';
+import type { ScatterOptions } from './ops/indexing/scatter.js';
 import { kernelInput } from './ops/define.js';
 import { Tensor } from './tensor.js';
 import './methods-types.js';
@@ -71,6 +72,18 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   all(dim?: Dims, keepdim?: boolean) { return ops.all(this, dim, keepdim); },
   any(dim?: Dims, keepdim?: boolean) { return ops.any(this, dim, keepdim); },
   argsort(dim?: number, descending?: boolean, stable?: boolean) { return ops.argsort(this, dim, descending, stable); },
+  diag(diagonal?: number) { return ops.diag(this, diagonal); },
+  flip(...dims: (number | readonly number[])[]) { return ops.flip(this, dimsArg(dims)); },
+  maskedSelect(mask: Tensor) { return ops.maskedSelect(this, mask); },
+  movedim(source: Dims, destination: Dims) { return ops.movedim(this, source, destination); },
+  nonzero() { return ops.nonzero(this); },
+  repeat(...sizes: (number | readonly number[])[]) { return ops.repeat(this, dimsArg(sizes)); },
+  repeatInterleave(repeats: number | Tensor, dim?: number) { return ops.repeatInterleave(this, repeats, dim); },
+  roll(shifts: Dims, dims?: Dims) { return ops.roll(this, shifts, dims); },
+  scatter(dim: number, index: Tensor, src: Tensor | number, opts?: ScatterOptions) { return ops.scatter(this, dim, index, src, opts); },
+  take(index: Tensor) { return ops.take(this, index); },
+  tile(dims: readonly number[]) { return ops.tile(this, dims); },
+  unbind(dim?: number) { return ops.unbind(this, dim); },
   cumprod(dim: number, opts?: ScanOptions) { return ops.cumprod(this, dim, opts); },
   cumsum(dim: number, opts?: ScanOptions) { return ops.cumsum(this, dim, opts); },
   median(dim?: number, keepdim?: boolean) { return dim === undefined ? ops.median(this) : ops.median(this, dim, keepdim); },

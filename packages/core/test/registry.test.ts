@@ -13,7 +13,7 @@ import { allSpecs } from './grad/specs.js';
 const NOT_DIFFERENTIABLE = new Set([
   'arange', 'empty', 'eye', 'full', 'fullLike', 'linspace', 'ones', 'onesLike', 'rand', 'randLike', 'randint', 'randn', 'randnLike', 'randperm', 'multinomial', 'bernoulli', 'halfBits', 'tensor', 'zeros', 'zerosLike', 'fromArray',
   'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor', 'logicalNot', 'isnan', 'isinf', 'isfinite', 'argmax', 'argmin', 'oneHot',
-  'all', 'any', 'unique', 'bincount', 'searchsorted',
+  'all', 'any', 'unique', 'bincount', 'searchsorted', 'nonzero',
   'sign', 'floor', 'ceil', 'round', 'trunc', // zero gradient (checked with the elementwise suite)
   'erfScalar', 'sliceAttrs', 'inferShape', 'viewStrides', 'moved', 'checkHolds', 'adamStep', 'adamStep_', 'adamComposite', 'linearDynamicInt8', 'quantizeWeightInt8', 'apply', 'definePrimitive', 'primitives',
 ]);

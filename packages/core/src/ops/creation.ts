@@ -1,6 +1,6 @@
 // Creation functions: tensors from JS data, constant fills, ranges and seeded random tensors.
 
-import { getBackend } from '../backend.js';
+import { getBackend, getDefaultDevice } from '../backend.js';
 import { ARRAY_OF, DTYPES, allocArray, dtypeOfArray, isFloat, type DType, type TypedArray } from '../dtype.js';
 import { ValueError, formatShape } from '../errors.js';
 import { encodeHalf, isHalf } from '../half.js';
@@ -13,7 +13,7 @@ import { asShape, dtypeOption, sizeArgs, type ShapeLike, type SizeArgs } from '.
 export interface CreateOptions {
   /** Element type (default float32, or as the function documents). */
   dtype?: DType;
-  /** Device to create on: `'cpu'` (default) or `'gpu'` after `setBackend('gpu', ...)`. */
+  /** Device to create on: `'cpu'` or `'gpu'` after `setBackend('gpu', ...)` (default: {@link getDefaultDevice}, initially `'cpu'`). */
   device?: string;
   /** Make the result a leaf that records gradients (float dtypes only). */
   requiresGrad?: boolean;
@@ -67,7 +67,7 @@ export function fromArray(data: TypedArray, shape: Shape, opts: CreateOptions = 
   if (arr.length !== sizeOf(shape)) {
     throw new ValueError('fromArray', `${arr.length} elements cannot have shape ${formatShape(shape)} (${sizeOf(shape)} elements)`);
   }
-  const t = new Tensor(getBackend(opts.device ?? 'cpu').fromArray(arr, dtype), shape);
+  const t = new Tensor(getBackend(opts.device ?? getDefaultDevice()).fromArray(arr, dtype), shape);
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
 }

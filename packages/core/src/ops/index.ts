@@ -74,3 +74,8 @@ export * from './sorting/sort.js';
 export * from './sorting/scans.js';
 export * from './sorting/truth.js';
 export * from './sorting/searching.js';
+export * from './indexing/scatter.js';
+export * from './shaping/rearrange.js';
+export * from './shaping/select.js';
+export * from './products/einsum.js';
+export * from './products/arithmetic.js';

@@ -8,6 +8,8 @@ import { indexSpecs } from './specs-index.js';
 import { movementSpecs } from './specs-movement.js';
 import { nnSpecs } from './specs-nn.js';
 import { reduceSpecs } from './specs-reduce.js';
+import { productSpecs } from './specs-products.js';
+import { shapingSpecs } from './specs-shaping.js';
 import { sortingSpecs } from './specs-sorting.js';
 
-export const allSpecs: GradSpec[] = [...reduceSpecs, ...movementSpecs, ...indexSpecs, ...nnSpecs, ...fusedSpecs, ...advancedIndexSpecs, ...convSpecs, ...sortingSpecs];
+export const allSpecs: GradSpec[] = [...reduceSpecs, ...movementSpecs, ...indexSpecs, ...nnSpecs, ...fusedSpecs, ...advancedIndexSpecs, ...convSpecs, ...sortingSpecs, ...shapingSpecs, ...productSpecs];

@@ -10,6 +10,7 @@ import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } fro
 import { matmulKernel } from './matmul.js';
 import { reduceKernel } from './reduce.js';
 import { logSoftmaxKernel, softmaxKernel } from './softmax.js';
+import { scatterKernel } from './scatter.js';
 import { argsortKernel } from './sort.js';
 import { CpuStorage, dataOf } from './storage.js';
 
@@ -31,6 +32,7 @@ const kernels: Record<string, Kernel> = {
   softmax: softmaxKernel,
   logSoftmax: logSoftmaxKernel,
   argsort: argsortKernel,
+  scatter: scatterKernel,
   ...fusedKernels,
 };
 

@@ -5,7 +5,10 @@ import { isFloat } from '../../dtype.js';
 import type { Tensor } from '../../tensor.js';
 import { where } from '../binary/where.js';
 
-/** A dim, a list of dims, or undefined for every dim. */
+/**
+ * A dim, a list of dims, or undefined for every dim.
+ * @inline
+ */
 type DimArg = number | readonly number[] | undefined;
 
 /**
@@ -97,4 +100,7 @@ export function norm(x: Tensor, p: number | 'fro' = 'fro', dim?: DimArg, keepdim
  * PyTorch's `torch.linalg` namespace, for the functions it holds here: `linalg.vectorNorm`.
  * @example linalg.vectorNorm(tensor([6, 8])).item(); // 10
  */
-export const linalg = { vectorNorm } as const;
+export const linalg: {
+  /** {@link vectorNorm}, PyTorch's `torch.linalg.vector_norm`. */
+  readonly vectorNorm: typeof vectorNorm;
+} = { vectorNorm };
