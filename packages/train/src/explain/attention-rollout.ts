@@ -40,7 +40,12 @@ export function attentionRollout(layers: readonly (readonly (readonly number[])[
  * const { maps } = recordAttention(clf, () => clf.forward(tensor([[1, 2, 3]], { dtype: 'int32' })));
  * maps.map((m) => m.shape); // [[1, 3, 3], [1, 3, 3]]
  */
-export function recordAttention<R>(model: Module, forward: () => R): { result: R; maps: Tensor[] } {
+export function recordAttention<R>(model: Module, forward: () => R): {
+  /** What `forward` returned. */
+  result: R;
+  /** One (B, T, T) head-averaged attention map per self-attention module, in module order. */
+  maps: Tensor[];
+} {
   const maps: Tensor[] = [];
   const handles = model.namedModules().filter(([name, m]) => m instanceof MultiheadAttention && /(^|\.)self_attn$/.test(name)).flatMap(([, m]) => [
     m.registerForwardPreHook((_mod, args) => [...args.slice(0, 3), { ...(args[3] as object | undefined), needWeights: true, averageAttnWeights: true }]),

@@ -15,7 +15,12 @@ import { type Tensor, ValueError, enableGrad, grad, stack, tensor } from '@tsgra
  * nodes; // [0.2113248654, 0.7886751346] (about)
  * weights; // [0.5, 0.5] (about)
  */
-export function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
+export function gaussLegendre(n: number): {
+  /** The points in (0, 1), increasing. */
+  nodes: number[];
+  /** Their weights (sum 1). */
+  weights: number[];
+} {
   if (!Number.isInteger(n) || n < 1 || n > 1024) throw new ValueError('gaussLegendre', `the number of points must be an integer in [1, 1024], got ${n}`);
   const nodes = new Array<number>(n);
   const weights = new Array<number>(n);
