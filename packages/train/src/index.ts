@@ -17,3 +17,4 @@ export * from './recipes/index.js';
 export * from './report/experiment-report.js';
 export * from './distillation.js';
 export * from './qa/index.js';
+export * from './explain/index.js';

@@ -82,7 +82,13 @@ export interface TrainQaOptions {
   /** The tokenizer (the checkpoint's, when starting from one). */
   tokenizer: Tokenizer;
   /** A masked-LM checkpoint, or a scratch config. */
-  init: { checkpoint: CheckpointData } | { scratch: RecipeModelConfig };
+  init: {
+    /** A masked-LM recipe checkpoint (weights, model config). */
+    checkpoint: CheckpointData;
+  } | {
+    /** Train from random weights with this config. */
+    scratch: RecipeModelConfig;
+  };
   /** Training examples. */
   train: readonly QaExample[];
   /** Validation examples (model selection on F1). */

@@ -29,11 +29,17 @@ export type QaKind = 'where-person' | 'where-object' | 'who';
  * @example SYNTHETIC_QA_WORLD.places.length; // 8
  */
 export const SYNTHETIC_QA_WORLD = {
+  /** The people (3 or 4 per story). */
   people: ['Mary', 'John', 'Sandra', 'Daniel', 'Emma', 'Omar', 'Lucia', 'Peter'],
+  /** The places. */
   places: ['kitchen', 'garden', 'office', 'bedroom', 'hallway', 'bathroom', 'cellar', 'library'],
+  /** The objects. */
   objects: ['apple', 'football', 'milk', 'key', 'book', 'lamp'],
+  /** Verbs of moving to a place. */
   move: ['went to', 'travelled to', 'moved to', 'journeyed to', 'walked into'],
+  /** Verbs of picking an object up. */
   take: ['picked up', 'grabbed', 'took'],
+  /** Verbs of putting it down. */
   drop: ['dropped', 'put down', 'left'],
 } as const;
 
