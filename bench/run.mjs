@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // tsgrad's benchmarks (`pnpm bench` at the repo root, after `tsc -b`): installs bench/'s own
 // dependencies on first use, runs each suite with all peers interleaved in this process, prints
-// tables and writes bench/RESULTS.md. Options: --suite=NAME (matmul | train-step), --quick (tsgrad
-// vs tfjs-wasm only), --out=FILE (another report file, relative to bench/); train-step also takes
-// --impls=a,b --rounds=N --turn-ms=MS --no-rss (see suites/train-step.mjs).
+// tables and writes bench/RESULTS.md. Options: --suite=NAME (matmul | train-step | recipe |
+// quantize), --quick (tsgrad vs tfjs-wasm only), --out=FILE (another report file, relative to
+// bench/); train-step also takes --impls=a,b --rounds=N --turn-ms=MS --no-rss (see
+// suites/train-step.mjs); quantize takes --ckpt=PATH --rounds=N (see suites/quantize.mjs).
 // Benchmarks are never tests: nothing here is asserted.
 
 import { execSync } from 'node:child_process';
@@ -35,6 +36,7 @@ const SUITES = {
   matmul: () => import('./suites/matmul.mjs'),
   'train-step': () => import('./suites/train-step.mjs'),
   recipe: () => import('./suites/recipe.mjs'),
+  quantize: () => import('./suites/quantize.mjs'),
 };
 
 const quick = args.quick === true;

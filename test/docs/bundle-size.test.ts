@@ -14,9 +14,13 @@ import { ROOT } from './lib/extract.js';
 
 /**
  * Budget for the eagerly loaded part of `export * from '@tsgrad/core'`, gzip level 9. Measured at
- * 42.8 KB (144.7 KB minified) when set; raise it deliberately, in review.
+ * 42.8 KB (144.7 KB minified) when set; raise it deliberately, in review. Raised from 56 KB to
+ * 60 KB for the convolution family (pad, conv1d/2d, pooling, interpolate, batchNorm, the
+ * similarity and regression losses, unfold): 53.1 KB without it, 58.2 KB with it. Raised to
+ * 63 KB for int8 dynamic quantisation (linearDynamicInt8, its CPU kernel and the WebAssembly
+ * emitter of its SIMD kernel, which sits in the GEMM's module): 58.1 KB without it, 60.7 KB with it.
  */
-export const CORE_GZIP_BUDGET = 56 * 1024;
+export const CORE_GZIP_BUDGET = 63 * 1024;
 
 type Chunk = Rolldown.OutputChunk;
 let dir = '';

@@ -12,9 +12,9 @@ import { apiInventory, type ApiItem } from './lib/api.js';
 
 /** Op functions with no gradient to state (creation, comparison, index-valued, helpers). */
 const NOT_DIFFERENTIABLE = new Set([
-  'arange', 'empty', 'eye', 'full', 'fullLike', 'linspace', 'ones', 'onesLike', 'rand', 'randLike', 'randint', 'randn', 'randnLike', 'randperm', 'multinomial', 'bernoulli',
+  'arange', 'empty', 'eye', 'full', 'fullLike', 'linspace', 'ones', 'onesLike', 'rand', 'randLike', 'randint', 'randn', 'randnLike', 'randperm', 'multinomial', 'bernoulli', 'halfBits',
   'tensor', 'zeros', 'zerosLike', 'fromArray', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor',
-  'logicalNot', 'isnan', 'isinf', 'isfinite', 'argmax', 'argmin', 'oneHot', 'allclose', 'apply', 'definePrimitive', 'primitives',
+  'logicalNot', 'isnan', 'isinf', 'isfinite', 'argmax', 'argmin', 'oneHot', 'allclose', 'argsort', 'all', 'any', 'unique', 'bincount', 'searchsorted', 'nonzero', 'apply', 'definePrimitive', 'primitives',
 ]);
 
 const items = apiInventory();

@@ -192,3 +192,32 @@ export function hasBackend(device: string): boolean {
 export function listBackends(): string[] {
   return [...registry.keys()];
 }
+
+let defaultDevice = 'cpu';
+
+/**
+ * Sets the device that creation functions (`tensor`, `zeros`, `randn`, `arange`, ...) use when
+ * their options name none (PyTorch's `torch.set_default_device`); `null` restores `'cpu'`. The
+ * `*Like` functions keep their input's device, and ops put results on their inputs' device, as
+ * in PyTorch. The device's backend must be registered (`await setBackend('gpu', ...)` first).
+ * @param device - A registered device name, or null for `'cpu'`.
+ * @example
+ * setDefaultDevice('cpu');
+ * zeros(2).device; // 'cpu'
+ * getDefaultDevice(); // 'cpu'
+ */
+export function setDefaultDevice(device: string | null): void {
+  const d = device ?? 'cpu';
+  getBackend(d); // throws, listing the registered devices, when there is no such backend
+  defaultDevice = d;
+}
+
+/**
+ * The device creation functions use when none is named ({@link setDefaultDevice}; PyTorch's
+ * `torch.get_default_device`).
+ * @returns The device name (initially `'cpu'`).
+ * @example getDefaultDevice(); // 'cpu'
+ */
+export function getDefaultDevice(): string {
+  return defaultDevice;
+}

@@ -7,10 +7,12 @@ import './methods-types.js'; // the methods' types (declared on Tensor)
 
 export { Tensor, type GradNode, type NestedArray } from './tensor.js';
 export { type DType, type TypedArray, DTYPES, isFloat, promoteTypes } from './dtype.js';
+export { fromBfloat16Bits, fromFloat16Bits, toBfloat16Bits, toFloat16Bits } from './half.js';
 export { type Shape, broadcastShapes, sizeOf } from './shape.js';
+export { type PrintOptions, getPrintOptions, setPrintOptions } from './print.js';
 export * from './errors.js';
 export { Generator, type GeneratorState, defaultGenerator, manualSeed, getRngState, setRngState } from './rng.js';
-export { type Attrs, type Backend, type Storage, type Kernel, type KernelInput, type KernelOutput, type OpKey, type OpKind, getBackend, registerBackend, hasBackend, listBackends } from './backend.js';
+export { type Attrs, type Backend, type Storage, type Kernel, type KernelInput, type KernelOutput, type OpKey, type OpKind, getBackend, registerBackend, hasBackend, listBackends, setDefaultDevice, getDefaultDevice } from './backend.js';
 export { isGradEnabled } from './grad-mode.js';
 export { noGrad, enableGrad, grad, valueAndGrad, type GradOptions } from './autograd/api.js';
 export { backward, autogradGrad, type BackwardOptions } from './autograd/backward.js';

@@ -8,6 +8,8 @@ import type { ValuesIndices, VarOptions } from './ops/composite/reductions.js';
 import type { Reduction } from './ops/composite/losses.js';
 import type { IndexItem, IndexPutOptions } from './ops/composite/advanced-index.js';
 import type { SamplingGenerator } from './ops/sampling.js';
+import type { ScanOptions } from './ops/sorting/scans.js';
+import type { ScatterOptions } from './ops/indexing/scatter.js';
 import type { BackwardOptions } from './autograd/backward.js';
 import type { Tensor } from './tensor.js';
 
@@ -31,6 +33,52 @@ declare module './tensor.js' {
     argmax(dim?: number, keepdim?: boolean): Tensor;
     /** Index of the minimum over `dim` ({@link argmin}). */
     argmin(dim?: number, keepdim?: boolean): Tensor;
+    /** Whether every element is non-zero, bool ({@link all}). */
+    all(dim?: Dims, keepdim?: boolean): Tensor;
+    /** Whether any element is non-zero, bool ({@link any}). */
+    any(dim?: Dims, keepdim?: boolean): Tensor;
+    /** int32 indices that sort along `dim`, stable ({@link argsort}). */
+    argsort(dim?: number, descending?: boolean, stable?: boolean): Tensor;
+    /** Cumulative product along `dim` ({@link cumprod}). */
+    cumprod(dim: number, opts?: ScanOptions): Tensor;
+    /** Cumulative sum along `dim` ({@link cumsum}). */
+    cumsum(dim: number, opts?: ScanOptions): Tensor;
+    /** A diagonal, or a matrix with this on it ({@link diag}). */
+    diag(diagonal?: number): Tensor;
+    /** Reversed along `dims` ({@link flip}). */
+    flip(...dims: (number | readonly number[])[]): Tensor;
+    /** The elements where `mask` is true, 1-D ({@link maskedSelect}). */
+    maskedSelect(mask: Tensor): Tensor;
+    /** Dims moved to new positions ({@link movedim}). */
+    movedim(source: Dims, destination: Dims): Tensor;
+    /** int32 (count, ndim) indices of the non-zero elements ({@link nonzero}). */
+    nonzero(): Tensor;
+    /** The tensor repeated along each dim ({@link repeat}). */
+    repeat(...sizes: (number | readonly number[])[]): Tensor;
+    /** Each element repeated in place ({@link repeatInterleave}). */
+    repeatInterleave(repeats: number | Tensor, dim?: number): Tensor;
+    /** Elements rolled along `dims` ({@link roll}). */
+    roll(shifts: Dims, dims?: Dims): Tensor;
+    /** A copy with `src` written at `index` along `dim` ({@link scatter}). */
+    scatter(dim: number, index: Tensor, src: Tensor | number, opts?: ScatterOptions): Tensor;
+    /** Elements at flat positions ({@link take}). */
+    take(index: Tensor): Tensor;
+    /** The tensor tiled ({@link tile}). */
+    tile(dims: readonly number[]): Tensor;
+    /** The slices along `dim` ({@link unbind}). */
+    unbind(dim?: number): Tensor[];
+    /** The lower median of all elements ({@link median}). */
+    median(): Tensor;
+    /** The lower median along `dim` and its index ({@link median}). */
+    median(dim: number, keepdim?: boolean): ValuesIndices;
+    /** The vector norm over `dim` ({@link norm}). */
+    norm(p?: number | 'fro', dim?: Dims, keepdim?: boolean): Tensor;
+    /** Product of all elements or along `dim` ({@link prod}). */
+    prod(dim?: number, keepdim?: boolean, opts?: ScanOptions): Tensor;
+    /** Sorted values and their int32 indices, stable ({@link sort}). */
+    sort(dim?: number, descending?: boolean, stable?: boolean): ValuesIndices;
+    /** The k largest (or smallest) values and their indices ({@link topk}). */
+    topk(k: number, dim?: number, largest?: boolean, sorted?: boolean): ValuesIndices;
     /** Accumulates d(this)/d(leaf) into every leaf's `.grad` ({@link backward}). */
     backward(gradient?: Tensor, opts?: BackwardOptions): void;
     /** Smallest integer >= x ({@link ceil}). */

@@ -17,6 +17,8 @@ import type { ValuesIndices, VarOptions } from './ops/composite/reductions.js';
 import type { Reduction } from './ops/composite/losses.js';
 import type { IndexItem, IndexPutOptions } from './ops/composite/advanced-index.js';
 import type { SamplingGenerator } from './ops/sampling.js';
+import type { ScanOptions } from './ops/sorting/scans.js';
+import type { ScatterOptions } from './ops/indexing/scatter.js';
 import { applyInPlace, kernelInput, type PrimitiveDef } from './ops/define.js';
 import { toTensors } from './ops/helpers.js';
 import { addOp } from './ops/binary/add.js';
@@ -28,7 +30,7 @@ import './methods-types.js';
 import type { Dims } from './methods-types.js';
 
 // bool < integer < float: an in-place result may not move up a category (PyTorch's can_cast)
-const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
+const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float16: 2, bfloat16: 2, float32: 2, float64: 2 };
 
 /** A shape or dim list given as one array (`x.reshape([3, 2])`) or as arguments (`x.reshape(3, 2)`), as PyTorch takes both. */
 function dimsArg(args: readonly (number | readonly number[])[]): readonly number[] {
@@ -78,6 +80,28 @@ const methods: { [K in keyof Tensor]?: (this: Tensor, ...args: never[]) => unkno
   amin(dim?: Dims, keepdim?: boolean) { return ops.amin(this, dim, keepdim); },
   argmax(dim?: number, keepdim?: boolean) { return ops.argmax(this, dim, keepdim); },
   argmin(dim?: number, keepdim?: boolean) { return ops.argmin(this, dim, keepdim); },
+  all(dim?: Dims, keepdim?: boolean) { return ops.all(this, dim, keepdim); },
+  any(dim?: Dims, keepdim?: boolean) { return ops.any(this, dim, keepdim); },
+  argsort(dim?: number, descending?: boolean, stable?: boolean) { return ops.argsort(this, dim, descending, stable); },
+  diag(diagonal?: number) { return ops.diag(this, diagonal); },
+  flip(...dims: (number | readonly number[])[]) { return ops.flip(this, dimsArg(dims)); },
+  maskedSelect(mask: Tensor) { return ops.maskedSelect(this, mask); },
+  movedim(source: Dims, destination: Dims) { return ops.movedim(this, source, destination); },
+  nonzero() { return ops.nonzero(this); },
+  repeat(...sizes: (number | readonly number[])[]) { return ops.repeat(this, dimsArg(sizes)); },
+  repeatInterleave(repeats: number | Tensor, dim?: number) { return ops.repeatInterleave(this, repeats, dim); },
+  roll(shifts: Dims, dims?: Dims) { return ops.roll(this, shifts, dims); },
+  scatter(dim: number, index: Tensor, src: Tensor | number, opts?: ScatterOptions) { return ops.scatter(this, dim, index, src, opts); },
+  take(index: Tensor) { return ops.take(this, index); },
+  tile(dims: readonly number[]) { return ops.tile(this, dims); },
+  unbind(dim?: number) { return ops.unbind(this, dim); },
+  cumprod(dim: number, opts?: ScanOptions) { return ops.cumprod(this, dim, opts); },
+  cumsum(dim: number, opts?: ScanOptions) { return ops.cumsum(this, dim, opts); },
+  median(dim?: number, keepdim?: boolean) { return dim === undefined ? ops.median(this) : ops.median(this, dim, keepdim); },
+  norm(p?: number | 'fro', dim?: Dims, keepdim?: boolean) { return ops.norm(this, p, dim, keepdim); },
+  prod(dim?: number, keepdim?: boolean, opts?: ScanOptions) { return ops.prod(this, dim, keepdim, opts); },
+  sort(dim?: number, descending?: boolean, stable?: boolean) { return ops.sort(this, dim, descending, stable); },
+  topk(k: number, dim?: number, largest?: boolean, sorted?: boolean) { return ops.topk(this, k, dim, largest, sorted); },
   backward(gradient?: Tensor, opts?: BackwardOptions) { backward(this, gradient, opts); },
   ceil() { return ops.ceil(this); },
   chunk(chunks: number, dim?: number) { return ops.chunk(this, chunks, dim); },

@@ -22,8 +22,13 @@ export function gatherStrided(src: NumArray, shape: Shape, strides: readonly num
   const idx = new Array<number>(rank - 1).fill(0);
   let base = offset;
   let o = dstOffset;
+  // long dense rows between typed arrays of one kind: a native block copy per row
+  const block = s === 1 && n >= 16 && ArrayBuffer.isView(src) && ArrayBuffer.isView(dst) && src.constructor === dst.constructor;
   for (let r = 0; r < outer; r++) {
-    if (s === 1) for (let j = 0; j < n; j++) dst[o++] = src[base + j]!;
+    if (block) {
+      (dst as unknown as Float64Array).set((src as unknown as Float64Array).subarray(base, base + n), o);
+      o += n;
+    } else if (s === 1) for (let j = 0; j < n; j++) dst[o++] = src[base + j]!;
     else for (let j = 0, p = base; j < n; j++, p += s) dst[o++] = src[p]!;
     for (let d = rank - 2; d >= 0; d--) {
       base += strides[d]!;

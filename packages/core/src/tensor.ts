@@ -5,6 +5,8 @@ import { getBackend, type Storage } from './backend.js';
 import { isFloat, type DType, type TypedArray } from './dtype.js';
 import { AutogradError, IndexError, ValueError } from './errors.js';
 import { contiguousStrides, isContiguous, sizeOf, type Shape } from './shape.js';
+import { formatTensor } from './print.js';
+import { decodeHalf, isHalf } from './half.js';
 import { gatherStrided } from './strided.js';
 
 /**
@@ -172,7 +174,7 @@ export class Tensor {
 
   /**
    * The elements in row-major order, as a new TypedArray. Waits for the device on GPU backends.
-   * @returns Float32Array, Float64Array, Int32Array or Uint8Array (bool) by dtype.
+   * @returns Float32Array, Float64Array, Int32Array or Uint8Array (bool) by dtype; Float32Array for float16 and bfloat16.
    */
   async data(): Promise<TypedArray> {
     const full = await getBackend(this.device).read(this.storage);
@@ -191,7 +193,8 @@ export class Tensor {
     return this.viewOf(b.readSync(this.storage));
   }
 
-  private viewOf(full: TypedArray): TypedArray {
+  private viewOf(stored: TypedArray): TypedArray {
+    const full = isHalf(this.dtype) ? decodeHalf(stored, this.dtype) : stored; // half types read back as float32 values
     const n = this.numel();
     if (this.isContiguous() && this.offset === 0 && full.length === n) return full.slice();
     const out = new (full.constructor as new (n: number) => TypedArray)(n);
@@ -232,22 +235,21 @@ export class Tensor {
   }
 
   /**
-   * A PyTorch-style printout: `tensor([[1, 2], [3, 4]], dtype=int32)`.
-   * @returns The printout.
+   * The printout PyTorch gives (see `setPrintOptions`): aligned rows, `...` past the threshold,
+   * and dtype, device and autograd suffixes when they are not the defaults.
+   * @returns The printout, e.g. `tensor([[1, 2],\n        [3, 4]])`.
    */
   toString(): string {
-    let body: string;
-    try {
-      body = formatNested(this.tolist(), this.dtype);
-    } catch {
-      body = `<${this.device} data>`;
-    }
-    const extras = [
-      ...(this.dtype !== 'float32' ? [`dtype=${this.dtype}`] : []),
-      ...(this.device !== 'cpu' ? [`device='${this.device}'`] : []),
-      ...(this.gradFn ? [`gradFn=<${this.gradFn.name}>`] : this.requires ? ['requiresGrad=true'] : []),
-    ];
-    return `tensor(${body}${extras.map((e) => ', ' + e).join('')})`;
+    const b = getBackend(this.device);
+    return formatTensor(this, b.readSync ? () => this.viewOf(b.readSync!(this.storage)) : undefined);
+  }
+
+  /**
+   * Node's `console.log(x)` and `util.inspect(x)` print the same as `toString()`.
+   * @returns The printout.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }
 
@@ -262,14 +264,6 @@ function toNested(flat: TypedArray, shape: Shape, dtype: DType): NestedArray {
     return out;
   };
   return build(0);
-}
-
-function formatNested(v: NestedArray, dtype: DType): string {
-  if (Array.isArray(v)) return `[${(v as NestedArray[]).map((x) => formatNested(x, dtype)).join(', ')}]`;
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  const x = v as number;
-  if (dtype === 'int32' || !Number.isFinite(x)) return String(x);
-  return Number.isInteger(x) ? x.toFixed(1).replace(/\.0$/, '.') : String(Number(x.toPrecision(dtype === 'float64' ? 8 : 5)));
 }
 
 /** Throws if `t`'s storage was written in place since `version` was recorded (autograd safety). */

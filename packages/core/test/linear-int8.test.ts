@@ -92,6 +92,22 @@ describe('linearDynamicInt8', () => {
       }), FC);
   });
 
+  test('float64 runs the same steps unrounded: the hand-worked product in double, and the decomposition', () => {
+    // as the float32 case above, without rounding: 8001 * (1/127 * 2/127) + 1
+    const { weight, scale } = quantizeWeightInt8(tensor([[2, -2]], { dtype: 'float64' }));
+    expect(scale.dtype).toBe('float64');
+    const y = linearDynamicInt8(tensor([[1, 0.5]], { dtype: 'float64' }), weight, scale, tensor([1], { dtype: 'float64' }));
+    expect(y.dtype).toBe('float64');
+    expect(y.tolist()).toEqual([[8001 * ((1 / 127) * (2 / 127)) + 1]]);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 9 }), fc.integer(), (M, K, N, seed) => {
+      const x = tensor(values(M * K, seed, 2), { dtype: 'float64' }).reshape([M, K]);
+      const q = quantizeWeightInt8(tensor(values(N * K, seed + 5, 1), { dtype: 'float64' }).reshape([N, K]));
+      const b = tensor(values(N, seed + 9, 1), { dtype: 'float64' });
+      const got = linearDynamicInt8(x, q.weight, q.scale, b).dataSync();
+      expect(Array.from(got)).toEqual(Array.from(linearDynamicInt8Op.decompose!([x, q.weight, q.scale, b], {}).dataSync()));
+    }), FC);
+  });
+
   test('keeps leading dims, reads strided views, and maps a zero row to the bias and a NaN row to NaN', () => {
     const { weight, scale } = quantizeWeightInt8(tensor([[1, 2, 3], [-1, 0, 1]]));
     const x = tensor([[[0, 0, 0], [1, NaN, 1]], [[3, 2, 1], [1, 1, 1]]]); // (2, 2, 3)
@@ -113,7 +129,8 @@ describe('linearDynamicInt8', () => {
     const { weight, scale } = quantizeWeightInt8(tensor([[1, 2]]));
     expect(() => linearDynamicInt8(zeros([2, 3]), weight, scale)).toThrow(/linearDynamicInt8.*last dim/s);
     expect(() => linearDynamicInt8(zeros([2, 2]), weight, tensor([1, 2]))).toThrow(/linearDynamicInt8.*weightScale/s);
-    expect(() => linearDynamicInt8(zeros([2, 2], { dtype: 'float64' }), weight, scale)).toThrow(/linearDynamicInt8.*float32 input/s);
+    expect(() => linearDynamicInt8(zeros([2, 2], { dtype: 'float64' }), weight, scale)).toThrow(/linearDynamicInt8.*of the input's dtype/s); // float32 scale
+    expect(() => linearDynamicInt8(zeros([2, 2], { dtype: 'int32' }), weight, scale)).toThrow(/linearDynamicInt8.*float32 \(or float64\) input/s);
     expect(() => linearDynamicInt8(zeros([2, 2]), weight.to('float32'), scale)).toThrow(/linearDynamicInt8.*int32 weightInt8/s);
     const x: Tensor = zeros([1, 2], { requiresGrad: true });
     expect(() => linearDynamicInt8(x, weight, scale)).toThrow(/not differentiable/);

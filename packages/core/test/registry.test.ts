@@ -11,8 +11,9 @@ import { allSpecs } from './grad/specs.js';
 // Exports of the op barrel that are not differentiable ops (creation, comparisons, indices,
 // helpers). Adding a differentiable op without a gradient check fails the test below.
 const NOT_DIFFERENTIABLE = new Set([
-  'arange', 'empty', 'eye', 'full', 'fullLike', 'linspace', 'ones', 'onesLike', 'rand', 'randLike', 'randint', 'randn', 'randnLike', 'randperm', 'multinomial', 'bernoulli', 'tensor', 'zeros', 'zerosLike', 'fromArray',
+  'arange', 'empty', 'eye', 'full', 'fullLike', 'linspace', 'ones', 'onesLike', 'rand', 'randLike', 'randint', 'randn', 'randnLike', 'randperm', 'multinomial', 'bernoulli', 'halfBits', 'tensor', 'zeros', 'zerosLike', 'fromArray',
   'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor', 'logicalNot', 'isnan', 'isinf', 'isfinite', 'argmax', 'argmin', 'oneHot',
+  'all', 'any', 'unique', 'bincount', 'searchsorted', 'nonzero',
   'sign', 'floor', 'ceil', 'round', 'trunc', // zero gradient (checked with the elementwise suite)
   'erfScalar', 'sliceAttrs', 'inferShape', 'viewStrides', 'moved', 'checkHolds', 'adamStep', 'adamStep_', 'adamComposite', 'linearDynamicInt8', 'quantizeWeightInt8', 'apply', 'definePrimitive', 'primitives',
 ]);

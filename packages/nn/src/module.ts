@@ -4,6 +4,7 @@
 import { DTYPES, type DType, type Tensor, isFloat, noGrad, toDevice } from '@tsgrad/core';
 import { Buffer, Parameter } from './parameter.js';
 import { type LoadOptions, type LoadReport, loadStateDictInto, stateDictOf } from './state-dict.js';
+import { moduleRepr } from './repr.js';
 import { installTrail } from './trail.js';
 
 /** Where `Module.to` sends parameters and buffers: a dtype, a device name, or both. */
@@ -277,11 +278,18 @@ export abstract class Module {
   }
 
   /**
-   * A short PyTorch-style summary: the class and its children, indented.
-   * @returns The summary.
+   * PyTorch's module printout: the class, its {@link Module.extraRepr} and its children, indented.
+   * @returns E.g. `Linear(in_features=2, out_features=3, bias=True)`.
    */
   toString(): string {
-    const kids = this.namedChildren().map(([k, c]) => `  (${k}): ${c.toString().split('\n').join('\n  ')}`);
-    return kids.length ? `${this.constructor.name}(\n${kids.join('\n')}\n)` : `${this.constructor.name}()`;
+    return moduleRepr(this.constructor.name, this.extraRepr(), this.namedChildren().map(([k, c]) => [k, c.toString()] as const));
+  }
+
+  /**
+   * This module's own settings for its printout (PyTorch's `extra_repr`): '' unless a layer overrides it.
+   * @returns One line (or several) of settings.
+   */
+  extraRepr(): string {
+    return '';
   }
 }

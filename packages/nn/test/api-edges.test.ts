@@ -24,9 +24,9 @@ describe('sizes as arguments, as PyTorch', () => {
 });
 
 test('an unknown dtype is a ValueError listing the supported ones', () => {
-  expect(() => tensor([1], { dtype: 'int64' as never })).toThrow(/tensor: unsupported dtype 'int64'[\s\S]*bool, int32, float32, float64/);
-  expect(() => zeros([2], { dtype: 'float16' as never })).toThrow(/unsupported dtype 'float16'/);
-  expect(() => randn(2, { dtype: 'bfloat16' as never })).toThrow(/randn: unsupported dtype 'bfloat16'/);
+  expect(() => tensor([1], { dtype: 'int64' as never })).toThrow(/tensor: unsupported dtype 'int64'[\s\S]*bool, int32, float16, bfloat16, float32, float64/);
+  expect(() => zeros([2], { dtype: 'float8' as never })).toThrow(/unsupported dtype 'float8'/);
+  expect(() => randn(2, { dtype: 'complex64' as never })).toThrow(/randn: unsupported dtype 'complex64'/);
 });
 
 test('saving a Module as tensors hints at stateDict()', () => {

@@ -7,7 +7,7 @@ import { type Tensor, autograd, fromArray, manualSeed, tensor } from '@tsgrad/co
 import { checkVjp, gradcheck } from '@tsgrad/core/testing';
 import { tensorArb } from '@tsgrad/core/testing/arbitraries';
 import {
-  BertMLM, GPT, GPTModel, LayerNorm, Linear, SequenceClassifier, TokenClassifier, Transformer, TransformerDecoder, TransformerDecoderLayer,
+  BertMLM, GPT, GPTModel, LayerNorm, Linear, QuestionAnswering, SequenceClassifier, TokenClassifier, Transformer, TransformerDecoder, TransformerDecoderLayer,
   TransformerEncoder, TransformerEncoderLayer, type Pooling,
 } from '@tsgrad/nn';
 import { type ModuleCase, moduleCase } from './helpers/grad.js';
@@ -66,7 +66,7 @@ const stackCase = layerOpts.chain((o) => {
 });
 
 const modelCase = fc.record({
-  kind: fc.constantFrom('gpt', 'gpt-untied', 'bert', 'seq-gpt', 'seq-bert', 'token'),
+  kind: fc.constantFrom('gpt', 'gpt-untied', 'bert', 'seq-gpt', 'seq-bert', 'token', 'qa'),
   positional: fc.constantFrom('learned' as const, 'sinusoidal' as const, 'rope' as const),
   pooling: fc.constantFrom<Pooling>('cls', 'last', 'mean', 'max', 'mean+max'),
   B: dim(2), T: dim(4), V: fc.integer({ min: 3, max: 6 }), padLast: fc.boolean(),
@@ -90,6 +90,7 @@ const modelCase = fc.record({
       case 'bert': { const m = new BertMLM(bert).to('float64').eval(); return moduleCase(m, [], run(m)); }
       case 'seq-gpt': { const m = new SequenceClassifier({ body: { arch: 'gpt', ...gpt }, numLabels: 3, pooling: o.pooling, classifierDropout: 0 }).to('float64'); return moduleCase(m, [], run(m, { keyPaddingMask: kpm })); }
       case 'seq-bert': { const m = new SequenceClassifier({ body: { arch: 'bert', ...bert }, numLabels: 2, pooling: o.pooling, classifierDropout: 0 }).to('float64'); return moduleCase(m, [], run(m)); }
+      case 'qa': { const m = new QuestionAnswering({ body: { arch: 'bert', ...bert }, classifierDropout: 0 }).to('float64'); return moduleCase(m, [], run(m)); }
       default: { const m = new TokenClassifier({ body: { arch: 'bert', ...bert }, numLabels: 2, classifierDropout: 0 }).to('float64'); return moduleCase(m, [], run(m)); }
     }
   }));
@@ -122,8 +123,8 @@ describe('gradients of Transformer blocks and models (float64)', () => {
     fc.assert(fc.property(stackCase, (c) => vjp(c, 'stack')), { ...FC, numRuns: 18 });
   });
 
-  test('GPT (learned, sinusoidal, RoPE; tied and untied), BertMLM, SequenceClassifier, TokenClassifier: VJP w.r.t. all parameters', () => {
-    fc.assert(fc.property(modelCase, (c) => vjp(c, 'model')), { ...FC, numRuns: 36 });
+  test('GPT (learned, sinusoidal, RoPE; tied and untied), BertMLM, SequenceClassifier, TokenClassifier, QuestionAnswering: VJP w.r.t. all parameters', () => {
+    fc.assert(fc.property(modelCase, (c) => vjp(c, 'model')), { ...FC, numRuns: 42 });
   });
 
   test('GPTModel with a key padding mask (right padding)', () => {

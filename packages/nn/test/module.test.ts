@@ -144,7 +144,7 @@ describe('modes, gradients and init hooks', () => {
     const p = new Parameter(zeros([2]));
     expect(p.requiresGrad).toBe(true);
     expect(p.isLeaf).toBe(true);
-    expect(String(p)).toMatch(/^Parameter containing:\ntensor\(\[0\., 0\.\], requiresGrad=true\)$/);
+    expect(String(p)).toBe("Parameter containing:\ntensor([0., 0.], requires_grad=True)");
   });
 });
 
@@ -209,5 +209,28 @@ describe('forward hooks (PyTorch register_forward_pre_hook / register_forward_ho
     for (const m of mlp.children()) m.registerForwardHook((_m, _a, out) => { shapes.push([...(out as Tensor).shape]); });
     mlp.forward(ones([4, 2]));
     expect(shapes).toEqual([[4, 3], [4, 3], [4, 1]]);
+  });
+});
+
+describe('printouts (PyTorch Module.__repr__)', () => {
+  test('layers print their settings as PyTorch does', () => {
+    expect(String(new Linear(2, 3))).toBe('Linear(in_features=2, out_features=3, bias=True)');
+    expect(String(new Linear(2, 3, { bias: false }))).toBe('Linear(in_features=2, out_features=3, bias=False)');
+    expect(String(new LayerNorm(4))).toBe('LayerNorm((4,), eps=1e-05, elementwise_affine=True)');
+    expect(String(new Embedding(10, 3))).toBe('Embedding(10, 3)');
+    expect(String(new Embedding(10, 3, { paddingIdx: 0 }))).toBe('Embedding(10, 3, padding_idx=0)');
+    expect(String(new Dropout(0.1))).toBe('Dropout(p=0.1, inplace=False)');
+    expect(String(new Dropout(0))).toBe('Dropout(p=0.0, inplace=False)');
+    expect(String(new ReLU())).toBe('ReLU()');
+  });
+
+  test('trees indent children by two; ModuleList folds identical runs', () => {
+    expect(String(new Sequential(new Linear(4, 2), new ReLU()))).toBe(
+      'Sequential(\n  (0): Linear(in_features=4, out_features=2, bias=True)\n  (1): ReLU()\n)');
+    expect(String(new Block())).toBe('Block(\n  (fc): Linear(in_features=3, out_features=2, bias=True)\n'
+      + '  (norm): LayerNorm((2,), eps=1e-05, elementwise_affine=True)\n  (drop): Dropout(p=0.5, inplace=False)\n)');
+    const list = new ModuleList([new Linear(2, 2), new Linear(2, 2), new Linear(2, 2), new Sequential(new ReLU())]);
+    expect(String(list)).toBe(
+      'ModuleList(\n  (0-2): 3 x Linear(in_features=2, out_features=2, bias=True)\n  (3): Sequential(\n    (0): ReLU()\n  )\n)');
   });
 });

@@ -3,7 +3,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Tensor, ValueError, toDevice } from '@tsgrad/core';
+import { Tensor, ValueError, isFloat, toDevice } from '@tsgrad/core';
 import { loadSafetensorsFile, saveSafetensorsFile, SafetensorsError } from '@tsgrad/nn';
 import type { OptimizerStateDict } from './optim/optimizer.js';
 
@@ -55,8 +55,13 @@ function splitOptimizer(sd: OptimizerStateDict): { tensors: Record<string, Tenso
 
 /**
  * Writes a checkpoint to `path` atomically (temp file, fsync, rename; folders created): a crash never corrupts `path`.
+ * The int8 weights of a quantised model (`*weight_int8`, see `quantizeDynamic`) are stored as I8.
+ * With `{ dtype: 'float16' }` (or `'bfloat16'`) the model's floating-point weights are stored at
+ * half precision (half the bytes; for shipping a model, not for resuming training, whose optimizer
+ * state stays float32); `loadCheckpoint` reads them back as float32.
  * @param path - The .safetensors file.
  * @param data - Model state (required), config, optimizer state, trainer state, tokenizer, extras.
+ * @param opts - `dtype` of the stored model weights.
  * @example
  * const model = new Linear(2, 1);
  * const opt = new AdamW(model.namedParameters(), { lr: 0.01 });
@@ -65,9 +70,10 @@ function splitOptimizer(sd: OptimizerStateDict): { tensors: Record<string, Tenso
  * Object.keys(ck.model).sort(); // ['bias', 'weight']
  * ck.trainer; // { step: 10 }
  */
-export async function saveCheckpoint(path: string, data: CheckpointData): Promise<void> {
+export async function saveCheckpoint(path: string, data: CheckpointData, opts: { dtype?: 'float32' | 'float16' | 'bfloat16' } = {}): Promise<void> {
   const tensors: Record<string, Tensor> = {};
   for (const [k, v] of Object.entries(data.model)) tensors[`model.${k}`] = v;
+  const half = opts.dtype === 'float16' || opts.dtype === 'bfloat16' ? opts.dtype : undefined;
   const meta: Record<string, string> = { format: CHECKPOINT_FORMAT };
   if (data.optimizer) {
     const { tensors: ot, json } = splitOptimizer(data.optimizer);
@@ -79,9 +85,14 @@ export async function saveCheckpoint(path: string, data: CheckpointData): Promis
   if (data.tokenizer !== undefined) meta['tokenizer'] = JSON.stringify(data.tokenizer);
   if (data.extra !== undefined) meta['extra'] = JSON.stringify(data.extra);
   // device tensors are read back first (the file is written from host memory)
-  for (const [k, t] of Object.entries(tensors)) tensors[k] = await toDevice(t, 'cpu');
+  for (const [k, t] of Object.entries(tensors)) {
+    const host = await toDevice(t, 'cpu');
+    tensors[k] = half && k.startsWith('model.') && isFloat(host.dtype) && !k.endsWith('weight_scale') ? host.to(half) : host;
+  }
   mkdirSync(dirname(path), { recursive: true });
-  await saveSafetensorsFile(path, tensors, meta);
+  // int8 weights of a quantised model (int32 tensors named *weight_int8) take one byte each
+  const storeAs = Object.fromEntries(Object.keys(tensors).filter((k) => k.startsWith('model.') && k.endsWith('weight_int8') && tensors[k]!.dtype === 'int32').map((k) => [k, 'I8' as const]));
+  await saveSafetensorsFile(path, tensors, meta, { storeAs });
 }
 
 function parseJson(path: string, key: string, text: string | undefined): unknown {

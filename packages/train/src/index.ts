@@ -15,3 +15,6 @@ export * from './report/svg-chart.js';
 export * from './baselines.js';
 export * from './recipes/index.js';
 export * from './report/experiment-report.js';
+export * from './distillation.js';
+export * from './qa/index.js';
+export * from './explain/index.js';

@@ -65,6 +65,25 @@ describe('tsgrad CLI', () => {
     expect(statSync(join(dir, 'ft', 'model.safetensors')).mtimeMs).toBe(before);
   });
 
+  test('finetune --save-dtype float16 writes the weights as F16, half the bytes, and the checkpoint still evaluates', async () => {
+    const dir = tmp();
+    const data = join(dir, 'data.jsonl');
+    writeFileSync(data, Array.from({ length: 40 }, (_, i) => JSON.stringify({ text: i % 2 ? `great film ${i}` : `awful mess ${i}`, label: i % 2 ? 'pos' : 'neg' })).join('\n'));
+    const r = tsgrad('finetune', '--data', data, '--scratch', '--preset', 'tiny', '--vocab', '280', '--steps', '3', '--out', join(dir, 'ft'), '--save-dtype', 'float16');
+    expect(r.status, r.stderr).toBe(0);
+    const file = join(dir, 'ft', 'model.safetensors');
+    const { tensors } = await loadSafetensorsFile(file, { keepHalf: true });
+    const weights = Object.entries(tensors).filter(([k]) => k.startsWith('model.'));
+    expect(weights.every(([, t]) => t.dtype === 'float16')).toBe(true);
+    const float32Bytes = weights.reduce((n, [, t]) => n + 4 * t.numel(), 0);
+    const bytes = readFileSync(file);
+    const dataBytes = bytes.length - 8 - Number(bytes.readBigUInt64LE(0)); // after the length prefix and the JSON header
+    expect(dataBytes).toBe(float32Bytes / 2); // 2 bytes a weight instead of 4
+    const ev = tsgrad('evaluate', '--from', file, '--data', data);
+    expect(ev.status, ev.stderr).toBe(0);
+    expect(tsgrad('finetune', '--scratch', '--save-dtype', 'float8').stderr.trim()).toBe("tsgrad finetune: --save-dtype must be one of float32, float16, bfloat16, got 'float8'");
+  });
+
   test('finetune --steps N runs N steps (it was capped at ten epochs: 100 here)', () => {
     const dir = tmp();
     const data = join(dir, 'data.jsonl');

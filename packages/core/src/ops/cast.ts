@@ -2,7 +2,9 @@
 
 import { getBackend, type Storage } from '../backend.js';
 import { DTYPES, isFloat, type DType } from '../dtype.js';
-import { ValueError } from '../errors.js';
+import { DTypeError, ValueError } from '../errors.js';
+import { isHalf } from '../half.js';
+import { gatherStrided } from '../strided.js';
 import { Tensor } from '../tensor.js';
 import { apply, definePrimitive } from './define.js';
 
@@ -83,4 +85,20 @@ export function moved(x: Tensor, storage: Storage): Tensor {
   const t = new Tensor(storage, x.shape);
   if (x.requiresGrad && x.isLeaf) t.requiresGrad = true;
   return t;
+}
+
+/**
+ * The 16-bit patterns of a float16 or bfloat16 tensor, in row-major order (what a file stores;
+ * `data()` gives the values as float32). Synchronous backends only (half types live on the CPU).
+ * @param t - A float16 or bfloat16 tensor.
+ * @returns The bits.
+ * @example Array.from(halfBits(tensor([1, -2]).to('float16'))); // [15360, 49152]
+ */
+export function halfBits(t: Tensor): Uint16Array {
+  if (!isHalf(t.dtype)) throw new DTypeError('halfBits', `expected a float16 or bfloat16 tensor, got ${t.dtype}`, { t: { shape: t.shape, dtype: t.dtype } });
+  const stored = getBackend(t.device).readSync!(t.storage) as Uint16Array;
+  if (t.isContiguous() && t.offset === 0 && stored.length === t.numel()) return stored.slice();
+  const out = new Uint16Array(t.numel());
+  gatherStrided(stored, t.shape, t.strides, t.offset, out);
+  return out;
 }

@@ -1,8 +1,9 @@
 // Creation functions: tensors from JS data, constant fills, ranges and seeded random tensors.
 
-import { getBackend } from '../backend.js';
+import { getBackend, getDefaultDevice } from '../backend.js';
 import { ARRAY_OF, DTYPES, allocArray, dtypeOfArray, isFloat, type DType, type TypedArray } from '../dtype.js';
 import { ValueError, formatShape } from '../errors.js';
+import { encodeHalf, isHalf } from '../half.js';
 import { defaultGenerator, type Generator } from '../rng.js';
 import { checkShape, sizeOf, type Shape } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
@@ -12,7 +13,7 @@ import { asShape, dtypeOption, sizeArgs, type ShapeLike, type SizeArgs } from '.
 export interface CreateOptions {
   /** Element type (default float32, or as the function documents). */
   dtype?: DType;
-  /** Device to create on: `'cpu'` (default) or `'gpu'` after `setBackend('gpu', ...)`. */
+  /** Device to create on: `'cpu'` or `'gpu'` after `setBackend('gpu', ...)` (default: {@link getDefaultDevice}, initially `'cpu'`). */
   device?: string;
   /** Make the result a leaf that records gradients (float dtypes only). */
   requiresGrad?: boolean;
@@ -28,6 +29,11 @@ export type { ShapeLike, SizeArgs } from './size-args.js';
 
 
 
+
+// values to fill before fromArray converts them (the half types are encoded there, not written as bits)
+function valuesArray(dtype: DType, n: number): TypedArray {
+  return isHalf(dtype) ? new Float64Array(n) : allocArray(dtype, n);
+}
 
 // bool storage holds exactly 0 or 1: any non-zero value (NaN included) is true, as in PyTorch
 function toBoolArray(data: ArrayLike<number>): Uint8Array {
@@ -56,11 +62,12 @@ export function fromArray(data: TypedArray, shape: Shape, opts: CreateOptions = 
   const dtype = dtypeOption('fromArray', opts) ?? src!;
   let arr = data;
   if (dtype === 'bool') arr = toBoolArray(data);
+  else if (isHalf(dtype)) arr = data instanceof Uint16Array ? data : encodeHalf(data, dtype); // a Uint16Array holds the bits
   else if (src !== dtype) arr = ARRAY_OF[dtype].from(data as ArrayLike<number>);
   if (arr.length !== sizeOf(shape)) {
     throw new ValueError('fromArray', `${arr.length} elements cannot have shape ${formatShape(shape)} (${sizeOf(shape)} elements)`);
   }
-  const t = new Tensor(getBackend(opts.device ?? 'cpu').fromArray(arr, dtype), shape);
+  const t = new Tensor(getBackend(opts.device ?? getDefaultDevice()).fromArray(arr, dtype), shape);
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
 }
@@ -132,7 +139,7 @@ export function tensor(data: NestedArray | TypedArray, opts: CreateOptions & { s
 export function full(shape: ShapeLike, value: number | boolean, opts: CreateOptions = {}): Tensor {
   const s = asShape('full', shape);
   const dtype = dtypeOption('full', opts) ?? (typeof value === 'boolean' ? 'bool' : 'float32');
-  const data = allocArray(dtype, sizeOf(s));
+  const data = valuesArray(dtype, sizeOf(s));
   const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
   if (v !== 0) data.fill(v);
   return fromArray(data, s, { ...opts, dtype });
@@ -233,7 +240,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
   const n = Math.max(0, Math.ceil((end - start) / step));
   const allInt = [start, end, step].every(Number.isInteger);
   const dtype = dtypeOption('arange', opts) ?? (allInt ? 'int32' : 'float32');
-  const data = allocArray(dtype, n);
+  const data = valuesArray(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return fromArray(data, [n], { ...opts, dtype });
 }
@@ -250,7 +257,7 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError('linspace', `steps must be a non-negative integer, got ${steps}`);
   const dtype = dtypeOption('linspace', opts) ?? 'float32';
-  const data = allocArray(dtype, steps);
+  const data = valuesArray(dtype, steps);
   const w = steps > 1 ? (end - start) / (steps - 1) : 0;
   // NOTE: PyTorch fills the second half from the end so the last value is exactly `end`.
   for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * w : end - (steps - 1 - i) * w;
@@ -268,7 +275,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   const shape = asShape('eye', [n, m]); // before allocating: a negative size must not reach the TypedArray
   const dtype = dtypeOption('eye', opts) ?? 'float32';
-  const data = allocArray(dtype, n * m);
+  const data = valuesArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return fromArray(data, shape, { ...opts, dtype });
 }

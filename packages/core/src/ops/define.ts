@@ -5,6 +5,7 @@ import { getBackend, type Attrs, type Backend, type Kernel, type KernelInput, ty
 import { isFloat, type DType } from '../dtype.js';
 import { AutogradError, BackendError, type ArgInfo } from '../errors.js';
 import { isGradEnabled } from '../grad-mode.js';
+import { isHalf } from '../half.js';
 import type { Shape } from '../shape.js';
 import { Tensor, checkVersion, type GradNode } from '../tensor.js';
 
@@ -193,6 +194,9 @@ export function kernelFor(op: OpKey, backend: Backend, dtype: DType): Kernel | u
 export function apply<A extends Attrs>(op: PrimitiveDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
   const shape = op.shape(inputs, attrs);
   const dtype = op.dtype(inputs, attrs);
+  // float16/bfloat16 are storage types: elementwise kernels convert on the fly, everything else
+  // (reductions, matmul, indexing, fused ops) runs on float32 copies and rounds the result back
+  if (op.kind !== 'view' && op.kind !== 'elementwise' && inputs.some((t) => isHalf(t.dtype))) return viaFloat32(op, inputs, attrs, dtype);
   let out: Tensor;
   if (op.kind === 'view') {
     const x = inputs[0]!;
@@ -232,6 +236,13 @@ export function applyInPlace<A extends Attrs>(op: PrimitiveDef<A>, inputs: reado
   if (!kernel?.inPlace?.(inputs.map(kernelInput), attrs)) return false;
   dst.storage.version++;
   return true;
+}
+
+function viaFloat32<A extends Attrs>(op: PrimitiveDef<A>, inputs: readonly Tensor[], attrs: A, dtype: DType): Tensor {
+  const cast = registry.get('to')!;
+  const up = inputs.map((t) => (isHalf(t.dtype) ? apply(cast, [t], { dtype: 'float32' }) : t));
+  const r = apply(op, up, attrs);
+  return isHalf(dtype) ? apply(cast, [r], { dtype }) : r;
 }
 
 function record<A extends Attrs>(op: PrimitiveDef<A>, inputs: readonly Tensor[], attrs: A, out: Tensor): void {

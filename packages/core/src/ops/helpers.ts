@@ -3,6 +3,7 @@
 import { getBackend } from '../backend.js';
 import { allocArray, isFloat, promoteTypes, toFloat, weakScalarDtype, type DType } from '../dtype.js';
 import { DTypeError, ShapeError, type ArgInfo } from '../errors.js';
+import { encodeHalf, isHalf } from '../half.js';
 import { broadcastShapes, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { apply, argInfo, type PrimitiveDef } from './define.js';
@@ -13,7 +14,8 @@ export type TensorLike = Tensor | number | boolean;
 /** A 0-d tensor holding `value` on `device`. */
 export function scalarTensor(value: number | boolean, dtype: DType, device = 'cpu'): Tensor {
   const data = allocArray(dtype, 1);
-  data[0] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  data[0] = isHalf(dtype) ? encodeHalf([v], dtype)[0]! : v;
   return new Tensor(getBackend(device).fromArray(data, dtype), []);
 }
 

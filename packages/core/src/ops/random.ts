@@ -3,6 +3,7 @@
 
 import { allocArray, isFloat } from '../dtype.js';
 import { ValueError } from '../errors.js';
+import { isHalf } from '../half.js';
 import { defaultGenerator, type Generator } from '../rng.js';
 import { sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -89,7 +90,7 @@ export function randint(...args: [low: number, high: number, shape: ShapeLike, o
   }
   const g = opts.generator ?? defaultGenerator;
   const dtype = dtypeOption('randint', opts) ?? 'int32';
-  const data = allocArray(dtype, sizeOf(s));
+  const data = isHalf(dtype) ? new Float64Array(sizeOf(s)) : allocArray(dtype, sizeOf(s)); // fromArray encodes half types
   for (let i = 0; i < data.length; i++) data[i] = g.randint(low, high);
   return fromArray(data, s, { ...opts, dtype });
 }

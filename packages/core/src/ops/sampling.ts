@@ -96,7 +96,7 @@ function topIndices(keys: Tensor, k: number): Tensor {
       const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => v[r * n + b]! - v[r * n + a]! || a - b);
       for (let j = 0; j < k; j++) out[r * k + j] = order[j]!;
     }
-    return fromArray(out, [...keys.shape.slice(0, -1), k]);
+    return fromArray(out, [...keys.shape.slice(0, -1), k], { device: keys.device });
   }
   // on a device: k rounds of argmax, each removing the key it picked
   let rest = keys;

@@ -96,24 +96,24 @@ export function makeTensor(shape: Shape, values: Float64Array, layout: Layout = 
   if (layout === 'transposed' && shape.length >= 2) {
     const r = shape.length;
     const swapped = [...shape.slice(0, r - 2), shape[r - 1]!, shape[r - 2]!];
-    const t = fromArray(new Float64Array(n), swapped, { dtype: 'float64' });
+    const t = fromArray(new Float64Array(n), swapped, { dtype: 'float64', device: 'cpu' });
     const view = t.transpose(-1, -2);
     // write the values in the view's row-major order
-    view.detach().copy_(fromArray(values, shape, { dtype: 'float64' }));
+    view.detach().copy_(fromArray(values, shape, { dtype: 'float64', device: 'cpu' }));
     return view.detach().requiresGrad_();
   }
   if (layout === 'strided' && shape.length >= 1) {
     const r = shape.length;
     const big = [...shape.slice(0, r - 1), shape[r - 1]! * 2];
-    const t = fromArray(new Float64Array(sizeOf(big)), big, { dtype: 'float64' });
+    const t = fromArray(new Float64Array(sizeOf(big)), big, { dtype: 'float64', device: 'cpu' });
     const view = t.slice(-1, 0, undefined, 2);
-    view.copy_(fromArray(values, shape, { dtype: 'float64' }));
+    view.copy_(fromArray(values, shape, { dtype: 'float64', device: 'cpu' }));
     return view.detach().requiresGrad_();
   }
   if (layout === 'offset') {
     const buf = new Float64Array(n + 3);
     buf.set(values, 3);
-    const t = fromArray(buf, [n + 3], { dtype: 'float64' });
+    const t = fromArray(buf, [n + 3], { dtype: 'float64', device: 'cpu' });
     return t.slice(0, 3).reshape(shape).detach().requiresGrad_();
   }
   return fromArray(values.slice(), shape, { dtype: 'float64', requiresGrad: true });

@@ -14,6 +14,7 @@ import * as ops from '../ops/index.js';
 import { apply, kernelFor, primitives, type PrimitiveDef } from '../ops/define.js';
 import { sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { EXTRA_SPECS } from './conformance-specs-extra.js';
 import { DEFAULT_TOL, SPECS, elementwiseSpec, type ConformanceTolerance, type Draw, type In, type Spec } from './conformance-specs.js';
 
 export type { ConformanceTolerance } from './conformance-specs.js';
@@ -133,7 +134,7 @@ async function check(spec: Spec, d: Draw, opts: ConformanceOptions): Promise<voi
 export function conformanceCases(opts: ConformanceOptions): ConformanceCase[] {
   const { seed = 20240601, numRuns = 8 } = opts;
   const prims = primitives();
-  const specs = [...prims.filter((p) => p.kind === 'elementwise' && p.scalar).map(elementwiseSpec), ...SPECS];
+  const specs = [...prims.filter((p) => p.kind === 'elementwise' && p.scalar).map(elementwiseSpec), ...SPECS, ...EXTRA_SPECS];
   const covered = new Set(specs.flatMap((s) => s.ops));
   const cases: ConformanceCase[] = specs.map((spec) => ({
     name: spec.name,

@@ -50,7 +50,7 @@ function withElement(xs: readonly Tensor[], i: number, data: Float64Array, k: nu
   const copy = data.slice();
   copy[k] = v;
   const x = xs[i]!;
-  const perturbed = fromArray(x.dtype === 'float64' ? copy : (Float32Array.from(copy) as TypedArray), x.shape, { dtype: x.dtype });
+  const perturbed = fromArray(x.dtype === 'float64' ? copy : (Float32Array.from(copy) as TypedArray), x.shape, { dtype: x.dtype, device: 'cpu' });
   return xs.map((t, j) => (j === i ? perturbed : t));
 }
 
@@ -79,7 +79,7 @@ export function gradcheck(f: Fn, inputs: readonly Tensor[], opts: GradcheckOptio
     Array.from(outData[o]!, (_, e) => {
       const seed = new Float64Array(out.numel());
       seed[e] = 1;
-      const gy = fromArray(out.dtype === 'float64' ? seed : Float32Array.from(seed), out.shape, { dtype: out.dtype });
+      const gy = fromArray(out.dtype === 'float64' ? seed : Float32Array.from(seed), out.shape, { dtype: out.dtype, device: 'cpu' });
       const gs = out.requiresGrad
         ? autogradGrad(out, checked.map((i) => inputs[i]!), { gradOutputs: [gy], retainGraph: true, allowUnused: true })
         : checked.map(() => null);
@@ -132,7 +132,7 @@ export function gradgradcheck(f: Fn, inputs: readonly Tensor[], opts: GradcheckO
   const gos = opts.gradOutputs
     ?? outs.map((o) => {
       const d = new Float64Array(o.numel()).map((_, i) => Math.sin(1 + i * 1.7)); // fixed, non-trivial cotangents
-      return fromArray(o.dtype === 'float64' ? d : Float32Array.from(d), o.shape, { dtype: o.dtype });
+      return fromArray(o.dtype === 'float64' ? d : Float32Array.from(d), o.shape, { dtype: o.dtype, device: 'cpu' });
     });
   const gradOutputs = gos.map((g) => (g.requiresGrad ? g : g.detach().requiresGrad_()));
   const checked = inputs.map((x, i) => (x.requiresGrad ? i : -1)).filter((i) => i >= 0);

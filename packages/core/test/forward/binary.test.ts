@@ -40,11 +40,11 @@ describe('broadcasting', () => {
 });
 
 describe('dtype promotion', () => {
-  test('tensor-tensor: the lattice bool < int32 < float32 < float64', () => {
-    const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+  test('tensor-tensor: the lattice bool < int32 < float16, bfloat16 < float32 < float64', () => {
+    const rank: Record<DType, number> = { bool: 0, int32: 1, float16: 2, bfloat16: 2, float32: 3, float64: 4 };
     for (const a of DTYPES) {
       for (const b of DTYPES) {
-        const want = rank[a] >= rank[b] ? a : b;
+        const want = a !== b && rank[a] === rank[b] ? 'float32' : rank[a] >= rank[b] ? a : b; // float16 with bfloat16: float32
         expect(promoteTypes(a, b)).toBe(want);
         if (a !== 'bool' || b !== 'bool') expect(mul(zeros([1], { dtype: a }), zeros([1], { dtype: b })).dtype, `${a} * ${b}`).toBe(want);
       }

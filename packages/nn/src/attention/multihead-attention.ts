@@ -164,10 +164,9 @@ export class MultiheadAttention extends Module {
   private inProjection(q: Tensor, k: Tensor, v: Tensor): [Tensor, Tensor, Tensor] {
     const b = this.in_proj_bias ? this.in_proj_bias.chunk(3, 0) : [null, null, null];
     if (this.in_proj_weight_int8) {
-      // int8 (inference only): self-attention quantises its input once for the three projections
-      const [w8, s8] = [this.in_proj_weight_int8, this.in_proj_weight_scale!];
-      if (q === k && k === v) return linearDynamicInt8(q, w8, s8, this.in_proj_bias).chunk(3, -1) as [Tensor, Tensor, Tensor];
-      const [ws, ss] = [w8.chunk(3, 0), s8.chunk(3, 0)];
+      // int8 (inference only): one product per third of the weight, so each output is contiguous
+      // (slicing one (B, L, 3E) product would make the head split below copy it)
+      const [ws, ss] = [this.in_proj_weight_int8.chunk(3, 0), this.in_proj_weight_scale!.chunk(3, 0)];
       return [linearDynamicInt8(q, ws[0]!, ss[0]!, b[0]), linearDynamicInt8(k, ws[1]!, ss[1]!, b[1]), linearDynamicInt8(v, ws[2]!, ss[2]!, b[2])];
     }
     if (this.in_proj_weight) {

@@ -1,7 +1,8 @@
 // Activation modules (ReLU, GELU, SiLU, Tanh), Dropout, and the activation names Transformer layers accept.
 
-import { type Generator, type Tensor, ValueError, dropout, gelu, relu, silu, tanh } from '@tsgrad/core';
+import { type Generator, type Tensor, ValueError, dropout, gelu, relu, silu, softmax, tanh } from '@tsgrad/core';
 import { Module } from '../module.js';
+import { pyRepr } from '../repr.js';
 
 /**
  * max(0, x) (torch.nn.ReLU).
@@ -44,6 +45,14 @@ export class GELU extends Module {
   forward(x: Tensor): Tensor {
     return gelu(x, { approximate: this.approximate });
   }
+
+  /**
+   * The settings PyTorch prints for this layer.
+   * @returns `approximate='none'` or `'tanh'`.
+   */
+  override extraRepr(): string {
+    return `approximate=${pyRepr(this.approximate)}`;
+  }
 }
 
 /**
@@ -81,6 +90,31 @@ export class Tanh extends Module {
    */
   forward(x: Tensor): Tensor {
     return tanh(x);
+  }
+}
+
+/**
+ * Softmax along `dim` (torch.nn.Softmax): exp(x) / sum(exp(x)) over that dim, so each slice sums
+ * to 1.
+ *
+ * # Shapes
+ * - input: any with `dim`; output: the same
+ *
+ * @example new Softmax(-1).forward(tensor([[0, 0]])).tolist(); // [[0.5, 0.5]]
+ */
+export class Softmax extends Module {
+  /** @param dim - The dim that sums to 1 (negative counts from the end). */
+  constructor(readonly dim: number) {
+    super();
+  }
+
+  /**
+   * Applies {@link softmax} along `dim`.
+   * @param x - Any float tensor.
+   * @returns The probabilities, x's shape.
+   */
+  forward(x: Tensor): Tensor {
+    return softmax(x, this.dim);
   }
 }
 
@@ -122,6 +156,14 @@ export class Dropout extends Module {
    */
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training, { generator: this.generator });
+  }
+
+  /**
+   * The settings PyTorch prints for this layer.
+   * @returns `p=…, inplace=False`.
+   */
+  override extraRepr(): string {
+    return `p=${pyRepr(this.p, true)}, inplace=False`;
   }
 }
 

@@ -156,6 +156,23 @@ export class ModuleList<M extends Module = Module> extends Module implements Ite
   [Symbol.iterator](): Iterator<M> {
     return this.items[Symbol.iterator]();
   }
+
+  /**
+   * PyTorch's ModuleList printout: runs of identical children print once, as `(0-11): 12 x Block(...)`.
+   * @returns The printout.
+   */
+  override toString(): string {
+    const reprs = this.items.map((m) => m.toString());
+    if (reprs.length === 0) return `${this.constructor.name}()`;
+    const runs: [number, number, string][] = [];
+    reprs.forEach((r, i) => {
+      const last = runs[runs.length - 1];
+      if (last && last[2] === r) last[1] = i;
+      else runs.push([i, i, r]);
+    });
+    const lines = runs.map(([a, b, r]) => (a === b ? `(${a}): ${r}` : `(${a}-${b}): ${b - a + 1} x ${r}`).split('\n').join('\n  '));
+    return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { ShapeError, type Tensor, ValueError, embedding, noGrad, zeros } from '@
 import { normal_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { pyRepr } from '../repr.js';
 
 /** Options of Embedding. */
 export interface EmbeddingOptions {
@@ -73,5 +74,13 @@ export class Embedding extends Module {
    */
   forward(input: Tensor): Tensor {
     return embedding(input, this.weight, { paddingIdx: this.paddingIdx });
+  }
+
+  /**
+   * The settings PyTorch prints for this layer.
+   * @returns `V, D` and the padding index when set.
+   */
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === undefined ? '' : `, padding_idx=${this.paddingIdx}`}`;
   }
 }

@@ -4,6 +4,7 @@ import { ShapeError, type Tensor, linear, zeros } from '@tsgrad/core';
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { pyRepr } from '../repr.js';
 
 /** Options of Linear. */
 export interface LinearOptions {
@@ -64,6 +65,14 @@ export class Linear extends Module {
         `expected input of shape [*, ${this.inFeatures}]`);
     }
     return linear(x, this.weight, this.bias);
+  }
+
+  /**
+   * The settings PyTorch prints for this layer.
+   * @returns `in_features=…, out_features=…, bias=…`.
+   */
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyRepr(this.bias !== null)}`;
   }
 }
 

@@ -3,6 +3,7 @@
 import { type Tensor, layerNorm, rmsNorm, ones, zeros } from '@tsgrad/core';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { pyRepr } from '../repr.js';
 
 /** Options of LayerNorm (PyTorch's defaults). */
 export interface LayerNormOptions {
@@ -59,6 +60,14 @@ export class LayerNorm extends Module {
   forward(x: Tensor): Tensor {
     return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
   }
+
+  /**
+   * The settings PyTorch prints for this layer.
+   * @returns `(shape,), eps=…, elementwise_affine=…`.
+   */
+  override extraRepr(): string {
+    return `${pyRepr(this.normalizedShape)}, eps=${pyRepr(this.eps, true)}, elementwise_affine=${pyRepr(this.weight !== null)}`;
+  }
 }
 
 /** Options of RMSNorm. */
@@ -107,5 +116,13 @@ export class RMSNorm extends Module {
    */
   forward(x: Tensor): Tensor {
     return rmsNorm(x, this.normalizedShape, this.weight, this.eps);
+  }
+
+  /**
+   * The settings PyTorch prints for this layer.
+   * @returns `(shape,), eps=…, elementwise_affine=…`.
+   */
+  override extraRepr(): string {
+    return `${pyRepr(this.normalizedShape)}, eps=${pyRepr(this.eps, true)}, elementwise_affine=${pyRepr(this.weight !== null)}`;
   }
 }

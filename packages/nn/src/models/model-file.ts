@@ -1,7 +1,7 @@
 // Checkpoints: a model's config and state dict in one safetensors file (the config as JSON in the
 // metadata, the tensors under their PyTorch keys), and rebuilding a model from such a file.
 
-import { type Tensor, ValueError, toDevice } from '@tsgrad/core';
+import { type Tensor, ValueError, isFloat, toDevice } from '@tsgrad/core';
 import type { Module } from '../module.js';
 import { quantizeDynamic, quantizedModuleNames } from '../quantize-dynamic.js';
 import { loadSafetensorsFile, saveSafetensorsFile } from '../safetensors/node.js';
@@ -62,24 +62,38 @@ const QUANT_KEY = 'tsgrad.quantization';
  * # Shapes
  * Not applicable.
  *
+ * With `{ dtype: 'float16' }` (or `'bfloat16'`) the floating-point weights are stored at half
+ * precision (F16/BF16, half the bytes, values rounded to nearest even); `loadModel` reads them
+ * into the float32 model, as PyTorch's `load_state_dict` casts.
+ *
  * @param file - Path of the .safetensors file (written atomically).
  * @param model - A model with a `config` and a static `modelType`.
+ * @param opts - `dtype`: store floating-point weights as float16 or bfloat16.
  * @example
  * const gpt = new GPT({ vocabSize: 16, blockSize: 8, nLayer: 1, nHead: 2, nEmbd: 8 });
  * await saveModel('gpt.safetensors', gpt);
  */
-export async function saveModel(file: string, model: ConfiguredModel): Promise<void> {
+export async function saveModel(file: string, model: ConfiguredModel, opts: SaveModelOptions = {}): Promise<void> {
   const type = (model.constructor as Partial<ModelClass>).modelType;
   if (!type || !MODEL_TYPES[type]) throw new ValueError('saveModel', `${model.constructor.name} is not a model family loadModel can rebuild (known: ${Object.keys(MODEL_TYPES).join(', ')})`, {},
     'for your own modules: saveSafetensorsFile(file, model.stateDict()), then model.loadStateDict(...) on a model you construct');
   const state: Record<string, Tensor> = {};
-  for (const [k, t] of Object.entries(model.stateDict())) state[k] = await toDevice(t, 'cpu'); // the file is written from host memory
+  for (const [k, t] of Object.entries(model.stateDict())) {
+    const host = await toDevice(t, 'cpu'); // the file is written from host memory
+    state[k] = opts.dtype && isFloat(host.dtype) && !k.endsWith('weight_scale') ? host.to(opts.dtype) : host;
+  }
   const quantized = quantizedModuleNames(model);
   // int8 values (held as int32) are written one byte each
   const storeAs = Object.fromEntries(Object.keys(state).filter((k) => k.endsWith('weight_int8') && state[k]!.dtype === 'int32').map((k) => [k, 'I8' as const]));
   const meta: Record<string, string> = { format: 'pt', 'tsgrad.model_type': type, 'tsgrad.config': JSON.stringify(model.config) };
   if (quantized.length) meta[QUANT_KEY] = JSON.stringify({ scheme: 'dynamic-int8', modules: quantized });
   await saveSafetensorsFile(file, state, meta, { storeAs });
+}
+
+/** Options of {@link saveModel}. */
+export interface SaveModelOptions {
+  /** Store the floating-point weights in this dtype (default: as they are). */
+  dtype?: 'float16' | 'bfloat16' | 'float32';
 }
 
 /**

@@ -6,7 +6,7 @@ import { SafetensorsError } from './errors.js';
 import { clip } from './json.js';
 
 /**
- * The safetensors dtypes tsgrad reads. Writing uses F64, F32, I32 and BOOL, and I8 on request
+ * The safetensors dtypes tsgrad reads. Writing uses F64, F32, F16, BF16, I32 and BOOL, and I8 on request
  * (`storeAs` in serializeSafetensors).
  *
  * @example
@@ -47,6 +47,8 @@ export const WRITE_DTYPES: Readonly<Record<DType, { name: SafetensorsDType; size
   float64: { name: 'F64', size: 8, rank: 3 },
   float32: { name: 'F32', size: 4, rank: 2 },
   int32: { name: 'I32', size: 4, rank: 1 },
+  bfloat16: { name: 'BF16', size: 2, rank: 0.8 },
+  float16: { name: 'F16', size: 2, rank: 0.7 },
   bool: { name: 'BOOL', size: 1, rank: 0 },
 };
 

@@ -3,7 +3,7 @@
 
 import type { Tensor } from '@tsgrad/core';
 import { SafetensorsError } from './errors.js';
-import { parseSafetensors, type SafetensorsContents } from './parse.js';
+import { parseSafetensors, type ParseOptions, type SafetensorsContents } from './parse.js';
 import { serializeSafetensors, type SerializeOptions } from './serialize.js';
 
 type Fs = typeof import('node:fs/promises');
@@ -88,13 +88,14 @@ export async function saveSafetensorsFile(file: string, tensors: Record<string, 
  * metadata; // {}
  * ```
  * @param file - Path of a .safetensors file (Node only).
+ * @param opts - `keepHalf` (see {@link parseSafetensors}).
  * @returns The tensors and metadata.
  */
-export async function loadSafetensorsFile(file: string): Promise<SafetensorsContents> {
+export async function loadSafetensorsFile(file: string, opts: ParseOptions = {}): Promise<SafetensorsContents> {
   const { fs } = await nodeLibs();
   const bytes = await fs.readFile(file);
   try {
-    return parseSafetensors(bytes);
+    return parseSafetensors(bytes, opts);
   } catch (e) {
     if (!(e instanceof SafetensorsError)) throw e;
     throw new SafetensorsError('loadSafetensorsFile', `${file}: ${e.reason}`, e.args, e.hint);

@@ -1,7 +1,7 @@
 // parseSafetensors: bytes of a safetensors file to tsgrad tensors and the string metadata.
 
 import { fromArray, type Tensor } from '@tsgrad/core';
-import { READ_DTYPES, decodeElements } from './dtypes.js';
+import { READ_DTYPES, decodeElements, swapToHostOrder } from './dtypes.js';
 import { SafetensorsError } from './errors.js';
 import { readHeader, setOwn } from './header.js';
 
@@ -23,9 +23,16 @@ export interface SafetensorsContents {
   metadata: Record<string, string>;
 }
 
+/** Options of {@link parseSafetensors} and `loadSafetensorsFile`. */
+export interface ParseOptions {
+  /** Load F16 as float16 and BF16 as bfloat16, keeping the stored bits (default false: both widen to float32). */
+  keepHalf?: boolean;
+}
+
 /**
  * Reads a safetensors file from memory. F64 loads as float64; F32, F16 and BF16 as float32 (exactly:
- * every half and bfloat16 value, subnormals, infinities and NaN payloads included, is a float32);
+ * every half and bfloat16 value, subnormals, infinities and NaN payloads included, is a float32),
+ * or with `{ keepHalf: true }` F16 as float16 and BF16 as bfloat16 (the stored bits, as PyTorch loads them);
  * I64, I32, I16, I8, U64, U32, U16 and U8 as int32 (a value outside int32 is an error); BOOL as bool.
  * Every tensor is a fresh copy, so `bytes` may be reused afterwards.
  *
@@ -44,9 +51,10 @@ export interface SafetensorsContents {
  * metadata.format; // 'pt'
  * ```
  * @param bytes - The whole file.
+ * @param opts - `keepHalf`: load F16/BF16 as float16/bfloat16 instead of float32 (default false).
  * @returns The tensors (fresh CPU copies) and the metadata.
  */
-export function parseSafetensors(bytes: Uint8Array): SafetensorsContents {
+export function parseSafetensors(bytes: Uint8Array, opts: ParseOptions = {}): SafetensorsContents {
   if (!(bytes instanceof Uint8Array)) {
     throw new SafetensorsError('parseSafetensors', `expected the file as a Uint8Array, got ${Object.prototype.toString.call(bytes)}`, {}, 'pass `new Uint8Array(arrayBuffer)` or a Node Buffer');
   }
@@ -56,6 +64,11 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsContents {
     // a private copy at offset 0: typed-array views of it are aligned, and the caller's bytes stay theirs
     const raw = new Uint8Array(e.end - e.begin);
     raw.set(bytes.subarray(dataStart + e.begin, dataStart + e.end));
+    if (opts.keepHalf && (e.dtype === 'F16' || e.dtype === 'BF16')) {
+      swapToHostOrder(raw, 2);
+      setOwn(tensors, e.name, fromArray(new Uint16Array(raw.buffer, 0, e.numel), e.shape, { dtype: e.dtype === 'F16' ? 'float16' : 'bfloat16' }));
+      continue;
+    }
     const data = decodeElements(e.dtype, raw, e.numel, e.name);
     setOwn(tensors, e.name, fromArray(data, e.shape, { dtype: READ_DTYPES[e.dtype].loadsAs }));
   }

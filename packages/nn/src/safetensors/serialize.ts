@@ -1,7 +1,7 @@
 // serializeSafetensors: tsgrad tensors (and string metadata) to the bytes of a safetensors file,
 // laid out exactly as the reference Python/Rust library lays them out.
 
-import { Tensor, TsgradError, type TypedArray } from '@tsgrad/core';
+import { Tensor, TsgradError, halfBits, type TypedArray } from '@tsgrad/core';
 import { WRITE_DTYPES, swapToHostOrder, type SafetensorsDType } from './dtypes.js';
 import { SafetensorsError } from './errors.js';
 import { MAX_HEADER_SIZE } from './header.js';
@@ -27,7 +27,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 
 function readData(name: string, t: Tensor): TypedArray {
   try {
-    return t.dataSync(); // row-major, whatever the strides
+    return t.dtype === 'float16' || t.dtype === 'bfloat16' ? halfBits(t) : t.dataSync(); // row-major, whatever the strides
   } catch (e) {
     if (!(e instanceof TsgradError)) throw e;
     return fail(`cannot read tensor ${JSON.stringify(name)} synchronously from device '${t.device}'`, "move it to the CPU first: x.to('cpu')");
@@ -101,7 +101,7 @@ export function serializeSafetensors(tensors: Record<string, Tensor>, metadata?:
     if (name === '__metadata__') fail(`a tensor cannot be named '__metadata__': the format reserves that key`, 'rename the tensor');
     if (!(t instanceof Tensor)) fail(`the value for ${JSON.stringify(name)} is not a Tensor (got ${t === null ? 'null' : typeof t})`);
     const w = WRITE_DTYPES[t.dtype] as (typeof WRITE_DTYPES)[keyof typeof WRITE_DTYPES] | undefined;
-    if (!w) fail(`tensor ${JSON.stringify(name)} has dtype ${t.dtype}, which safetensors writing does not support`, 'cast it to float32, float64, int32 or bool');
+    if (!w) fail(`tensor ${JSON.stringify(name)} has dtype ${t.dtype}, which safetensors writing does not support`, 'cast it to float32, float64, float16, bfloat16, int32 or bool');
     const as = opts.storeAs?.[name];
     if (as === undefined) return { name, t, w, key: enc.encode(name) };
     if (as !== 'I8') fail(`storeAs for ${JSON.stringify(name)} must be 'I8', got ${JSON.stringify(as)}`);

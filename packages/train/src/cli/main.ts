@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The tsgrad command line: experiment, pretrain, finetune, evaluate, generate, g2p. User errors print
-// one line and exit non-zero; a stack trace only with TSGRAD_DEBUG=1.
+// The tsgrad command line: experiment, pretrain, finetune, evaluate, generate, g2p, quantize, distill, qa, explain.
+// A command with subcommands (qa) takes the subcommand as its first argument.
+// User errors print one line and exit non-zero; a stack trace only with TSGRAD_DEBUG=1.
 
 import { TsgradError, hasBackend, shutdownBackend } from '@tsgrad/core';
 import { CliError, helpText, parse, type Command } from './args.js';
@@ -11,8 +12,12 @@ import { finetuneCommand } from './commands/finetune.js';
 import { g2pCommand } from './commands/g2p.js';
 import { generateCommand } from './commands/generate.js';
 import { pretrainCommand } from './commands/pretrain.js';
+import { quantizeCommand } from './commands/quantize.js';
+import { distillCommand } from './commands/distill.js';
+import { qaCommand } from './commands/qa.js';
+import { explainCommand } from './commands/explain.js';
 
-const COMMANDS: Command[] = [experimentCommand, pretrainCommand, finetuneCommand, evaluateCommand, generateCommand, g2pCommand];
+const COMMANDS: Command[] = [experimentCommand, pretrainCommand, finetuneCommand, evaluateCommand, generateCommand, g2pCommand, quantizeCommand, distillCommand, qaCommand, explainCommand];
 
 function usage(): string {
   return ['tsgrad: pretraining and fine-tuning Transformers in TypeScript', '', 'usage: tsgrad <command> [options]', '', 'commands:',
@@ -26,9 +31,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage());
     return name === undefined ? 2 : 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
+  let cmd = COMMANDS.find((c) => c.name === name);
   try {
     if (!cmd) throw new CliError(`unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')})`, 2);
+    const subs = (cmd as { subcommands?: Command[] }).subcommands;
+    if (subs) {
+      const [sub, ...subRest] = rest;
+      if (sub === undefined || sub === '--help' || sub === '-h') {
+        process.stdout.write([`tsgrad ${cmd.name}: ${cmd.summary}`, '', `usage: ${cmd.usage}`, '', 'subcommands:', ...subs.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), ''].join('\n'));
+        return sub === undefined ? 2 : 0;
+      }
+      const found = subs.find((c) => c.name === `${name} ${sub}`);
+      if (!found) throw new CliError(`unknown subcommand '${sub}' (${subs.map((c) => c.name).join(', ')})`, 2);
+      cmd = found;
+      rest.splice(0, rest.length, ...subRest);
+    }
     const values = parse(cmd, rest);
     if (values['help']) {
       process.stdout.write(helpText(cmd));

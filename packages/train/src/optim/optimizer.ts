@@ -1,7 +1,7 @@
 // The Optimizer base: parameter groups with their own hyper-parameters, per-parameter state, and
 // state dicts keyed by parameter name (stable under reordering and freezing), validated on load.
 
-import { Tensor, ValueError, dispose, keep, noGrad } from '@tsgrad/core';
+import { Tensor, ValueError, dispose, enableGrad, keep, noGrad } from '@tsgrad/core';
 
 /** A parameter, optionally with its dotted name (from `model.namedParameters()`). */
 export type ParamEntry = Tensor | readonly [string, Tensor];
@@ -123,8 +123,15 @@ export abstract class Optimizer<S extends Record<string, Tensor | number>, H ext
     }
   }
 
-  /** Applies one update to every parameter that has a gradient. */
-  step(): void {
+  /**
+   * Applies one update to every parameter that has a gradient. With a `closure` (PyTorch's
+   * `step(closure)`), the closure runs first with gradients enabled: it clears the gradients,
+   * computes the loss and calls `backward()`; its loss is returned.
+   * @param closure - Re-evaluates the model and returns the loss (optional).
+   * @returns The closure's loss, or undefined without one.
+   */
+  step<L = Tensor>(closure?: () => L): L | undefined {
+    const loss = closure ? enableGrad(closure) : undefined;
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
@@ -139,6 +146,7 @@ export abstract class Optimizer<S extends Record<string, Tensor | number>, H ext
         }
       }
     });
+    return loss;
   }
 
   /**

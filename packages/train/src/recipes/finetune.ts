@@ -141,6 +141,9 @@ export async function finetuneClassifier(o: FinetuneOptions): Promise<FinetuneRe
   const numLabels = o.numLabels ?? Math.max(...[...o.train, ...o.validation].map((e) => e.label)) + 1;
   manualSeed(o.seed ?? 0);
   const cfg = 'checkpoint' in o.init ? (o.init.checkpoint.modelConfig as RecipeModelConfig) : o.init.scratch;
+  if ('checkpoint' in o.init && (o.init.checkpoint.extra as { quantization?: unknown } | undefined)?.quantization) {
+    throw new ValueError('finetuneClassifier', 'the checkpoint is int8-quantised, for inference only', {}, 'fine-tune the float checkpoint it was quantised from');
+  }
   if (!cfg || (cfg.objective !== 'clm' && cfg.objective !== 'mlm')) throw new ValueError('finetuneClassifier', 'the checkpoint has no recipe model config (objective, vocabSize, shape)');
   if (cfg.vocabSize !== o.tokenizer.vocabSize) {
     throw new ValueError('finetuneClassifier', `the model's vocabulary (${cfg.vocabSize}) does not match the tokenizer's (${o.tokenizer.vocabSize})`, {}, 'fine-tune with the tokenizer saved in the checkpoint');

@@ -7,3 +7,5 @@ export * from './finetune.js';
 export * from './experiment.js';
 export * from './g2p.js';
 export * from './probe.js';
+export * from './quantize.js';
+export * from './distill.js';

@@ -7,13 +7,13 @@ import type { CheckpointData } from '../checkpoint.js';
 import { collateLM, packSequences, PackedLMDataset } from '../data/packing.js';
 import type { Tokenizer } from '../tokenizers/types.js';
 import { causalLmLoss, maskedLmLoss } from './lm-loss.js';
-import { pretrainingModel, type RecipeModelConfig } from './models.js';
+import type { RecipeModelConfig } from './models.js';
+import { checkpointModel } from './quantize.js';
 
 /** Loss and perplexity of a pretraining checkpoint on `documents`. */
 export async function evaluateLanguageModel(ck: CheckpointData, tokenizer: Tokenizer, documents: readonly string[], batchSize = 16, device = 'cpu'): Promise<{ tokens: number; loss: number; perplexity: number }> {
   const cfg = ck.modelConfig as RecipeModelConfig;
-  const model = pretrainingModel(cfg);
-  model.loadStateDict(ck.model);
+  const model = checkpointModel(ck) as GPT | BertMLM; // float, or int8 from tsgrad quantize
   model.to(device);
   model.eval();
   const stream = packSequences(documents.map((d) => tokenizer.encode(d)), { eosId: tokenizer.eosTokenId! });

@@ -43,6 +43,18 @@ export const sliceScatterKernel: Kernel = (inputs, out, attrs: Attrs) => {
   return wrap(res, out.dtype);
 };
 
+/** unfold's adjoint: every window element of grad added onto the input element it views, in one pass. */
+export const unfoldBackwardKernel: Kernel = (inputs, out, attrs: Attrs) => {
+  const g = inputs[0]!;
+  const { dim, step } = attrs as { dim: number; step: number };
+  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const strides = contiguousStrides(out.shape);
+  // grad[..., w (at dim), ..., j] lands at w step + j along dim: unfold's own strides over the output
+  const region = [...strides.map((s, i) => (i === dim ? s * step : s)), strides[dim]!];
+  scatterStrided(res, g.shape, region, 0, dataOf(g.storage), g.strides, g.offset, true);
+  return wrap(res, out.dtype);
+};
+
 /** In-place write of `src` (broadcast to dst's shape) into the view `dst`. */
 // whether a view is one dense row-major run from its offset
 function isDense(x: KernelInput): boolean {

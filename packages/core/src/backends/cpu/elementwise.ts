@@ -3,6 +3,7 @@
 
 import type { Kernel, KernelInput, KernelOutput, OpKey } from '../../backend.js';
 import { allocArray } from '../../dtype.js';
+import { decodeHalf, encodeHalf, isHalf } from '../../half.js';
 import { broadcastStrides, sizeOf } from '../../shape.js';
 import { coalesce } from '../../strided.js';
 import { dataOf, wrap } from './storage.js';
@@ -107,17 +108,21 @@ export function elementwiseKernel(op: OpKey): Kernel {
     if (!loop) loops.set(key, (loop = compile(inputs.length, boolOut, f)));
     const strides = inputs.map((x) => broadcastStrides(x.shape, x.strides, outShape));
     const [shape, cstrides] = coalesce(outShape, strides);
-    loop(res, shape, cstrides, inputs.map((x) => dataOf(x.storage)), inputs.map((x) => x.offset));
+    const arrays = inputs.map((x) => (isHalf(x.dtype) ? decodeHalf(dataOf(x.storage), x.dtype) : dataOf(x.storage)));
+    loop(res, shape, cstrides, arrays, inputs.map((x) => x.offset));
   };
   const kernel = (inputs: readonly KernelInput[], out: KernelOutput) => {
     const n = sizeOf(out.shape);
-    const res = allocArray(out.dtype, n);
-    if (n > 0) run(inputs, out.shape, out.dtype, res);
-    return wrap(res, out.dtype);
+    const halfOut = isHalf(out.dtype);
+    const res = halfOut ? new Float32Array(n) : allocArray(out.dtype, n); // half types compute in float32
+    if (n === 0) return wrap(halfOut ? new Uint16Array(0) : res, out.dtype);
+    run(inputs, out.shape, out.dtype, res);
+    return halfOut ? wrap(encodeHalf(res as Float32Array, out.dtype as 'float16' | 'bfloat16'), out.dtype) : wrap(res, out.dtype);
   };
   return Object.assign(kernel, {
     inPlace(inputs: readonly KernelInput[]): boolean {
       const dst = inputs[0]!;
+      if (inputs.some((x) => isHalf(x.dtype))) return false; // half types compute in float32 and round back: the copy path
       if (!isContiguous(dst) || inputs.slice(1).some((x) => x.storage === dst.storage)) return false;
       const n = sizeOf(dst.shape);
       if (n > 0) run(inputs, dst.shape, dst.dtype, (dataOf(dst.storage) as Float32Array).subarray(dst.offset, dst.offset + n));

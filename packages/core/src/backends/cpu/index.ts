@@ -3,13 +3,15 @@
 
 import { registerBackend, type Backend, type Kernel, type OpKey } from '../../backend.js';
 import type { DType, TypedArray } from '../../dtype.js';
-import { cloneKernel, catKernel, copyInto, sliceScatterKernel } from './copy.js';
+import { cloneKernel, catKernel, copyInto, sliceScatterKernel, unfoldBackwardKernel } from './copy.js';
 import { elementwiseKernel } from './elementwise.js';
 import { fusedKernels } from './fused.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
 import { matmulKernel } from './matmul.js';
 import { reduceKernel } from './reduce.js';
 import { logSoftmaxKernel, softmaxKernel } from './softmax.js';
+import { scatterKernel, scatterReduceKernel } from './scatter.js';
+import { argsortKernel } from './sort.js';
 import { CpuStorage, dataOf } from './storage.js';
 
 const kernels: Record<string, Kernel> = {
@@ -22,19 +24,23 @@ const kernels: Record<string, Kernel> = {
   clone: cloneKernel,
   cat: catKernel,
   sliceScatter: sliceScatterKernel,
+  unfoldBackward: unfoldBackwardKernel,
   gather: gatherKernel,
   scatterAdd: scatterAddKernel,
   indexSelect: indexSelectKernel,
   indexAdd: indexAddKernel,
   softmax: softmaxKernel,
   logSoftmax: logSoftmaxKernel,
+  argsort: argsortKernel,
+  scatter: scatterKernel,
+  scatterReduce: scatterReduceKernel,
   ...fusedKernels,
 };
 
 const generated = new WeakMap<OpKey, Kernel>();
 
 /**
- * The CPU backend object (device 'cpu'). Holds all four dtypes; importing `@tsgrad/core`
+ * The CPU backend object (device 'cpu'). Holds every dtype; importing `@tsgrad/core`
  * registers it.
  * @example
  * cpuBackend.name; // 'cpu'
@@ -43,7 +49,7 @@ const generated = new WeakMap<OpKey, Kernel>();
  */
 export const cpuBackend: Backend = {
   name: 'cpu',
-  dtypes: new Set<DType>(['float32', 'float64', 'int32', 'bool']),
+  dtypes: new Set<DType>(['float32', 'float64', 'float16', 'bfloat16', 'int32', 'bool']),
   fromArray: (data: TypedArray, dtype: DType) => new CpuStorage(data, dtype),
   read: async (s) => dataOf(s),
   readSync: (s) => dataOf(s),

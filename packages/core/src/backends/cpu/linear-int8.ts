@@ -47,13 +47,13 @@ function roundEven(v: number): number {
 }
 
 /**
- * The reference loop (and the path without wasm SIMD): out[r, n] = f32(acc) * (sx[r] * sw[n]) + b[n]
+ * The reference loop (and the path without wasm SIMD, and for float64): out[r, n] = acc * (sx[r] * sw[n]) + b[n]
  * with sx = max|x_r| / 127, qx = round(x / max|x_r| * 127) and int32 dot products, rounded to
- * float32 where the wasm kernel rounds.
+ * float32 where the wasm kernel rounds (a Float64Array `out` computes in float64).
  */
-export function linearInt8Ts(x: Float32Array, M: number, K: number, w: ArrayLike<number>, N: number, sw: Float32Array, bias: Float32Array | null, out: Float32Array): void {
+export function linearInt8Ts(x: ArrayLike<number>, M: number, K: number, w: ArrayLike<number>, N: number, sw: ArrayLike<number>, bias: ArrayLike<number> | null, out: Float32Array | Float64Array): void {
   const q = new Int16Array(K);
-  const f = Math.fround;
+  const f = out instanceof Float64Array ? (v: number) => v : Math.fround; // float64: the same steps unrounded
   for (let r = 0; r < M; r++) {
     let m = 0;
     for (let k = 0; k < K; k++) {
@@ -111,21 +111,22 @@ function linearInt8Wasm(x: Float32Array, M: number, K: number, wk: KernelInput, 
   return true;
 }
 
-/** linearDynamicInt8's CPU kernel: inputs x, weightInt8, weightScale (and bias). */
+/** linearDynamicInt8's CPU kernel: inputs x, weightInt8, weightScale (and bias); float32 on wasm, float64 by the loop. */
 export const linearInt8Kernel: Kernel = (inputs, out) => {
   const [x, w, s, b] = inputs as [KernelInput, KernelInput, KernelInput, KernelInput | undefined];
   const K = x.shape[x.shape.length - 1]!;
   const N = w.shape[0]!;
-  const res = new Float32Array(sizeOf(out.shape));
+  const f64 = out.dtype === 'float64';
+  const res = f64 ? new Float64Array(sizeOf(out.shape)) : new Float32Array(sizeOf(out.shape));
   const M = res.length / Math.max(1, N);
-  if (res.length === 0) return wrap(res, 'float32');
-  const bias = b ? (contiguousData(b) as Float32Array) : null;
+  if (res.length === 0) return wrap(res, out.dtype);
+  const bias = b ? contiguousData(b) as Float32Array | Float64Array : null;
   if (K === 0) {
     if (bias) for (let r = 0; r < M; r++) res.set(bias, r * N); // an empty sum: the bias alone
-    return wrap(res, 'float32');
+    return wrap(res, out.dtype);
   }
-  const xd = contiguousData(x) as Float32Array;
-  const sw = contiguousData(s) as Float32Array;
-  if (!linearInt8Wasm(xd, M, K, w, N, sw, bias, res)) linearInt8Ts(xd, M, K, contiguousData(w), N, sw, bias, res);
-  return wrap(res, 'float32');
+  const xd = contiguousData(x) as Float32Array | Float64Array;
+  const sw = contiguousData(s) as Float32Array | Float64Array;
+  if (f64 || !linearInt8Wasm(xd as Float32Array, M, K, w, N, sw as Float32Array, bias as Float32Array | null, res as Float32Array)) linearInt8Ts(xd, M, K, contiguousData(w), N, sw, bias, res);
+  return wrap(res, out.dtype);
 };

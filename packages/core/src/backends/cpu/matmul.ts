@@ -37,7 +37,8 @@ export function setMatmulOptions(o: Partial<MatmulOptions>): MatmulOptions {
   return prev;
 }
 
-const KIND: Record<DType, WasmKind> = { float32: 'f32', float64: 'f64', int32: 'i32', bool: 'i32' };
+// the half types never reach a kernel (dispatch computes them in float32)
+const KIND: Record<DType, WasmKind> = { float32: 'f32', float64: 'f64', float16: 'f32', bfloat16: 'f32', int32: 'i32', bool: 'i32' };
 const ws = tsWorkspace();
 
 /** The batched product on the TypeScript GEMM, into `res` (zero-filled, contiguous). */

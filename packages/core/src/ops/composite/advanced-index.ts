@@ -50,7 +50,7 @@ function consumed(item: IndexItem): number {
 function asIndexTensor(item: Tensor | readonly number[] | readonly boolean[]): Tensor {
   if (item instanceof Tensor) return item;
   const bools = item.length > 0 && typeof item[0] === 'boolean';
-  return tensor(item as number[] | boolean[], { dtype: bools ? 'bool' : 'int32', shape: [item.length] });
+  return tensor(item as number[] | boolean[], { dtype: bools ? 'bool' : 'int32', shape: [item.length], device: 'cpu' });
 }
 
 /** The int32 position tensors of a bool mask (one per mask dim), read on the host. */
@@ -71,7 +71,7 @@ function maskPositions(op: string, mask: Tensor, over: readonly number[]): Tenso
     if (!m[i]) continue;
     for (let d = 0; d < k; d++) hits[d]!.push(Math.floor(i / strides[d]!) % mask.shape[d]!);
   }
-  return hits.map((h) => fromArray(Int32Array.from(h), [h.length]));
+  return hits.map((h) => fromArray(Int32Array.from(h), [h.length], { device: 'cpu' }));
 }
 
 /** Applies the basic entries as views; returns the view and the advanced index tensors on its dims. */
@@ -237,7 +237,7 @@ export function indexPut(x: Tensor, indices: readonly IndexItem[], values: Tenso
   const keep: number[] = [];
   for (let i = p.length - 1; i >= 0; i--) if (!seen.has(p[i]!)) { seen.add(p[i]!); keep.push(i); }
   if (keep.length < p.length) {
-    const k = fromArray(Int32Array.from(keep.reverse()), [keep.length]);
+    const k = fromArray(Int32Array.from(keep.reverse()), [keep.length], { device: pos.device });
     pos = pos.indexSelect(0, k);
     src = src.indexSelect(0, k.to(x.device));
   }

@@ -36,16 +36,17 @@ export const linearDynamicInt8Op: PrimitiveDef = definePrimitive({
   },
   dtype: (inputs) => {
     const [x, w, s, b] = inputs;
-    if (x!.dtype !== 'float32' || w!.dtype !== 'int32' || s!.dtype !== 'float32' || (b && b.dtype !== 'float32')) {
-      throw new DTypeError('linearDynamicInt8', 'expected a float32 input, an int32 weightInt8 (values in [-127, 127]) and float32 weightScale and bias',
+    const f = x!.dtype;
+    if ((f !== 'float32' && f !== 'float64') || w!.dtype !== 'int32' || s!.dtype !== f || (b && b.dtype !== f)) {
+      throw new DTypeError('linearDynamicInt8', "expected a float32 (or float64) input, an int32 weightInt8 (values in [-127, 127]), and weightScale and bias of the input's dtype",
         argInfo(linearDynamicInt8Op, inputs), 'quantize the weight with quantizeWeightInt8');
     }
-    return 'float32';
+    return f;
   },
-  // not differentiable (inference only); the decomposition is exact while K * 127^2 < 2^24 (K < 1040)
+  // not differentiable (inference only); in float32 the decomposition is exact while K * 127^2 < 2^24 (K < 1040)
   decompose: ([x, w, s, b]) => {
     const { q, scale } = quantizeRows(x!);
-    const y = matmul(q, w!.to('float32').t()).mul(scale.mul(s!));
+    const y = matmul(q, w!.to(x!.dtype).t()).mul(scale.mul(s!));
     return b ? y.add(b) : y;
   },
 });
@@ -54,7 +55,7 @@ export const linearDynamicInt8Op: PrimitiveDef = definePrimitive({
 export interface Int8Weight {
   /** round(w / max|w_row| * 127), int32 values in [-127, 127], the weight's shape [out, in]. */
   weight: Tensor;
-  /** max|w_row| / 127 per output channel, float32 [out]: w ~ weight * scale[:, None]. */
+  /** max|w_row| / 127 per output channel [out], float32 (float64 for a float64 weight): w ~ weight * scale[:, None]. */
   scale: Tensor;
 }
 
@@ -64,7 +65,7 @@ export interface Int8Weight {
  * w ~ q * scale with an error of at most scale / 2 per element (as PyTorch's per-channel
  * symmetric qint8 weights, which use the range [-127, 127] too). An all-zero row gets scale 0.
  * The int8 values are held in an int32 tensor (tsgrad has no int8 dtype); safetensors files
- * store them as I8. Gradient: none.
+ * store them as I8. The scales are float32, or float64 for a float64 weight. Gradient: none.
  * @param weight - A float weight [outFeatures, inFeatures].
  * @returns The int8 values (int32 tensor) and the float32 scales.
  * @example
@@ -75,7 +76,8 @@ export interface Int8Weight {
 export function quantizeWeightInt8(weight: Tensor): Int8Weight {
   if (weight.ndim !== 2) throw new ValueError('quantizeWeightInt8', `expected a 2-D weight [outFeatures, inFeatures], got shape [${weight.shape.join(', ')}]`);
   if (weight.dtype !== 'float32' && weight.dtype !== 'float64') throw new DTypeError('quantizeWeightInt8', `expected a float weight, got ${weight.dtype}`, { weight: { shape: weight.shape, dtype: weight.dtype } });
-  const { q, scale } = quantizeRows(weight.detach().to('float32'));
+  const src = weight.detach();
+  const { q, scale } = quantizeRows(src.dtype === 'float64' ? src : src.to('float32'));
   return { weight: q.to('int32'), scale: scale.squeeze(1) };
 }
 
@@ -87,13 +89,14 @@ export function quantizeWeightInt8(weight: Tensor): Int8Weight {
  * product, each output errs by at most sum_k (|x_k| sw / 2 + |w_k| sx / 2 + sx sw / 4) plus float32
  * rounding. On the CPU it runs as a wasm SIMD kernel (int8 widened to int16 and multiplied by
  * i32x4.dot_i16x8_s, rows split over the helper threads), elsewhere as the same arithmetic in
- * float ops. Gradient: none (inference only; calling it on an input that requires grad, with
- * grad mode on, throws).
- * @param input - float32 (*, inFeatures).
+ * float ops. A float64 input (with float64 scales and bias) is computed in float64 by the same
+ * steps, as a reference. Gradient: none (inference only; calling it on an input that requires
+ * grad, with grad mode on, throws).
+ * @param input - float32 (*, inFeatures), or float64.
  * @param weightInt8 - int32 [outFeatures, inFeatures] holding int8 values (see {@link quantizeWeightInt8}).
- * @param weightScale - float32 [outFeatures].
- * @param bias - float32 [outFeatures], or null.
- * @returns float32 (*, outFeatures).
+ * @param weightScale - [outFeatures], the input's dtype.
+ * @param bias - [outFeatures], the input's dtype, or null.
+ * @returns (*, outFeatures), the input's dtype.
  * @example
  * const { weight, scale } = quantizeWeightInt8(tensor([[1, 2], [-1, 0.5]]));
  * linearDynamicInt8(tensor([[2, -1]]), weight, scale, tensor([0, 1])).tolist(); // [[0, -1.5]] (about: the float product is [[0, -1.5]])

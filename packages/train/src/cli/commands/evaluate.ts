@@ -8,7 +8,9 @@ import { labelsToIds } from '../../data/records.js';
 import { loadCsv, loadJsonl, loadText } from '../../data/node.js';
 import { accuracy, macroF1 } from '../../metrics.js';
 import { predict } from '../../recipes/finetune.js';
-import { classifierFor, type RecipeModelConfig } from '../../recipes/models.js';
+import type { RecipeModelConfig } from '../../recipes/models.js';
+import { checkpointModel } from '../../recipes/quantize.js';
+import type { SequenceClassifier } from '@tsgrad/nn';
 import { evaluateLanguageModel } from '../../recipes/lm-eval.js';
 import { tokenizerFromJSON } from '../../tokenizers/from-json.js';
 import { CliError, required, type Command } from '../args.js';
@@ -57,9 +59,9 @@ export const evaluateCommand: Command = {
         throw new CliError(`the data's labels do not match the checkpoint's [${(extra.classNames ?? []).join(', ')}]: ${(e as Error).message.split('\n')[0]}`);
       }
       if (examples.length === 0) throw new CliError(`${src} holds no examples`);
-      const model = classifierFor(cfg, extra.classNames!.length, { pooling: extra.pooling });
+      let model: SequenceClassifier;
       try {
-        model.loadStateDict(ck.model);
+        model = checkpointModel(ck) as SequenceClassifier; // float, or int8 from tsgrad quantize
       } catch (e) {
         throw new CliError(`${from} does not fit its own config: ${(e as Error).message.split('\n')[0]}`);
       }

@@ -38,6 +38,7 @@ export const finetuneCommand: Command = {
     freeze: { type: 'string', default: 'none', help: "'none', 'body' (linear probe) or 'embeddings'", arg: 'PART' },
     'layer-decay': { type: 'string', default: '1', help: 'layer-wise LR decay factor (lower layers learn slower)', arg: 'F' },
     out: { type: 'string', help: 'write the fine-tuned checkpoint to DIR/model.safetensors', arg: 'DIR' },
+    'save-dtype': { type: 'string', default: 'float32', help: "dtype of the saved weights: 'float32', or 'float16'/'bfloat16' for a file half the size", arg: 'DTYPE' },
     force: { type: 'boolean', help: 'overwrite an --out folder that holds an earlier run' },
   },
   async run(v) {
@@ -46,6 +47,7 @@ export const finetuneCommand: Command = {
     if (!from && !v['scratch']) throw new CliError('give --from CKPT (a pretrained checkpoint) or --scratch', 2);
     if (from && v['scratch']) throw new CliError('--from and --scratch exclude each other', 2);
     const freeze = choice(v, 'freeze', ['none', 'body', 'embeddings'] as const);
+    const saveDtype = choice(v, 'save-dtype', ['float32', 'float16', 'bfloat16'] as const);
     const maxSteps = intOption(v, 'steps', 1);
     if (typeof v['out'] === 'string') prepareOut(v['out'], 'out', { force: Boolean(v['force']) });
     const { splits, classNames } = labelledData(String(v['data']), seed, { keepDuplicates: Boolean(v['keep-duplicates']) });
@@ -80,7 +82,7 @@ export const finetuneCommand: Command = {
     if (typeof v['out'] === 'string') {
       checkpoint = join(v['out'], 'model.safetensors');
       const cfg = 'checkpoint' in init ? (init.checkpoint.modelConfig as RecipeModelConfig) : init.scratch;
-      await saveCheckpoint(checkpoint, { model: r.model.stateDict(), modelConfig: cfg, tokenizer: tokenizer.toJSON(), extra: { task: 'classification', classNames, pooling: r.model.config.pooling } });
+      await saveCheckpoint(checkpoint, { model: r.model.stateDict(), modelConfig: cfg, tokenizer: tokenizer.toJSON(), extra: { task: 'classification', classNames, pooling: r.model.config.pooling } }, { dtype: saveDtype });
     }
     process.stdout.write(`${JSON.stringify({
       testAccuracy: r.testAccuracy, testMacroF1: r.testMacroF1, validationAccuracy: r.validationAccuracy,

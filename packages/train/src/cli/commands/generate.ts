@@ -2,7 +2,8 @@
 
 import { Generator } from '@tsgrad/core';
 import { loadCheckpoint } from '../../checkpoint.js';
-import { pretrainingModel, type RecipeModelConfig } from '../../recipes/models.js';
+import type { RecipeModelConfig } from '../../recipes/models.js';
+import { checkpointModel } from '../../recipes/quantize.js';
 import { tokenizerFromJSON } from '../../tokenizers/from-json.js';
 import { CliError, intOption, numberOption, required, type Command } from '../args.js';
 import { useDevice } from '../device.js';
@@ -28,8 +29,7 @@ export const generateCommand: Command = {
     if (cfg.objective !== 'clm' || (ck.extra as { task?: string } | undefined)?.task) throw new CliError(`${from} is not a causal language model; generate needs one from 'tsgrad pretrain --objective clm'`);
     const device = await useDevice(String(v['device']));
     const tokenizer = tokenizerFromJSON(ck.tokenizer);
-    const model = pretrainingModel(cfg) as GPT;
-    model.loadStateDict(ck.model);
+    const model = checkpointModel(ck) as GPT; // float, or int8 from tsgrad quantize
     model.to(device);
     model.eval();
     const prompt = tokenizer.encode(String(v['prompt']));

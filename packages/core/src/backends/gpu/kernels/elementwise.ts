@@ -8,7 +8,7 @@ import { coords, offset, scalarFunction } from '../codegen.js';
 import { kernelFor, launch } from '../runtime.js';
 import { bufOf, coalesceWithOut, sig, type Impl } from './common.js';
 
-const convert: Record<DType, string> = { float32: '', float64: '', int32: 'tsgInt', bool: 'tsgBool' };
+const convert: Record<DType, string> = { float32: '', float64: '', float16: '', bfloat16: '', int32: 'tsgInt', bool: 'tsgBool' }; // no half types on the device
 
 /** The kernel of an elementwise op (its `scalar` becomes the gpu.js helper `tsgOp`). */
 export function elementwise(op: OpKey): Impl {
