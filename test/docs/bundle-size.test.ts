@@ -19,8 +19,10 @@ import { ROOT } from './lib/extract.js';
  * similarity and regression losses, unfold): 53.1 KB without it, 58.2 KB with it. Raised to
  * 63 KB for int8 dynamic quantisation (linearDynamicInt8, its CPU kernel and the WebAssembly
  * emitter of its SIMD kernel, which sits in the GEMM's module): 58.1 KB without it, 60.7 KB with it.
+ * Raised to 72 KB for the sorting, scan, shape/index and product ops (topk, sort, cumsum, unique,
+ * flip, roll, scatter/scatterReduce, einsum and the rest of that family): 68.3 KB with them.
  */
-export const CORE_GZIP_BUDGET = 63 * 1024;
+export const CORE_GZIP_BUDGET = 72 * 1024;
 
 type Chunk = Rolldown.OutputChunk;
 let dir = '';

@@ -71,8 +71,9 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
   return apply(scatterOp, [x, index, s], { dim: d, reduce: reduce ?? 'none' });
 }
 
-type ReduceKind = 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
-type ScatterReduceAttrs = { readonly dim: number; readonly reduce: ReduceKind; readonly includeSelf: boolean };
+/** How `scatterReduce` combines the values that land on one position (PyTorch's `reduce` argument). */
+export type ScatterReduceKind = 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
+type ScatterReduceAttrs = { readonly dim: number; readonly reduce: ScatterReduceKind; readonly includeSelf: boolean };
 
 /** @internal The primitive behind {@link scatterReduce}: shape and dtype rules, kernel key and VJP. */
 export const scatterReduceOp: PrimitiveDef<ScatterReduceAttrs> = definePrimitive<ScatterReduceAttrs>({
@@ -121,7 +122,7 @@ export const scatterReduceOp: PrimitiveDef<ScatterReduceAttrs> = definePrimitive
  * scatterReduce(tensor([1, 2, 3]), 0, index, src, 'sum').tolist(); // [5, 14, 8]
  * scatterReduce(tensor([1, 2, 3]), 0, index, src, 'amax', { includeSelf: false }).tolist(); // [3, 6, 5]
  */
-export function scatterReduce(x: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ReduceKind, opts: { includeSelf?: boolean } = {}): Tensor {
+export function scatterReduce(x: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceKind, opts: { includeSelf?: boolean } = {}): Tensor {
   if (!['sum', 'prod', 'mean', 'amax', 'amin'].includes(reduce)) {
     throw new ValueError('scatterReduce', `reduce argument must be either sum, prod, mean, amax or amin, got ${reduce as string}`, { x: x.shape });
   }
