@@ -18,3 +18,4 @@ export * from './report/experiment-report.js';
 export * from './distillation.js';
 export * from './qa/index.js';
 export * from './explain/index.js';
+export * from './translation/index.js';

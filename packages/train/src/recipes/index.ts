@@ -6,6 +6,7 @@ export * from './pretrain.js';
 export * from './finetune.js';
 export * from './experiment.js';
 export * from './g2p.js';
+export * from './translate.js';
 export * from './probe.js';
 export * from './quantize.js';
 export * from './distill.js';
