@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The tsgrad command line: experiment, pretrain, finetune, evaluate, generate, g2p, quantize, distill, qa, explain.
+// The tsgrad command line: experiment, pretrain, finetune, evaluate, generate, g2p, quantize, distill, qa, translate, explain.
 // A command with subcommands (qa) takes the subcommand as its first argument.
 // User errors print one line and exit non-zero; a stack trace only with TSGRAD_DEBUG=1.
 
@@ -15,9 +15,10 @@ import { pretrainCommand } from './commands/pretrain.js';
 import { quantizeCommand } from './commands/quantize.js';
 import { distillCommand } from './commands/distill.js';
 import { qaCommand } from './commands/qa.js';
+import { translationCommand } from './commands/translate.js';
 import { explainCommand } from './commands/explain.js';
 
-const COMMANDS: Command[] = [experimentCommand, pretrainCommand, finetuneCommand, evaluateCommand, generateCommand, g2pCommand, quantizeCommand, distillCommand, qaCommand, explainCommand];
+const COMMANDS: Command[] = [experimentCommand, pretrainCommand, finetuneCommand, evaluateCommand, generateCommand, g2pCommand, quantizeCommand, distillCommand, qaCommand, translationCommand, explainCommand];
 
 function usage(): string {
   return ['tsgrad: pretraining and fine-tuning Transformers in TypeScript', '', 'usage: tsgrad <command> [options]', '', 'commands:',
