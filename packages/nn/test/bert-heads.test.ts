@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manualSeed, tensor } from '@tsgrad/core';
 import { assertClose } from '@tsgrad/core/testing';
-import { BertMLM, GPT, SequenceClassifier, TokenClassifier, loadModel, poolHidden, saveModel } from '@tsgrad/nn';
+import { BertMLM, GPT, QuestionAnswering, Seq2SeqTransformer, SequenceClassifier, TokenClassifier, loadModel, poolHidden, saveModel } from '@tsgrad/nn';
 import { encoderLayerState, encoderLayerWeights, mat, t64 } from './helpers/fixtures.js';
 import { type Mat, affine, encoderLayerRef, geluExact, layerNormRows, map, values } from './helpers/reference.js';
 
@@ -106,6 +106,25 @@ describe('fine-tuning heads', () => {
       expect(back.config).toEqual(clf.config);
       const ids = tensor([[2, 3, 0]], { dtype: 'int32' });
       expect(back.eval().forward(ids).tolist()).toEqual(clf.eval().forward(ids).tolist());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+  test('question-answering and seq2seq models rebuild from their files alone, with the same outputs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tsgrad-nn-'));
+    try {
+      const qa = new QuestionAnswering({ body: { arch: 'bert', ...bertCfg } });
+      await saveModel(join(dir, 'qa.safetensors'), qa);
+      const qaBack = (await loadModel(join(dir, 'qa.safetensors'))) as QuestionAnswering;
+      expect(qaBack).toBeInstanceOf(QuestionAnswering);
+      expect(qaBack.config).toEqual(qa.config);
+      const ids = tensor([[2, 3, 4, 0]], { dtype: 'int32' });
+      expect(qaBack.eval().forward(ids).tolist()).toEqual(qa.eval().forward(ids).tolist());
+      const mt = new Seq2SeqTransformer({ srcVocab: 9, tgtVocab: 7, dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16, dropout: 0, maxLen: 6, padId: 0 });
+      await saveModel(join(dir, 'mt.safetensors'), mt);
+      const mtBack = (await loadModel(join(dir, 'mt.safetensors'))) as Seq2SeqTransformer;
+      const [src, tgt] = [tensor([[3, 4, 5]], { dtype: 'int32' }), tensor([[1, 2]], { dtype: 'int32' })];
+      expect(mtBack.eval().forward(src, tgt).tolist()).toEqual(mt.eval().forward(src, tgt).tolist());
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

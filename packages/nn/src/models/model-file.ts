@@ -8,6 +8,8 @@ import { loadSafetensorsFile, saveSafetensorsFile } from '../safetensors/node.js
 import { BertMLM, BertModel } from './bert.js';
 import { GPT, GPTModel } from './gpt.js';
 import { SequenceClassifier, TokenClassifier } from './heads.js';
+import { QuestionAnswering } from './qa.js';
+import { Seq2SeqTransformer } from './seq2seq.js';
 
 /** A model that can be saved with its config: a Module with `config` and a static `modelType`. */
 export type ConfiguredModel = Module & {
@@ -28,10 +30,10 @@ type ModelClass = {
 
 /**
  * The model families a checkpoint can name, by `modelType`.
- * @example Object.keys(MODEL_TYPES); // ['gpt', 'gpt-model', 'bert-mlm', 'bert-model', 'sequence-classifier', 'token-classifier']
+ * @example Object.keys(MODEL_TYPES); // ['gpt', 'gpt-model', 'bert-mlm', 'bert-model', 'sequence-classifier', 'token-classifier', 'question-answering', 'seq2seq-transformer']
  */
 export const MODEL_TYPES: Record<string, ModelClass> = Object.fromEntries(
-  ([GPT, GPTModel, BertMLM, BertModel, SequenceClassifier, TokenClassifier] as ModelClass[]).map((c) => [c.modelType, c]),
+  ([GPT, GPTModel, BertMLM, BertModel, SequenceClassifier, TokenClassifier, QuestionAnswering, Seq2SeqTransformer] as ModelClass[]).map((c) => [c.modelType, c]),
 );
 
 /** What a checkpoint file holds. */
@@ -53,7 +55,7 @@ const QUANT_KEY = 'tsgrad.quantization';
  * Saves `model.stateDict()` (moved to the CPU) as safetensors with metadata `format: 'pt'`,
  * `tsgrad.model_type` and `tsgrad.config` (JSON), atomically. PyTorch's `safetensors.torch.load_file`
  * reads the tensors under the same keys. Only the families in {@link MODEL_TYPES} (GPT, GPTModel,
- * BertMLM, BertModel, SequenceClassifier, TokenClassifier) can be rebuilt by `loadModel` from the
+ * BertMLM, BertModel, SequenceClassifier, TokenClassifier, QuestionAnswering, Seq2SeqTransformer) can be rebuilt by `loadModel` from the
  * file alone. A model made by `quantizeDynamic` is saved with its int8 weights as I8 tensors
  * (`*weight_int8`, one byte each) beside float32 `*weight_scale`, and the quantised layers'
  * names in the metadata `tsgrad.quantization`, so `loadModel` rebuilds it quantised. For your own modules save `saveSafetensorsFile(file, model.stateDict())` and restore
