@@ -2,6 +2,7 @@
 // the demo always runs the code in the tree. `pnpm demo` serves it; `pnpm demo:build` writes dist/.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { sentimentData } from './sentiment-data.js';
 import { keepTsgradSideEffects } from './side-effects.js';
 
 const pkg = (p: string) => fileURLToPath(new URL(`../../packages/${p}`, import.meta.url));
@@ -9,7 +10,7 @@ const pkg = (p: string) => fileURLToPath(new URL(`../../packages/${p}`, import.m
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
-  plugins: [keepTsgradSideEffects()],
+  plugins: [keepTsgradSideEffects(), sentimentData()],
   resolve: {
     alias: [
       { find: /^@tsgrad\/core$/, replacement: pkg('core/src/index.ts') },

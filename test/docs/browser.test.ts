@@ -1,6 +1,7 @@
 // The browser demo (docs/demo) in headless Chromium, driven by playwright-core: it is built with
 // Vite, served on localhost from this test, trains a character-level GPT for a few steps with the
-// loss falling, draws the loss chart and the attention heatmap, generates text, and loads nothing
+// loss falling, draws the loss chart and the attention heatmap, generates text, trains the sentiment
+// classifier and draws the explanation of a typed sentence, and loads nothing
 // from anywhere but the local server. Screenshots go to test/artifacts/.
 // Without Chromium the tests skip with the reason; TSGRAD_REQUIRE_BROWSER=1 makes that a failure.
 
@@ -28,6 +29,15 @@ interface DemoState {
   heatmapCells: number;
   sample: string;
   error?: string;
+  classifier: {
+    phase: string;
+    losses: number[];
+    accuracy: number | null;
+    explanation: { text: string; predicted: string; tokens: { token: string; ig: number; rollout: number }[]; completenessError: number } | null;
+    cells: number;
+    explainError?: string;
+    error?: string;
+  };
 }
 
 if (!CHROMIUM) {
@@ -132,5 +142,33 @@ if (!CHROMIUM) {
       expect(errors).toEqual([]);
       expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);
     }, 360_000);
+    test('trains the sentiment classifier and explains a typed sentence token by token', async () => {
+      const { page, requests, errors } = await open('clfSteps=60&explain=1');
+      const classifierDone = () => page.waitForFunction(() => ['done', 'error'].includes((window as unknown as { tsgradDemo?: DemoState }).tsgradDemo?.classifier.phase ?? ''), null, { timeout: 120_000 });
+      await classifierDone();
+      const c = (await demoState(page)).classifier;
+      expect(c.error).toBeUndefined();
+      expect(c.explainError).toBeUndefined();
+      expect(c.losses).toHaveLength(60);
+      expect(c.accuracy).toBeGreaterThan(0.6); // 300 held-out sentences, half positive
+      const e = c.explanation!;
+      expect(e.text).toBe('The food was great but the service was terrible.');
+      expect(e.tokens.map((t) => t.token).join('')).toBe(`<cls>${e.text}`);
+      expect(e.completenessError).toBeLessThan(0.01);
+      expect(e.tokens.reduce((s, t) => s + t.rollout, 0)).toBeCloseTo(1, 4);
+      expect(c.cells).toBe(2 * e.tokens.length);
+      expect(await page.locator('#attributions .attr-token').count()).toBe(2 * e.tokens.length);
+      // the visitor types a sentence and asks again
+      await page.fill('#explain-text', 'I loved this phone');
+      await page.click('#explain');
+      await page.waitForFunction(() => (window as unknown as { tsgradDemo: DemoState }).tsgradDemo.classifier.explanation?.text === 'I loved this phone', null, { timeout: 30_000 });
+      const again = (await demoState(page)).classifier.explanation!;
+      expect(again.tokens.map((t) => t.token).join('')).toBe('<cls>I loved this phone');
+      expect(['positive', 'negative']).toContain(again.predicted);
+      expect(await page.locator('#attributions').textContent()).toContain(`Prediction: ${again.predicted}`);
+      await page.locator('section.explain').screenshot({ path: join(ARTIFACTS, 'demo-explain.png') });
+      expect(errors).toEqual([]);
+      expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);
+    }, 180_000);
   });
 }

@@ -1,5 +1,6 @@
 // The demo page: trains CharLM step by step, yielding to the browser between steps so the loss
-// chart and the attention heatmap update live, and samples text from the model. The page reads
+// chart and the attention heatmap update live, and samples text from the model; the explanation
+// panel (explain-panel.ts) trains a sentiment classifier and explains its predictions. The page reads
 // `?backend=cpu&steps=40&autostart=1` (what the browser test uses) and reports its progress in
 // `window.tsgradDemo`.
 
@@ -7,6 +8,7 @@ import { manualSeed } from '@tsgrad/core';
 import { startBackend, type BackendChoice } from './backend.js';
 import { drawLossChart } from './chart.js';
 import { CORPUS } from './corpus.js';
+import { setupExplainPanel, type ClassifierState } from './explain-panel.js';
 import { drawHeatmap } from './heatmap.js';
 import { CharLM, MODEL_CONFIG } from './model.js';
 
@@ -19,9 +21,12 @@ interface DemoState {
   heatmapCells: number;
   sample: string;
   error?: string;
+  /** The sentiment classifier and its explanations (a separate model, on the CPU). */
+  classifier: ClassifierState;
 }
 
-const state: DemoState = { phase: 'idle', backend: '', notes: [], losses: [], heatmapCells: 0, sample: '' };
+const classifier: ClassifierState = { phase: 'idle', losses: [], accuracy: null, explanation: null, cells: 0 };
+const state: DemoState = { phase: 'idle', backend: '', notes: [], losses: [], heatmapCells: 0, sample: '', classifier };
 (window as unknown as { tsgradDemo: DemoState }).tsgradDemo = state;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -128,3 +133,4 @@ const params = new URLSearchParams(location.search);
 if (params.has('backend')) ui.backend.value = params.get('backend')!;
 if (params.has('steps')) ui.steps.value = params.get('steps')!;
 if (params.has('autostart')) void train();
+setupExplainPanel(classifier, params);

@@ -4,9 +4,7 @@
 
 import { Generator, crossEntropy, dispose, keep, noGrad, scope, tensor, type Tensor } from '@tsgrad/core';
 import { GPT, type GPTConfig } from '@tsgrad/nn';
-import { CharTokenizer } from '@tsgrad/train/browser';
-// The optimizers are browser-safe too but not in the ./browser entry (tokenizers and data only).
-import { AdamW } from '../../../packages/train/src/optim/index.js';
+import { AdamW, CharTokenizer } from '@tsgrad/train/browser';
 
 /** The model size: small enough to train in seconds on a CPU. */
 export const MODEL_CONFIG: Omit<GPTConfig, 'vocabSize'> = { blockSize: 32, nLayer: 2, nHead: 4, nEmbd: 48, dimFeedforward: 192, dropout: 0 };

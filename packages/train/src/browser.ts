@@ -1,5 +1,8 @@
-// @tsgrad/train/browser: the browser-safe part of the package, tokenizers and data helpers (no file
-// system, no Node built-ins), for web pages and bundlers. The Node-only loaders stay in the main entry.
+// @tsgrad/train/browser: the browser-safe part of the package (no file system, no Node built-ins),
+// for web pages and bundlers: tokenizers, data helpers, the optimizers and LR schedulers, and the
+// explanations of a prediction. The Node-only loaders, recipes and command line stay in the main entry.
 
 export * from './tokenizers/index.js';
 export * from './data/index.js';
+export * from './optim/index.js';
+export * from './explain/index.js';
