@@ -1,7 +1,7 @@
 // Classification batches (padding, mask, truncation) and packed LM windows (inputs/targets shifted by one).
 import { describe, expect, test } from 'vitest';
 import { ValueError } from '@tsgrad/core';
-import { CharTokenizer, PackedLMDataset, collateClassification, collateLM, encodeExamples, packSequences, truncate } from '@tsgrad/train';
+import { CharTokenizer, PackedLMDataset, collateClassification, padTokenIds, collateLM, encodeExamples, packSequences, truncate } from '@tsgrad/train';
 
 describe('classification batches', () => {
   const tok = CharTokenizer.fromText('abcde', { specialTokens: ['<pad>', '<cls>', '<sep>'] }); // a=3 .. e=7
@@ -51,5 +51,19 @@ describe('packed language-model data', () => {
     expect(b.targets.tolist()).toEqual([[105, 106, 107, 108], [101, 102, 103, 104]]);
     expect(b.inputIds.dtype).toBe('int32');
     expect(() => new PackedLMDataset(Int32Array.from([1, 2]), 4)).toThrow(/holds no window of 5/);
+  });
+});
+
+describe('padTokenIds', () => {
+  test('pads rows on the right to the longest, as int32 (B, T)', () => {
+    const t = padTokenIds([[5, 6, 7], [8], [9, 10]], 1);
+    expect(t.dtype).toBe('int32');
+    expect(t.shape).toEqual([3, 3]);
+    expect(t.tolist()).toEqual([[5, 6, 7], [8, 1, 1], [9, 10, 1]]);
+  });
+
+  test('rejects no rows and a non-integer pad id', () => {
+    expect(() => padTokenIds([], 0)).toThrow(/padTokenIds.*no rows/);
+    expect(() => padTokenIds([[1]], 0.5)).toThrow(/padTokenIds.*padId must be an integer, got 0.5/);
   });
 });

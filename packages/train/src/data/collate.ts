@@ -78,6 +78,26 @@ export function encodeExamples(tokenizer: Pick<Tokenizer, 'encode'>, examples: r
   });
 }
 
+/**
+ * Pads rows of token ids on the right into one int32 tensor (B, T), T the longest row: PyTorch's
+ * `pad_sequence(..., batch_first=True, padding_value=padId)` for id lists, as seq2seq batches need.
+ *
+ * @example
+ * padTokenIds([[5, 6, 7], [8]], 0).tolist(); // [[5, 6, 7], [8, 0, 0]]
+ * @param rows - Token ids per sequence (at least one row, none of them empty for a non-empty T).
+ * @param padId - The id written after each shorter row.
+ * @param opts - `device` of the result (default 'cpu').
+ * @returns The padded ids (B, T).
+ */
+export function padTokenIds(rows: readonly (readonly number[])[], padId: number, opts: { device?: string } = {}): Tensor {
+  if (rows.length === 0) throw new ValueError('padTokenIds', 'no rows to pad', {}, 'pass at least one sequence');
+  if (!Number.isInteger(padId)) throw new ValueError('padTokenIds', `padId must be an integer, got ${padId}`);
+  const T = rows.reduce((m, r) => Math.max(m, r.length), 0);
+  const ids = new Int32Array(rows.length * T).fill(padId);
+  rows.forEach((r, b) => ids.set(r, b * T));
+  return fromArray(ids, [rows.length, T], { dtype: 'int32', device: opts.device ?? 'cpu' });
+}
+
 /** Options for `collateClassification`. */
 export interface CollateOptions {
   /** The id written at padded positions (masked out anyway). */

@@ -2,8 +2,9 @@
 // encoder-decoder Transformer, teacher forcing, greedy and beam decoding, and word / phoneme
 // error rates.
 
-import { Generator, ValueError, crossEntropy, fromArray, manualSeed } from '@tsgrad/core';
+import { Generator, ValueError, crossEntropy, manualSeed } from '@tsgrad/core';
 import { Seq2SeqTransformer, type Seq2SeqConfig } from '@tsgrad/nn';
+import { padTokenIds } from '../data/collate.js';
 import { DataLoader } from '../data/dataloader.js';
 import { dedupe, splitDataset } from '../data/split.js';
 import { loadCmudict } from '../data/node.js';
@@ -149,10 +150,7 @@ export async function trainG2P(o: G2POptions = {}): Promise<G2PResult> {
   const cfg: Seq2SeqConfig = { srcVocab: graphemes.size, tgtVocab: phonemes.size, dModel: 128, nhead: 4, numEncoderLayers: 2, numDecoderLayers: 2, dimFeedforward: 256, dropout: 0.1, maxLen, padId: PAD, ...o.model };
   const device = o.device ?? 'cpu';
   const model = new Seq2SeqTransformer(cfg).to(device);
-  const pad = (rows: number[][]) => {
-    const T = Math.max(...rows.map((r) => r.length));
-    return fromArray(Int32Array.from(rows.flatMap((r) => [...r, ...new Array<number>(T - r.length).fill(PAD)])), [rows.length, T], { dtype: 'int32', device });
-  };
+  const pad = (rows: number[][]) => padTokenIds(rows, PAD, { device });
   const collate = (b: typeof trainSet) => ({
     src: pad(b.map((e) => graphemes.encode([...e.text]))),
     tgtIn: pad(b.map((e) => [BOS, ...phonemes.encode(e.phonemes)])),

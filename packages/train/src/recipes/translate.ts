@@ -3,9 +3,10 @@
 // warm-up and cosine decay, and beam search with a length penalty; scored with sacreBLEU-style
 // BLEU and chrF. The encoder can start from a pretrained masked LM of the source language.
 
-import { Generator, ValueError, crossEntropy, fromArray, manualSeed, type Tensor } from '@tsgrad/core';
+import { Generator, ValueError, crossEntropy, manualSeed, type Tensor } from '@tsgrad/core';
 import { Seq2SeqTransformer, type Seq2SeqConfig } from '@tsgrad/nn';
 import { loadCheckpoint, saveCheckpoint, type CheckpointData } from '../checkpoint.js';
+import { padTokenIds } from '../data/collate.js';
 import { DataLoader } from '../data/dataloader.js';
 import { train, type TrainResult } from '../loop.js';
 import { AdamW } from '../optim/adam.js';
@@ -134,10 +135,7 @@ export async function trainTranslator(trainPairs: readonly SentencePair[], o: Tr
   model.to(device);
   const enc = trainPairs.map((p) => ({ src: srcTokenizer.encode(p.src), tgt: tgtTokenizer.encode(p.tgt) }));
   const kept = enc.filter((e) => e.src.length <= maxLen && e.tgt.length + 1 <= maxLen && e.src.length > 0);
-  const pad = (rows: number[][]) => {
-    const T = Math.max(...rows.map((r) => r.length));
-    return fromArray(Int32Array.from(rows.flatMap((r) => [...r, ...new Array<number>(T - r.length).fill(PAD)])), [rows.length, T], { dtype: 'int32', device });
-  };
+  const pad = (rows: number[][]) => padTokenIds(rows, PAD, { device });
   const data = new DataLoader(kept, {
     batchSize: o.batchSize ?? 32, shuffle: true, generator: new Generator(o.seed ?? 0), groupByLength: { lengthOf: (e) => e.tgt.length },
     collateFn: (b) => ({ src: pad(b.map((e) => e.src)), tgtIn: pad(b.map((e) => [BOS, ...e.tgt])), tgtOut: pad(b.map((e) => [...e.tgt, EOS])) }),
@@ -175,8 +173,7 @@ export async function translate(t: Translator, texts: readonly string[], opts: {
   for (let i = 0; i < order.length; i += bs) {
     const idx = order.slice(i, i + bs);
     const rows = idx.map((k) => (ids[k]!.length ? ids[k]! : [EOS]));
-    const T = Math.max(...rows.map((r) => r.length));
-    const src = fromArray(Int32Array.from(rows.flatMap((r) => [...r, ...new Array<number>(T - r.length).fill(PAD)])), [rows.length, T], { dtype: 'int32', device });
+    const src = padTokenIds(rows, PAD, { device });
     const hyps = await t.model.decode(src, { bosId: BOS, eosId: EOS, maxLength: maxLen, beamSize: opts.beam ?? 4, lengthPenalty: opts.lengthPenalty ?? 0.6 });
     src.dispose();
     hyps.forEach((h, j) => (out[idx[j]!] = t.tgtTokenizer.decode(h.filter((x) => x !== BOS && x !== EOS && x !== PAD), { skipSpecialTokens: true }).trim()));
