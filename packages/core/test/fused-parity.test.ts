@@ -7,7 +7,7 @@
 
 import { describe, expect, test } from 'vitest';
 import {
-  apply, autogradGrad, crossEntropyBackwardOp, crossEntropyOp, dropoutOp, geluBackwardOp, geluOp, layerNormBackwardOp, layerNormOp,
+  addmmOp, apply, autogradGrad, crossEntropyBackwardOp, crossEntropyOp, dropoutOp, geluBackwardOp, geluOp, layerNormBackwardOp, layerNormOp,
   noGrad, rmsNormBackwardOp, rmsNormOp, scaledMaskedSoftmaxOp, softmax, softmaxBackwardOp, tensor, where, type PrimitiveDef, type Tensor,
 } from '@tsgrad/core';
 import { FC, fc, indexTensor, leaf, shapeArb, shapeAndDim } from './grad/helpers.js';
@@ -99,7 +99,14 @@ const ceCase = (backward: boolean) => fc.tuple(fc.integer({ min: 1, max: 3 }), f
       });
   });
 
+// addmm: input broadcast from [n, p], [p], [1, p], [n, 1] or []; mat2 also as a transposed view (Linear's W^T);
+// sizes up to 17 reach the wasm GEMM (from 1,024 multiply-adds), smaller ones the TypeScript one
+const addmmCase = fc.tuple(fc.constantFrom(1, 2, 3, 17), fc.constantFrom(1, 2, 5, 17), fc.constantFrom(1, 3, 17), fc.integer({ min: 0, max: 4 }), fc.boolean())
+  .chain(([n, m, p, which, transposed]) => fc.tuple(leaf([[n, p], [p], [1, p], [n, 1], []][which]!), leaf([n, m]), leaf(transposed ? [p, m] : [m, p]))
+    .map(([c, a, b]): Case => ({ inputs: [c, a, transposed ? b.detach().mT : b], attrs: {} }))); // a view of a leaf would be backpropagated twice
+
 describe('fused kernels against their decompositions', () => {
+  parity('addmm', addmmOp, addmmCase, { rtol: 0, atol: 0 }, GRAD);
   parity('gelu', geluOp, shapeArb().chain((s) => fc.tuple(leaf(s, { min: -6, max: 6 }), approx).map(([x, a]) => ({ inputs: [x], attrs: { approximate: a } }))), F32, GRAD);
   parity('geluBackward', geluBackwardOp, shapeArb().chain((s) => fc.tuple(leaf(s), leaf(s, { min: -6, max: 6 }), approx).map(([g, x, a]) => ({ inputs: [g, x], attrs: { approximate: a } }))), F32);
   parity('layerNorm', layerNormOp, normCase(false, false), { rtol: 1e-5, atol: 1e-5 }, { rtol: 1e-9, atol: 1e-10 });

@@ -79,3 +79,4 @@ export * from './shaping/rearrange.js';
 export * from './shaping/select.js';
 export * from './products/einsum.js';
 export * from './products/arithmetic.js';
+export * from './products/addmm.js';

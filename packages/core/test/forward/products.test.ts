@@ -1,6 +1,6 @@
 // einsum and the product/arithmetic ops against PyTorch's documented and hand-worked values.
 import { describe, expect, test } from 'vitest';
-import { addcdiv, addcmul, arange, baddbmm, bmm, einsum, lerp, matmul, nanToNum, ones, outer, tensor, zeros } from '@tsgrad/core';
+import { addcdiv, addcmul, addmm, arange, linear, baddbmm, bmm, einsum, lerp, matmul, nanToNum, ones, outer, tensor, zeros } from '@tsgrad/core';
 import { expectClose } from './close.js';
 
 describe('einsum', () => {
@@ -40,6 +40,25 @@ describe('outer, bmm, baddbmm, lerp, addcmul, addcdiv, nanToNum', () => {
     expect(() => bmm(ones([2, 1, 2]), ones([1, 2, 1]))).toThrow(/bmm: batch sizes must match/);
     expect(baddbmm(tensor([[[NaN]]]), ones([1, 1, 2]), ones([1, 2, 1]), { beta: 0 }).tolist()).toEqual([[[2]]]); // beta 0 ignores input
     expect(baddbmm(tensor([1]), ones([1, 1, 2]), ones([1, 2, 1]), { beta: 3, alpha: 2 }).tolist()).toEqual([[[7]]]);
+  });
+  test('addmm as torch.addmm, and linear through it', () => {
+    const a = arange(6).reshape([2, 3]);
+    const b = arange(6).reshape([3, 2]);
+    expect(addmm(tensor([10, 20]), a, b).tolist()).toEqual([[20, 33], [38, 60]]);
+    expect(addmm(tensor([[1], [2]]), a, b).tolist()).toEqual([[11, 14], [30, 42]]);
+    expect(addmm(tensor(5), a, b, { beta: 2, alpha: -1 }).tolist()).toEqual([[0, -3], [-18, -30]]);
+    expect(addmm(tensor([NaN]), a, b, { beta: 0 }).tolist()).toEqual([[10, 13], [28, 40]]); // beta 0 ignores input
+    expect(addmm(tensor([1], { dtype: 'float64' }), a, b).dtype).toBe('float64'); // promoted as the composite
+    expect(addmm(tensor([1, 2], { dtype: 'int32' }), tensor([[2147483647]], { dtype: 'int32' }), tensor([[1, 1]], { dtype: 'int32' })).tolist()).toEqual([[-2147483648, -2147483647]]); // int32 wraps
+    expect(() => addmm(ones([3]), a, b)).toThrow(/addmm: input must broadcast to the product's shape \[2, 2\]/);
+    expect(() => addmm(ones([2]), a, a)).toThrow(/addmm: mat1 and mat2 shapes cannot be multiplied \(2x3 and 2x3\)/);
+    expect(() => addmm(ones([2]), ones([2, 3, 1]), b)).toThrow(/addmm: mat1 and mat2 must be 2-D, got 3-D and 2-D/);
+    // linear with a bias on 3-D, transposed and 1-D inputs agrees with matmul + add
+    const w = arange(12).reshape([4, 3]).mul(0.5);
+    const bias = tensor([1, -1, 2, 0]);
+    for (const x of [arange(18).reshape([3, 2, 3]), arange(18).reshape([3, 6]).mT.reshape([6, 3]), arange(9).reshape([3, 3]).mT, arange(3)]) {
+      expect(linear(x, w, bias).tolist()).toEqual(x.matmul(w.mT).add(bias).tolist());
+    }
   });
   test('lerp as torch.lerp documents, exact at weight 1', () => {
     const start = arange(1, 5);

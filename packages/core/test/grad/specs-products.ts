@@ -1,7 +1,7 @@
-// Gradient specs for einsum (matmul-like, batched, diagonal, broadcast), outer, bmm, baddbmm,
+// Gradient specs for einsum (matmul-like, batched, diagonal, broadcast), outer, bmm, baddbmm, addmm,
 // lerp, addcmul, addcdiv and nanToNum.
 
-import { addcdiv, addcmul, baddbmm, bmm, einsum, lerp, nanToNum, outer } from '@tsgrad/core';
+import { addcdiv, addcmul, addmm, baddbmm, bmm, einsum, lerp, nanToNum, outer } from '@tsgrad/core';
 import { broadcastShapesArb } from '@tsgrad/core/testing/arbitraries';
 import { fc, leaf, type GradSpec } from './helpers.js';
 
@@ -31,6 +31,18 @@ export const productSpecs: GradSpec[] = [
         f: (u, v, x, y, z) => outer(u!, v!).sum(0).add(bmm(x!, y!).sum()).add(baddbmm(z!, x!, y!, { beta, alpha: 0.7 }).square().sum()),
         inputs: xs,
       }))),
+  },
+  {
+    // the fused primitive (beta = alpha = 1) with input [n, p], [p], [1, p], [n, 1] or [], and the scaled composite
+    covers: ['addmm'],
+    secondOrder: true,
+    arb: fc.tuple(dim, dim, dim, fc.integer({ min: 0, max: 4 }), fc.constantFrom(0, 0.5, 1)).chain(([n, m, p, which, beta]) => {
+      const cShape = [[n, p], [p], [1, p], [n, 1], []][which]!;
+      return fc.tuple(leaf(cShape), leaf([n, m]), leaf([m, p])).map((xs) => ({
+        f: (c, a, b) => addmm(c!, a!, b!).square().sum().add(addmm(c!, a!, b!, { beta, alpha: -0.7 }).sum()),
+        inputs: xs,
+      }));
+    }),
   },
   {
     covers: ['lerp', 'addcmul', 'addcdiv'],

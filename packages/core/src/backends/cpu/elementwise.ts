@@ -103,12 +103,14 @@ export function elementwiseKernel(op: OpKey): Kernel {
   const run = (inputs: readonly KernelInput[], outShape: readonly number[], dtype: KernelInput['dtype'], res: unknown) => {
     const f = dtype === 'int32' && op.intScalar ? op.intScalar : op.scalar!;
     const boolOut = dtype === 'bool';
-    const key = `${inputs.length}:${boolOut}:${f === op.intScalar}`;
+    const arrays = inputs.map((x) => (isHalf(x.dtype) ? decodeHalf(dataOf(x.storage), x.dtype) : dataOf(x.storage)));
+    // one loop per combination of array types: a loop that has seen Float32Array, Int32Array and
+    // Uint8Array at one access site is polymorphic there and runs 3-4x slower on every call after
+    const key = `${boolOut}:${f === op.intScalar}:${(res as object).constructor.name}:${arrays.map((a) => a.constructor.name).join(',')}`;
     let loop = loops.get(key);
     if (!loop) loops.set(key, (loop = compile(inputs.length, boolOut, f)));
     const strides = inputs.map((x) => broadcastStrides(x.shape, x.strides, outShape));
     const [shape, cstrides] = coalesce(outShape, strides);
-    const arrays = inputs.map((x) => (isHalf(x.dtype) ? decodeHalf(dataOf(x.storage), x.dtype) : dataOf(x.storage)));
     loop(res, shape, cstrides, arrays, inputs.map((x) => x.offset));
   };
   const kernel = (inputs: readonly KernelInput[], out: KernelOutput) => {

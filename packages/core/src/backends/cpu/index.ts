@@ -7,7 +7,7 @@ import { cloneKernel, catKernel, copyInto, sliceScatterKernel, unfoldBackwardKer
 import { elementwiseKernel } from './elementwise.js';
 import { fusedKernels } from './fused.js';
 import { gatherKernel, indexAddKernel, indexSelectKernel, scatterAddKernel } from './indexing.js';
-import { matmulKernel } from './matmul.js';
+import { addmmKernel, matmulKernel } from './matmul.js';
 import { reduceKernel } from './reduce.js';
 import { logSoftmaxKernel, softmaxKernel } from './softmax.js';
 import { scatterKernel, scatterReduceKernel } from './scatter.js';
@@ -21,6 +21,7 @@ const kernels: Record<string, Kernel> = {
   argmax: reduceKernel('argmax'),
   argmin: reduceKernel('argmin'),
   matmul: matmulKernel,
+  addmm: addmmKernel,
   clone: cloneKernel,
   cat: catKernel,
   sliceScatter: sliceScatterKernel,

@@ -4,7 +4,7 @@
 // threads pay from ~4M (they add wake-up latency of 0.05-2 ms on a VM).
 
 import type { Kernel, KernelInput } from '../../backend.js';
-import { allocArray, type DType, type TypedArray } from '../../dtype.js';
+import { allocArray, promoteTypes, type DType, type TypedArray } from '../../dtype.js';
 import { broadcastStrides, sizeOf } from '../../shape.js';
 import { offsetsOf } from '../../strided.js';
 import { gemmTs, tsWorkspace } from './gemm-ts.js';
@@ -84,6 +84,26 @@ export function foldBatch(p: MatmulProblem): MatmulProblem {
   };
 }
 
+/** The product A B into a new contiguous array of `dtype` ([...batch, M, N] from `shape`). */
+function product(a: KernelInput, b: KernelInput, shape: readonly number[], dtype: DType): TypedArray {
+  const res = allocArray(dtype, sizeOf(shape));
+  const r = shape.length;
+  const [M, N] = [shape[r - 2]!, shape[r - 1]!];
+  const K = a.shape[a.shape.length - 1]!;
+  if (res.length === 0 || K === 0) return res;
+  const p = foldBatch({ a, b, batch: shape.slice(0, -2), M, N, K });
+  const macs = res.length * K;
+  const g = options.path === 'ts' || (options.path === 'auto' && macs < options.wasmMinMacs) ? null : wasmGemm();
+  const threads = macs >= options.threadMinMacs ? Math.min(options.maxThreads, numThreads()) : 1;
+  if (g && matmulWasm(g, KIND[dtype], p, res, threads)) return res;
+  if (dtype === 'bool') {
+    const tmp = new Int32Array(res.length);
+    matmulTs(p, tmp, true);
+    for (let i = 0; i < res.length; i++) res[i] = tmp[i] !== 0 ? 1 : 0;
+  } else matmulTs(p, res, dtype === 'int32');
+  return res;
+}
+
 /**
  * C = A B over broadcast batch dims: [..., M, K] x [..., K, N] -> [..., M, N]. Inputs may be any
  * strided views (transposes from the backward pass included) and of mixed dtypes.
@@ -91,20 +111,28 @@ export function foldBatch(p: MatmulProblem): MatmulProblem {
  */
 export const matmulKernel: Kernel = (inputs, out) => {
   const [a, b] = [inputs[0]!, inputs[1]!] as [KernelInput, KernelInput];
-  const res = allocArray(out.dtype, sizeOf(out.shape));
-  const r = out.shape.length;
-  const [M, N] = [out.shape[r - 2]!, out.shape[r - 1]!];
-  const K = a.shape[a.shape.length - 1]!;
-  if (res.length === 0 || K === 0) return wrap(res, out.dtype);
-  const p = foldBatch({ a, b, batch: out.shape.slice(0, -2), M, N, K });
-  const macs = res.length * K;
-  const g = options.path === 'ts' || (options.path === 'auto' && macs < options.wasmMinMacs) ? null : wasmGemm();
-  const threads = macs >= options.threadMinMacs ? Math.min(options.maxThreads, numThreads()) : 1;
-  if (g && matmulWasm(g, KIND[out.dtype], p, res, threads)) return wrap(res, out.dtype);
-  if (out.dtype === 'bool') {
-    const tmp = new Int32Array(res.length);
-    matmulTs(p, tmp, true);
-    for (let i = 0; i < res.length; i++) res[i] = tmp[i] !== 0 ? 1 : 0;
-  } else matmulTs(p, res, out.dtype === 'int32');
+  return wrap(product(a, b, out.shape, out.dtype), out.dtype);
+};
+
+/**
+ * addmm, out = C + A B with A [M, K], B [K, N] and C broadcast to [M, N]: the product is computed
+ * in the dtype of A and B (as the composite's matmul), then C is added row by row as it is
+ * written out, rounding once to the output dtype, as the composite's add does: the same bits.
+ */
+export const addmmKernel: Kernel = (inputs, out) => {
+  const [c, a, b] = [inputs[0]!, inputs[1]!, inputs[2]!] as [KernelInput, KernelInput, KernelInput];
+  const [M, N] = [out.shape[0]!, out.shape[1]!];
+  const pd = promoteTypes(a.dtype, b.dtype);
+  const prod = product(a, b, out.shape, pd);
+  const res = pd === out.dtype ? prod : allocArray(out.dtype, prod.length);
+  const [sm, sn] = broadcastStrides(c.shape, c.strides, [M, N]);
+  const C = dataOf(c.storage);
+  for (let i = 0, row = c.offset; i < M; i++, row += sm!) {
+    const o = i * N;
+    if (sn === 0) {
+      const v = C[row]!;
+      for (let j = 0; j < N; j++) res[o + j] = prod[o + j]! + v;
+    } else for (let j = 0, q = row; j < N; j++, q += sn!) res[o + j] = prod[o + j]! + C[q]!;
+  }
   return wrap(res, out.dtype);
 };

@@ -5,6 +5,7 @@ import type { Tensor } from '../../tensor.js';
 import { where } from '../binary/where.js';
 import { arange } from '../creation.js';
 import { requireIndex } from '../helpers.js';
+import { addmm } from '../products/addmm.js';
 
 // Range check of index values on the CPU (device tensors are left to the kernels: a check would force a sync).
 function checkRange(op: string, input: Tensor, size: number, what: string, args: Record<string, readonly number[]>): void {
@@ -59,7 +60,9 @@ export function oneHot(input: Tensor, numClasses?: number): Tensor {
 
 /**
  * x W^T + b (torch.nn.functional.linear). Shapes: x [..., in], weight [out, in], bias [out] ->
- * [..., out]. Gradient: through its parts: dx = g W, dW = g^T x (summed over batch dims), db = sum of g.
+ * [..., out]. With a bias, the rows of x go through {@link addmm} (on the CPU the bias is added as
+ * the product is written: one pass and one autograd node fewer), else through matmul.
+ * Gradient: dx = g W, dW = g^T x (summed over batch dims), db = sum of g.
  * @param x - Input [..., in].
  * @param weight - Weight [out, in].
  * @param bias - Bias [out], or null/undefined for none.
@@ -67,6 +70,13 @@ export function oneHot(input: Tensor, numClasses?: number): Tensor {
  * @example linear(ones([1, 2]), ones([3, 2]), tensor([0, 1, 2])).tolist(); // [[2, 3, 4]]
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  const y = x.matmul(weight.mT);
-  return bias ? y.add(bias) : y;
+  if (!bias || x.ndim < 2 || weight.ndim !== 2 || bias.ndim > 1 || (x.ndim > 2 && !x.isContiguous())) {
+    const y = x.matmul(weight.mT);
+    return bias ? y.add(bias) : y;
+  }
+  // as PyTorch: rows of x times W^T with the bias added in the same kernel (addmm), one autograd node
+  const k = x.shape[x.ndim - 1]!;
+  if (weight.shape[1] !== k) return x.matmul(weight.mT); // matmul's error names the shapes
+  const y = addmm(bias, x.reshape([-1, k]), weight.mT);
+  return x.ndim === 2 ? y : y.reshape([...x.shape.slice(0, -1), weight.shape[0]!]);
 }
