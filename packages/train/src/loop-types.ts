@@ -57,6 +57,18 @@ export interface BatchStream<B> {
   loadStateDict(state: never): void;
 }
 
+
+/** Where a training loop or recipe reports its progress: the terminal and a JSONL file. */
+export interface LogOptions {
+  /** Append one JSON record per logged step to this file. */
+  jsonl?: string;
+  /** Progress display (default 'auto'). */
+  progress?: ProgressMode;
+  /** Prefix of progress lines. */
+  label?: string;
+  /** Steps between progress lines in 'lines' mode (default: total / 20). */
+  every?: number;
+}
 /** The configuration of one training run. */
 export interface TrainConfig<B> {
   /** The model (an nn Module). */
@@ -119,16 +131,7 @@ export interface TrainConfig<B> {
   /** More callbacks (after those the options above make), called in order. */
   callbacks?: Callback[];
   /** A JSONL metrics file, the progress display, its label, and how often to log. */
-  log?: {
-    /** Append one JSON record per logged step to this file. */
-    jsonl?: string;
-    /** Progress display (default 'auto'). */
-    progress?: ProgressMode;
-    /** Prefix of progress lines. */
-    label?: string;
-    /** Steps between progress lines in 'lines' mode (default: total / 20). */
-    every?: number;
-  };
+  log?: LogOptions;
 }
 
 /** One recorded training step. */

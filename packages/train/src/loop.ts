@@ -9,7 +9,7 @@ import { clipGradNorm_ } from './optim/clip.js';
 import type { Optimizer } from './optim/optimizer.js';
 import { JsonlLog, Progress } from './progress.js';
 
-export type { BatchStream, Callback, StepRecord, TrainConfig, TrainContext, TrainerState, TrainResult, TrainableModel } from './loop-types.js';
+export type { BatchStream, Callback, LogOptions, StepRecord, TrainConfig, TrainContext, TrainerState, TrainResult, TrainableModel } from './loop-types.js';
 export { EarlyStopping, Evaluation, ModelCheckpoint } from './callbacks.js';
 
 /** The callbacks a configuration asks for, in the order they run: evaluation, early stopping, checkpoints, the caller's. */

@@ -8,7 +8,6 @@ import type { CheckpointData } from '../checkpoint.js';
 import { DataLoader } from '../data/dataloader.js';
 import { train, type TrainResult } from '../loop.js';
 import { AdamW } from '../optim/adam.js';
-import type { ProgressMode } from '../progress.js';
 import { decayGroups } from '../recipes/param-groups.js';
 import type { RecipeModelConfig } from '../recipes/models.js';
 import { lrLambda, warmupLinear } from '../schedule.js';
@@ -16,6 +15,7 @@ import type { Tokenizer } from '../tokenizers/types.js';
 import { encodeQa, qaAnswerText, type EncodedQa } from './encode.js';
 import { squadScores, type SquadScores } from './squad-metrics.js';
 import type { QaExample } from './synthetic.js';
+import type { LogOptions } from '../loop-types.js';
 
 /**
  * The span model whose BERT body matches a masked-LM recipe config, so pretrained `transformer.*` weights load by name.
@@ -108,12 +108,7 @@ export interface TrainQaOptions {
   /** 'cpu' (default) or 'gpu'. */
   device?: string;
   /** Progress display and JSONL log. */
-  log?: {
-    /** Progress display. */
-    progress?: ProgressMode;
-    /** JSONL metrics file. */
-    jsonl?: string;
-  };
+  log?: LogOptions;
 }
 
 /** What {@link trainQa} returns. */

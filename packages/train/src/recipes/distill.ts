@@ -12,12 +12,12 @@ import { distillationLoss } from '../distillation.js';
 import { train, type TrainResult } from '../loop.js';
 import { accuracy, macroF1 } from '../metrics.js';
 import { AdamW } from '../optim/adam.js';
-import type { ProgressMode } from '../progress.js';
 import { lrLambda, warmupLinear } from '../schedule.js';
 import type { Tokenizer } from '../tokenizers/types.js';
 import { predict } from './finetune.js';
 import { classifierFor, type ModelShape, type RecipeModelConfig } from './models.js';
 import { decayGroups } from './param-groups.js';
+import type { LogOptions } from '../loop-types.js';
 
 /** Options of {@link distillClassifier}. */
 export interface DistillOptions {
@@ -60,14 +60,7 @@ export interface DistillOptions {
   /** Where the student trains (default 'cpu'). */
   device?: string;
   /** Progress display and JSONL log. */
-  log?: {
-    /** Progress display. */
-    progress?: ProgressMode;
-    /** JSONL metrics file. */
-    jsonl?: string;
-    /** Prefix of progress lines. */
-    label?: string;
-  };
+  log?: LogOptions;
 }
 
 /** What {@link distillClassifier} returns. */

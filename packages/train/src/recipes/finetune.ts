@@ -11,11 +11,11 @@ import type { LabelledText } from '../data/split.js';
 import { train, type TrainResult } from '../loop.js';
 import { accuracy, macroF1 } from '../metrics.js';
 import { AdamW } from '../optim/adam.js';
-import type { ProgressMode } from '../progress.js';
 import { lrLambda, warmupLinear } from '../schedule.js';
 import type { Tokenizer } from '../tokenizers/types.js';
 import { classifierFor, type RecipeModelConfig } from './models.js';
 import { decayGroups } from './param-groups.js';
+import type { LogOptions } from '../loop-types.js';
 
 /** Options of `finetuneClassifier`. */
 export interface FinetuneOptions {
@@ -66,14 +66,7 @@ export interface FinetuneOptions {
   /** Where the model trains: 'cpu' (default) or 'gpu' (after `setBackend('gpu', ...)`). */
   device?: string;
   /** JSONL log, progress display and label. */
-  log?: {
-    /** JSONL metrics file. */
-    jsonl?: string;
-    /** Progress display. */
-    progress?: ProgressMode;
-    /** Prefix of progress lines. */
-    label?: string;
-  };
+  log?: LogOptions;
 }
 
 /** The outcome of one fine-tuning run. */

@@ -11,9 +11,9 @@ import { loadCmudict } from '../data/node.js';
 import { train, type TrainResult } from '../loop.js';
 import { errorRate } from '../metrics.js';
 import { AdamW } from '../optim/adam.js';
-import type { ProgressMode } from '../progress.js';
 import { lrLambda, warmupCosine } from '../schedule.js';
 import { decayGroups } from './param-groups.js';
+import type { LogOptions } from '../loop-types.js';
 
 const SPECIALS = ['<pad>', '<bos>', '<eos>', '<unk>'] as const;
 const [PAD, BOS, EOS, UNK] = [0, 1, 2, 3];
@@ -78,12 +78,7 @@ export interface G2POptions {
   /** Where the model trains and decodes: 'cpu' (default) or a registered backend such as 'gpu'. */
   device?: string;
   /** Progress display and JSONL log. */
-  log?: {
-    /** Progress display. */
-    progress?: ProgressMode;
-    /** JSONL metrics file. */
-    jsonl?: string;
-  };
+  log?: LogOptions;
 }
 
 /** Error rates of the trained model on the held-out words. */

@@ -8,12 +8,12 @@ import { collateLM, packSequences, PackedLMDataset, type LMBatch } from '../data
 import type { CheckpointData } from '../checkpoint.js';
 import { train, type TrainConfig, type TrainResult } from '../loop.js';
 import { AdamW } from '../optim/adam.js';
-import type { ProgressMode } from '../progress.js';
 import { lrLambda, warmupCosine } from '../schedule.js';
 import type { Tokenizer } from '../tokenizers/types.js';
 import { causalLmLoss, maskedLmLoss } from './lm-loss.js';
 import { decayGroups } from './param-groups.js';
 import { pretrainingModel, type ModelShape, type Objective, type RecipeModelConfig } from './models.js';
+import type { LogOptions } from '../loop-types.js';
 
 /** Options of `pretrain`. */
 export interface PretrainOptions {
@@ -69,14 +69,7 @@ export interface PretrainOptions {
   /** Called after every step (see `TrainConfig.onStep`). */
   onStep?: TrainConfig<LMBatch>['onStep'];
   /** JSONL log, progress display and label. */
-  log?: {
-    /** JSONL metrics file. */
-    jsonl?: string;
-    /** Progress display. */
-    progress?: ProgressMode;
-    /** Prefix of progress lines. */
-    label?: string;
-  };
+  log?: LogOptions;
 }
 
 /** What `pretrain` returns: the model, its config and the run's history. */

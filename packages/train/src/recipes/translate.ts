@@ -10,7 +10,6 @@ import { padTokenIds } from '../data/collate.js';
 import { DataLoader } from '../data/dataloader.js';
 import { train, type TrainResult } from '../loop.js';
 import { AdamW } from '../optim/adam.js';
-import type { ProgressMode } from '../progress.js';
 import { lrLambda, warmupCosine } from '../schedule.js';
 import { tokenizerFromJSON } from '../tokenizers/from-json.js';
 import type { Tokenizer } from '../tokenizers/types.js';
@@ -18,6 +17,7 @@ import { chrF, corpusBleu, type BleuScore } from '../translation/bleu.js';
 import type { SentencePair } from '../translation/data.js';
 import { trainRecipeTokenizer } from './corpus.js';
 import { decayGroups } from './param-groups.js';
+import type { LogOptions } from '../loop-types.js';
 
 /**
  * Encoder-decoder sizes by preset name ('small' matches the `small` pretraining preset's width,
@@ -69,12 +69,7 @@ export interface TranslatorOptions {
   /** Where the model trains: 'cpu' (default) or a registered backend. */
   device?: string;
   /** Progress display and JSONL log. */
-  log?: {
-    /** Progress display. */
-    progress?: ProgressMode;
-    /** JSONL metrics file. */
-    jsonl?: string;
-  };
+  log?: LogOptions;
 }
 
 /** What `trainTranslator` returns. */
