@@ -32,6 +32,20 @@ export interface Command {
   run(values: Record<string, string | boolean | undefined>): Promise<void>;
 }
 
+/**
+ * A command made of subcommands, as `tsgrad qa train|eval|ask`: main.ts dispatches on the first
+ * argument; run without one, it fails with usage status 2 and the list.
+ */
+export function commandGroup(name: string, summary: string, subcommands: Command[]): Command & { subcommands: Command[] } {
+  const names = subcommands.map((c) => c.name.split(' ').at(-1)).join('|');
+  return {
+    name, summary, usage: `tsgrad ${name} ${names} [options]`, options: {}, subcommands,
+    async run() {
+      throw new CliError(`give a subcommand: tsgrad ${name} ${names} (see tsgrad ${name} --help)`, 2);
+    },
+  };
+}
+
 /** Options every command takes. */
 export const COMMON: Record<string, OptionSpec> = {
   seed: { type: 'string', default: '0', help: 'random seed', arg: 'N' },

@@ -39,7 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (subs) {
       const [sub, ...subRest] = rest;
       if (sub === undefined || sub === '--help' || sub === '-h') {
-        process.stdout.write([`tsgrad ${cmd.name}: ${cmd.summary}`, '', `usage: ${cmd.usage}`, '', 'subcommands:', ...subs.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), ''].join('\n'));
+        process.stdout.write([`tsgrad ${cmd.name}: ${cmd.summary}`, '', `usage: ${cmd.usage}`, '', 'subcommands:', ...subs.map((c) => `  ${c.name.padEnd(Math.max(...subs.map((x) => x.name.length)) + 1)} ${c.summary}`), ''].join('\n'));
         return sub === undefined ? 2 : 0;
       }
       const found = subs.find((c) => c.name === `${name} ${sub}`);

@@ -13,7 +13,7 @@ import { trainRecipeTokenizer } from '../../recipes/corpus.js';
 import { MODEL_PRESETS, type RecipeModelConfig } from '../../recipes/models.js';
 import { tokenizerFromJSON } from '../../tokenizers/from-json.js';
 import type { Tokenizer } from '../../tokenizers/types.js';
-import { CliError, choice, intOption, numberOption, required, type Command, type OptionSpec } from '../args.js';
+import { CliError, choice, commandGroup, intOption, numberOption, required, type Command, type OptionSpec } from '../args.js';
 import { useDevice } from '../device.js';
 import { prepareOut } from '../out.js';
 
@@ -163,13 +163,4 @@ const askCommand: Command = {
   },
 };
 
-export const qaCommand: Command & { subcommands: Command[] } = {
-  name: 'qa',
-  summary: 'extractive question answering: train, eval or ask (see tsgrad qa <sub> --help)',
-  usage: 'tsgrad qa train|eval|ask [options]',
-  options: {},
-  subcommands: [trainCommand, evalCommand, askCommand],
-  async run() {
-    throw new CliError('give a subcommand: tsgrad qa train|eval|ask (see tsgrad qa --help)', 2);
-  },
-};
+export const qaCommand = commandGroup('qa', 'extractive question answering: train, eval or ask (see tsgrad qa <sub> --help)', [trainCommand, evalCommand, askCommand]);

@@ -9,7 +9,7 @@ import { loadTranslator, saveTranslator, scoreTranslations, trainTranslator, tra
 import { tokenizerFromJSON } from '../../tokenizers/from-json.js';
 import { loadBibleParallel, loadPairsTsv, samplePairs, splitPairs, type ParallelSplits } from '../../translation/data.js';
 import { learnDictionary } from '../../translation/dictionary.js';
-import { CliError, choice, intOption, numberOption, required, type Command, type OptionSpec } from '../args.js';
+import { CliError, choice, commandGroup, intOption, numberOption, required, type Command, type OptionSpec } from '../args.js';
 import { useDevice } from '../device.js';
 import { prepareOut } from '../out.js';
 
@@ -122,13 +122,4 @@ const translateCommand: Command = {
   },
 };
 
-export const translationCommand: Command & { subcommands: Command[] } = {
-  name: 'translate',
-  summary: 'encoder-decoder translation: train, eval or translate (see tsgrad translate <sub> --help)',
-  usage: 'tsgrad translate train|eval|translate [options]',
-  options: {},
-  subcommands: [trainCommand, evalCommand, translateCommand],
-  async run() {
-    throw new CliError('give a subcommand: tsgrad translate train|eval|translate (see tsgrad translate --help)', 2);
-  },
-};
+export const translationCommand = commandGroup('translate', 'encoder-decoder translation: train, eval or translate (see tsgrad translate <sub> --help)', [trainCommand, evalCommand, translateCommand]);
