@@ -3,14 +3,13 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { sentimentData } from './sentiment-data.js';
-import { keepTsgradSideEffects } from './side-effects.js';
 
 const pkg = (p: string) => fileURLToPath(new URL(`../../packages/${p}`, import.meta.url));
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
-  plugins: [keepTsgradSideEffects(), sentimentData()],
+  plugins: [sentimentData()],
   resolve: {
     alias: [
       { find: /^@tsgrad\/core$/, replacement: pkg('core/src/index.ts') },

@@ -1,5 +1,6 @@
 // The browser bundle of @tsgrad/core: the whole public API as a tree-shaken, minified ES module
-// (Vite 8 / Rolldown, as an app would build it). What a page loads eagerly must stay under the
+// (Vite 8 / Rolldown, as an app would build it, with no plugin: core's package.json "sideEffects" list
+// alone must keep the CPU backend and the Tensor methods). What a page loads eagerly must stay under the
 // budget below (gzip); gpu.js must sit in a chunk that only `setBackend('gpu', ...)` loads.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,6 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Rolldown } from 'vite';
-import { keepTsgradSideEffects } from '../../docs/demo/side-effects.js';
 import { ROOT } from './lib/extract.js';
 
 /**
@@ -36,7 +36,6 @@ beforeAll(async () => {
   const out = await build({
     configFile: false, logLevel: 'error', root: dir,
     resolve: { alias: [{ find: /^@tsgrad\/core$/, replacement: join(ROOT, 'packages/core/src/index.ts') }] },
-    plugins: [keepTsgradSideEffects()],
     build: { outDir: join(dir, 'dist'), minify: true, target: 'es2022', lib: { entry, formats: ['es'], fileName: 'core' } },
   });
   const outputs = (Array.isArray(out) ? out : [out]) as Rolldown.RolldownOutput[];
