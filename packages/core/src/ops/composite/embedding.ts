@@ -70,13 +70,13 @@ export function oneHot(input: Tensor, numClasses?: number): Tensor {
  * @example linear(ones([1, 2]), ones([3, 2]), tensor([0, 1, 2])).tolist(); // [[2, 3, 4]]
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  if (!bias || x.ndim < 2 || weight.ndim !== 2 || bias.ndim > 1 || (x.ndim > 2 && !x.isContiguous())) {
+  const k = x.shape[x.ndim - 1];
+  // matmul + add where addmm does not fit (its errors also name the caller's shapes, not reshaped ones)
+  if (!bias || x.ndim < 2 || weight.ndim !== 2 || weight.shape[1] !== k || bias.ndim > 1 || (x.ndim > 2 && !x.isContiguous())) {
     const y = x.matmul(weight.mT);
     return bias ? y.add(bias) : y;
   }
   // as PyTorch: rows of x times W^T with the bias added in the same kernel (addmm), one autograd node
-  const k = x.shape[x.ndim - 1]!;
-  if (weight.shape[1] !== k) return x.matmul(weight.mT); // matmul's error names the shapes
-  const y = addmm(bias, x.reshape([-1, k]), weight.mT);
+  const y = addmm(bias, x.reshape([-1, k!]), weight.mT);
   return x.ndim === 2 ? y : y.reshape([...x.shape.slice(0, -1), weight.shape[0]!]);
 }
