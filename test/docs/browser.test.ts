@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
+import type { ClassifierState } from '../../docs/demo/src/explain-panel.js';
 import { ROOT } from './lib/extract.js';
 
 const CANDIDATES = process.env['CHROMIUM_PATH'] ? [process.env['CHROMIUM_PATH']] : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -29,15 +30,7 @@ interface DemoState {
   heatmapCells: number;
   sample: string;
   error?: string;
-  classifier: {
-    phase: string;
-    losses: number[];
-    accuracy: number | null;
-    explanation: { text: string; predicted: string; tokens: { token: string; ig: number; rollout: number }[]; completenessError: number } | null;
-    cells: number;
-    explainError?: string;
-    error?: string;
-  };
+  classifier: ClassifierState;
 }
 
 if (!CHROMIUM) {
