@@ -170,4 +170,32 @@ describe('KV cache', () => {
       expect(cache.length).toBe(0);
     }
   });
+
+  test('staticKv: cross-attention over a memory projected once equals the plain forward, with rows reordered between calls (float64)', () => {
+    manualSeed(2);
+    const m = new MultiheadAttention(8, 2, { batchFirst: true }).to('float64');
+    const mem = randn([3, 5, 8], { dtype: 'float64' });
+    const pad = tensor([[false, false, false, true, true], [false, false, false, false, false], [false, true, true, true, true]]);
+    const staticKv = new KVCache();
+    const q1 = randn([3, 1, 8], { dtype: 'float64' });
+    const [first] = m.forward(q1, mem, mem, { keyPaddingMask: pad, staticKv });
+    assertClose(first, m.forward(q1, mem, mem, { keyPaddingMask: pad })[0], { rtol: 1e-12, atol: 1e-12 });
+    expect(staticKv.key!.shape).toEqual([3, 2, 5, 4]);
+    // beam search: four rows continue sources 2, 0, 0, 1; the stored keys are reordered, the memory is not read again
+    const idx = tensor([2, 0, 0, 1], { dtype: 'int32' });
+    [staticKv.key, staticKv.value] = [staticKv.key!.indexSelect(0, idx), staticKv.value!.indexSelect(0, idx)];
+    const q2 = randn([4, 2, 8], { dtype: 'float64' });
+    const [again] = m.forward(q2, zeros([1, 1, 8], { dtype: 'float64' }), zeros([1, 1, 8], { dtype: 'float64' }), { keyPaddingMask: pad.indexSelect(0, idx), staticKv });
+    const memRows = mem.indexSelect(0, idx);
+    assertClose(again, m.forward(q2, memRows, memRows, { keyPaddingMask: pad.indexSelect(0, idx) })[0], { rtol: 1e-12, atol: 1e-12 });
+  });
+
+  test('staticKv: a batch that does not match the stored keys, or a combination with cache or rope, is an error', () => {
+    const m = new MultiheadAttention(8, 2, { batchFirst: true });
+    const mem = randn([2, 5, 8]);
+    const staticKv = new KVCache();
+    m.forward(randn([2, 1, 8]), mem, mem, { staticKv });
+    expect(() => m.forward(randn([3, 1, 8]), mem, mem, { staticKv })).toThrow(/staticKv holds keys for a batch of 2, the query has 3 rows/);
+    expect(() => m.forward(randn([2, 1, 8]), mem, mem, { staticKv: new KVCache(), cache: new KVCache() })).toThrow(/staticKv .* cannot be combined with cache, rope or addBiasKv/);
+  });
 });

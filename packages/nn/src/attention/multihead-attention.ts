@@ -40,6 +40,13 @@ export interface AttentionForwardOptions {
   isCausal?: boolean;
   /** Self-attention decoding: appends this step's keys/values and attends over the cached ones too. */
   cache?: KVCache;
+  /**
+   * Cross-attention decoding over a fixed `key`/`value` (an encoder's memory): an empty cache gets
+   * their projections on the first call; later calls attend over the stored ones and skip the
+   * projection (`key` and `value` are then not read, and may have another batch size than `query`).
+   * Its batch rows may be reordered between calls (beam search), as a `cache`'s may.
+   */
+  staticKv?: KVCache;
   /** Rotates queries and keys per head (positions offset by the cache length). */
   rope?: RotaryEmbedding;
 }
@@ -160,22 +167,25 @@ export class MultiheadAttention extends Module {
     }
   }
 
-  /** Q, K, V projections, each (B, T, E), by the chunks of the packed weight when there is one. */
-  private inProjection(q: Tensor, k: Tensor, v: Tensor): [Tensor, Tensor, Tensor] {
+  /** Q, K, V projections, each (B, T, E), by the chunks of the packed weight when there is one; a null input gets a null projection. */
+  private inProjection(q: Tensor, k: Tensor | null, v: Tensor | null): [Tensor, Tensor | null, Tensor | null] {
     const b = this.in_proj_bias ? this.in_proj_bias.chunk(3, 0) : [null, null, null];
+    let project: (x: Tensor, i: number) => Tensor;
     if (this.in_proj_weight_int8) {
       // int8 (inference only): one product per third of the weight, so each output is contiguous
       // (slicing one (B, L, 3E) product would make the head split below copy it)
       const [ws, ss] = [this.in_proj_weight_int8.chunk(3, 0), this.in_proj_weight_scale!.chunk(3, 0)];
-      return [linearDynamicInt8(q, ws[0]!, ss[0]!, b[0]), linearDynamicInt8(k, ws[1]!, ss[1]!, b[1]), linearDynamicInt8(v, ws[2]!, ss[2]!, b[2])];
-    }
-    if (this.in_proj_weight) {
+      project = (x, i) => linearDynamicInt8(x, ws[i]!, ss[i]!, b[i]);
+    } else if (this.in_proj_weight) {
       // NOTE: one matmul per chunk even for self-attention: slicing one (B, L, 3E) product instead
       // would cost three full-size scatters and two adds of (B, L, 3E) in the backward
-      const [wq, wk, wv] = this.in_proj_weight.chunk(3, 0);
-      return [linear(q, wq!, b[0]), linear(k, wk!, b[1]), linear(v, wv!, b[2])];
+      const w = this.in_proj_weight.chunk(3, 0);
+      project = (x, i) => linear(x, w[i]!, b[i]);
+    } else {
+      const w = [this.q_proj_weight!, this.k_proj_weight!, this.v_proj_weight!];
+      project = (x, i) => linear(x, w[i]!, b[i]);
     }
-    return [linear(q, this.q_proj_weight!, b[0]), linear(k, this.k_proj_weight!, b[1]), linear(v, this.v_proj_weight!, b[2])];
+    return [project(q, 0), k && project(k, 1), v && project(v, 2)];
   }
 
   /**
@@ -187,21 +197,31 @@ export class MultiheadAttention extends Module {
    * @returns `[output like query, weights]`: weights (B, L, S) averaged over heads, (B, H, L, S) per head with `averageAttnWeights: false`, or null with `needWeights: false`.
    */
   forward(query: Tensor, key: Tensor, value: Tensor, opts: AttentionForwardOptions = {}): [Tensor, Tensor | null] {
-    this.checkInputs(query, key, value);
-    const { needWeights = true, averageAttnWeights = true, cache, rope } = opts;
+    const { needWeights = true, averageAttnWeights = true, cache, rope, staticKv } = opts;
+    const reuse = !!staticKv?.key && !!staticKv.value; // projected keys/values are stored: key/value are not read
+    this.checkInputs(query, reuse ? query : key, reuse ? query : value);
+    if (staticKv && (cache || rope || this.bias_k)) throw new ValueError('MultiheadAttention', 'staticKv (fixed cross-attention keys) cannot be combined with cache, rope or addBiasKv');
     const batched = query.ndim === 3;
     const toBTE = (x: Tensor) => (!batched ? x.unsqueeze(0) : this.batchFirst ? x : x.transpose(0, 1)); // -> (B, T, E)
-    const [q, k, v] = [toBTE(query), toBTE(key), toBTE(value)];
+    const q = toBTE(query);
     const [B, L] = [q.shape[0]!, q.shape[1]!];
     const [E, H, D] = [this.embedDim, this.numHeads, this.headDim];
-    let [qp, kp, vp] = this.inProjection(q, k, v); // (B, L, E), (B, S, E), (B, S, E)
-    if (this.bias_k && this.bias_v) {
-      if (cache) throw new ValueError('MultiheadAttention', 'addBiasKv cannot be combined with a KV cache');
-      kp = cat([kp, this.bias_k.expand([B, 1, E])], 1); // (B, S+1, E)
-      vp = cat([vp, this.bias_v.expand([B, 1, E])], 1);
+    const heads = (x: Tensor) => x.reshape([x.shape[0]!, x.shape[1]!, H, D]).transpose(1, 2); // (B, T, E) -> (B, H, T, D)
+    let qh: Tensor, kh: Tensor, vh: Tensor;
+    if (reuse) {
+      if (staticKv.key!.shape[0] !== B) throw new ShapeError('MultiheadAttention', `staticKv holds keys for a batch of ${staticKv.key!.shape[0]}, the query has ${B} rows`, { query: query.shape, staticKey: staticKv.key!.shape });
+      qh = heads(this.inProjection(q, null, null)[0]);
+      [kh, vh] = [staticKv.key!, staticKv.value!];
+    } else {
+      let [qp, kp, vp] = this.inProjection(q, toBTE(key), toBTE(value)) as [Tensor, Tensor, Tensor]; // (B, L, E), (B, S, E), (B, S, E)
+      if (this.bias_k && this.bias_v) {
+        if (cache) throw new ValueError('MultiheadAttention', 'addBiasKv cannot be combined with a KV cache');
+        kp = cat([kp, this.bias_k.expand([B, 1, E])], 1); // (B, S+1, E)
+        vp = cat([vp, this.bias_v.expand([B, 1, E])], 1);
+      }
+      [qh, kh, vh] = [heads(qp), heads(kp), heads(vp)];
+      if (staticKv) [staticKv.key, staticKv.value] = [kh, vh];
     }
-    const heads = (x: Tensor) => x.reshape([B, x.shape[1]!, H, D]).transpose(1, 2); // (B, T, E) -> (B, H, T, D)
-    let [qh, kh, vh] = [heads(qp), heads(kp), heads(vp)];
     const offset = cache ? cache.length : 0;
     if (rope) {
       qh = rope.forward(qh, offset);

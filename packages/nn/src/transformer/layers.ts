@@ -147,6 +147,8 @@ export interface DecoderLayerForwardOptions {
   memoryIsCausal?: boolean;
   /** KV cache of the self-attention, for incremental decoding. */
   cache?: KVCache;
+  /** Cross-attention cache: the memory's projected keys and values, made on the first call and reused (MultiheadAttention's `staticKv`). */
+  memoryCache?: KVCache;
 }
 
 /**
@@ -221,7 +223,7 @@ export class TransformerDecoderLayer extends Module {
   }
 
   private mhaBlock(x: Tensor, mem: Tensor, o: DecoderLayerForwardOptions): Tensor {
-    const [y] = this.multihead_attn.forward(x, mem, mem, { attnMask: o.memoryMask, keyPaddingMask: o.memoryKeyPaddingMask, isCausal: o.memoryIsCausal, needWeights: false });
+    const [y] = this.multihead_attn.forward(x, mem, mem, { attnMask: o.memoryMask, keyPaddingMask: o.memoryKeyPaddingMask, isCausal: o.memoryIsCausal, needWeights: false, staticKv: o.memoryCache });
     return this.dropout2.forward(y);
   }
 
@@ -233,7 +235,7 @@ export class TransformerDecoderLayer extends Module {
    * Runs the layer: self-attention, cross-attention over `memory`, feed-forward.
    * @param tgt - (T, B, E), or (B, T, E) with batchFirst.
    * @param memory - The encoder output (S, B, E), or (B, S, E).
-   * @param opts - Masks, causal flags, `cache`.
+   * @param opts - Masks, causal flags, `cache`, `memoryCache`.
    * @returns tgt's shape.
    */
   forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions = {}): Tensor {

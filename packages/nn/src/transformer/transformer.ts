@@ -90,9 +90,11 @@ export class TransformerEncoder extends Module {
 }
 
 /** Options of TransformerDecoder.forward; `caches` holds one self-attention cache per layer. */
-export interface DecoderForwardOptions extends Omit<DecoderLayerForwardOptions, 'cache'> {
+export interface DecoderForwardOptions extends Omit<DecoderLayerForwardOptions, 'cache' | 'memoryCache'> {
   /** One self-attention cache per layer, for incremental decoding. */
   caches?: readonly KVCache[];
+  /** One cross-attention cache per layer: the memory's keys and values, projected once (see `staticKv`). */
+  memoryCaches?: readonly KVCache[];
 }
 
 /**
@@ -126,13 +128,16 @@ export class TransformerDecoder extends Module {
    * Runs every layer over the target with cross-attention to `memory`, then the final norm.
    * @param tgt - (T, B, E) or (B, T, E).
    * @param memory - The encoder output (S, B, E) or (B, S, E).
-   * @param opts - Masks, causal flags, `caches`.
+   * @param opts - Masks, causal flags, `caches`, `memoryCaches`.
    * @returns tgt's shape.
    */
   forward(tgt: Tensor, memory: Tensor, opts: DecoderForwardOptions = {}): Tensor {
     let x = tgt;
     let i = 0;
-    for (const layer of this.layers) x = layer.forward(x, memory, { ...opts, cache: opts.caches?.[i++] });
+    for (const layer of this.layers) {
+      x = layer.forward(x, memory, { ...opts, cache: opts.caches?.[i], memoryCache: opts.memoryCaches?.[i] });
+      i++;
+    }
     return this.norm ? this.norm.forward(x) : x;
   }
 }
