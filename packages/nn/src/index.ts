@@ -48,6 +48,7 @@ export {
 export { GPT, GPTModel, gptConfig, type GPTConfig, type FullGPTConfig, type GPTForwardOptions } from './models/gpt.js';
 export { BertModel, BertMLM, MLMHead, bertConfig, type BertConfig, type FullBertConfig } from './models/bert.js';
 export { Seq2SeqTransformer, type Seq2SeqConfig, type Seq2SeqDecodeOptions } from './models/seq2seq.js';
+export type { Seq2SeqCaches } from './models/seq2seq-decode.js';
 export {
   SequenceClassifier, TokenClassifier, poolHidden, buildBody,
   type Pooling, type Body, type BodyConfig, type SequenceClassifierConfig, type TokenClassifierConfig,

@@ -29,9 +29,9 @@ describe('seq2seq', () => {
       4: [1e-6, 1e-6, 0.9, 0.05, 0.05], // after B: eos 0.9, so B eos has probability 0.405
     };
     class Table extends Seq2SeqTransformer {
-      override decodeLogits(tgt: Tensor): Tensor {
-        const rows = tgt.tolist() as number[][];
-        return tensor(rows.map((r) => r.map((id) => (NEXT[id] ?? NEXT[4]!).map(Math.log))));
+      override decodeStep(tokens: Tensor): Tensor {
+        const last = (tokens.tolist() as number[][]).map((r) => r[r.length - 1]!);
+        return tensor(last.map((id) => (NEXT[id] ?? NEXT[4]!).map(Math.log)));
       }
     }
     const m = new Table({ srcVocab: 6, tgtVocab: 5, dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16, dropout: 0, maxLen: 8, padId: 0 });

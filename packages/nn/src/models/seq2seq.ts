@@ -1,13 +1,15 @@
 // An encoder-decoder Transformer for sequence-to-sequence tasks (the layout of PyTorch's translation
 // tutorial): token embeddings scaled by sqrt(d), sinusoidal positions, torch.nn.Transformer, and a
-// linear generator; greedy and beam-search decoding on any device.
+// linear generator; greedy and beam-search decoding with KV caches on any device.
 
-import { Tensor, ValueError, dispose, fromArray, noGrad, scope, scopeData } from '@tsgrad/core';
+import { type Tensor, ValueError } from '@tsgrad/core';
+import { KVCache } from '../attention/kv-cache.js';
 import { Module } from '../module.js';
 import { Embedding } from '../layers/embedding.js';
 import { Linear } from '../layers/linear.js';
 import { SinusoidalPositionalEncoding } from '../attention/positional.js';
 import { Transformer } from '../transformer/transformer.js';
+import { beamDecode, greedyDecode, type Seq2SeqCaches } from './seq2seq-decode.js';
 
 /** Sizes of a Seq2SeqTransformer. */
 export interface Seq2SeqConfig {
@@ -67,8 +69,8 @@ export class Seq2SeqTransformer extends Module {
     this.generator = new Linear(c.dModel, c.tgtVocab);
   }
 
-  private embed(emb: Embedding, ids: Tensor): Tensor {
-    return this.positional_encoding.forward(emb.forward(ids).mul(Math.sqrt(this.config.dModel))); // (B, L, D)
+  private embed(emb: Embedding, ids: Tensor, offset = 0): Tensor {
+    return this.positional_encoding.forward(emb.forward(ids).mul(Math.sqrt(this.config.dModel)), offset); // (B, L, D)
   }
 
   /**
@@ -96,6 +98,42 @@ export class Seq2SeqTransformer extends Module {
   }
 
   /**
+   * Empty KV caches for {@link Seq2SeqTransformer.decodeStep}: per decoder layer, one for the
+   * self-attention and one for the memory's keys and values.
+   * @returns The caches.
+   */
+  createCaches(): Seq2SeqCaches {
+    const n = this.transformer.decoder.layers.length;
+    return { self: Array.from({ length: n }, () => new KVCache()), memory: Array.from({ length: n }, () => new KVCache()) };
+  }
+
+  /**
+   * Incremental decoding: next-token logits after the last of `tokens`, the earlier target tokens'
+   * keys and values being in `caches` (which this call extends; their positions continue there).
+   * The first call fills the memory caches from `memory`; later calls reuse them, so after
+   * reordering the caches' rows (beam search) `memory` is not read again.
+   * @param tokens - New target ids (R, T) int32 (T = 1 when decoding token by token).
+   * @param memory - From `encode` (R, S, D); read only while the memory caches are empty.
+   * @param srcPad - Source padding mask of each row (R, S).
+   * @param caches - From `createCaches`, extended in place.
+   * @returns Logits (R, tgtVocab) for the token after tokens[:, -1].
+   * @example
+   * const m = new Seq2SeqTransformer({ srcVocab: 10, tgtVocab: 12, dModel: 16, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 32, dropout: 0, maxLen: 8, padId: 0 }).eval();
+   * const src = tensor([[4, 5, 6]], { dtype: 'int32' });
+   * const srcPad = src.eq(0);
+   * const memory = m.encode(src, srcPad);
+   * const caches = m.createCaches();
+   * m.decodeStep(tensor([[1]], { dtype: 'int32' }), memory, srcPad, caches).shape; // [1, 12]
+   * m.decodeStep(tensor([[7]], { dtype: 'int32' }), memory, srcPad, caches).shape; // [1, 12]
+   * caches.self[0].length; // 2
+   */
+  decodeStep(tokens: Tensor, memory: Tensor, srcPad: Tensor, caches: Seq2SeqCaches): Tensor {
+    const offset = caches.self[0]?.length ?? 0;
+    const h = this.transformer.decoder.forward(this.embed(this.tgt_tok_emb, tokens, offset), memory, { tgtIsCausal: true, memoryKeyPaddingMask: srcPad, caches: caches.self, memoryCaches: caches.memory });
+    return this.generator.forward(h.select(1, -1)); // (R, V): only the last position is projected
+  }
+
+  /**
    * Logits for teacher forcing: `decodeLogits(tgt, encode(src))` with padding masks from `padId`.
    * @param src - Source ids (B, S) int32.
    * @param tgt - Target inputs (B, T) int32 (bos first).
@@ -109,8 +147,9 @@ export class Seq2SeqTransformer extends Module {
 
   /**
    * Translates a batch of sources: greedy decoding (`beamSize` 1, the default) or beam search, until
-   * `eosId` or `maxLength` new tokens, with autograd off and the model in eval mode. Runs on the
-   * model's device (it reads one small tensor back per step); every tensor it makes is freed.
+   * `eosId` or `maxLength` new tokens, with autograd off and the model in eval mode. One token per
+   * row and step through KV caches, every source's hypotheses in one batch; finished rows leave it.
+   * Runs on the model's device (it reads the step's log-probabilities back); every tensor it makes is freed.
    * @param src - Source ids (B, S) int32, padded with the config's `padId`.
    * @param opts - Start and end ids, the length limit, the beam width and the length penalty.
    * @returns One id list per source row, without bos and eos.
@@ -126,10 +165,8 @@ export class Seq2SeqTransformer extends Module {
     if (!Number.isInteger(maxLength) || maxLength < 1) throw new ValueError('Seq2SeqTransformer.decode', `maxLength must be a positive integer, got ${maxLength}`);
     if (!Number.isInteger(beamSize) || beamSize < 1) throw new ValueError('Seq2SeqTransformer.decode', `beamSize must be a positive integer, got ${beamSize}`);
     this.eval();
-    if (beamSize === 1) return greedy(this, src, bosId, eosId, maxLength);
-    const out: number[][] = [];
-    for (let b = 0; b < src.shape[0]!; b++) out.push(await beam(this, src.narrow(0, b, 1), bosId, eosId, maxLength, beamSize, lengthPenalty));
-    return out;
+    if (beamSize === 1) return greedyDecode(this, src, bosId, eosId, maxLength);
+    return beamDecode(this, src, { bosId, eosId, maxLength, beamSize, lengthPenalty });
   }
 }
 
@@ -146,83 +183,3 @@ export interface Seq2SeqDecodeOptions {
   /** Beam search ranks finished outputs by log-probability / length^lengthPenalty (fairseq's `lenpen`). Default 0.6. */
   lengthPenalty?: number;
 }
-
-function ids2d(rows: readonly number[][], device: string): Tensor {
-  return fromArray(Int32Array.from(rows.flat()), [rows.length, rows[0]!.length], { dtype: 'int32', device });
-}
-
-/** Encoder memory and source padding mask of `src` (the encoder's intermediates freed; the caller frees these two). */
-function encoded(model: Seq2SeqTransformer, src: Tensor): { memory: Tensor; srcPad: Tensor } {
-  return scope(() => noGrad(() => {
-    const srcPad = src.eq(model.config.padId);
-    return { memory: model.encode(src, srcPad), srcPad };
-  }));
-}
-
-async function greedy(model: Seq2SeqTransformer, src: Tensor, bosId: number, eosId: number, maxLength: number): Promise<number[][]> {
-  const { memory, srcPad } = encoded(model, src);
-  const B = src.shape[0]!;
-  const out: number[][] = Array.from({ length: B }, () => [bosId]);
-  const done = new Array<boolean>(B).fill(false);
-  try {
-    for (let t = 0; t < maxLength && done.some((d) => !d); t++) {
-      const next = await scopeData(() => noGrad(() => model.decodeLogits(ids2d(out, src.device), memory, srcPad).select(1, t).argmax(-1)));
-      out.forEach((row, b) => row.push(done[b] ? eosId : next[b]!));
-      next.forEach((id, b) => (done[b] = done[b] || id === eosId));
-    }
-  } finally {
-    dispose([memory, srcPad]);
-  }
-  return out.map((row) => {
-    const body = row.slice(1);
-    const end = body.indexOf(eosId);
-    return end < 0 ? body : body.slice(0, end);
-  });
-}
-
-/** The n best (value, index) pairs of row i of a (k, V) array, best first. */
-function topOfRow(logp: ArrayLike<number>, i: number, V: number, n: number): [number, number][] {
-  const best: [number, number][] = [];
-  for (let v = 0; v < V; v++) {
-    const x = logp[i * V + v]!;
-    if (best.length === n && x <= best[n - 1]![0]) continue;
-    let j = best.length === n ? n - 1 : best.length;
-    while (j > 0 && best[j - 1]![0] < x) j--;
-    best.splice(j, 0, [x, v]);
-    if (best.length > n) best.pop();
-  }
-  return best;
-}
-
-// beam search of one source (1, S): the `beamSize` best prefixes by total log-probability live on;
-// finished outputs are ranked by log-probability / length^lengthPenalty
-async function beam(model: Seq2SeqTransformer, src: Tensor, bosId: number, eosId: number, maxLength: number, beamSize: number, lengthPenalty: number): Promise<number[]> {
-  const { memory, srcPad } = encoded(model, src);
-  let live: { ids: number[]; logp: number }[] = [{ ids: [bosId], logp: 0 }];
-  const finished: { ids: number[]; score: number }[] = [];
-  const norm = (logp: number, len: number) => logp / Math.pow(Math.max(1, len), lengthPenalty);
-  try {
-    for (let t = 0; t < maxLength && live.length > 0; t++) {
-      const k = live.length;
-      const V = model.config.tgtVocab;
-      const logp = await scopeData(() => noGrad(() =>
-        model.decodeLogits(ids2d(live.map((h) => h.ids), src.device), memory.expand([k, ...memory.shape.slice(1)]), srcPad.expand([k, srcPad.shape[1]!])).select(1, t).logSoftmax(-1)));
-      // 2 x beam candidates per hypothesis leave at least `beamSize` that do not end in eos
-      const cand = live.flatMap((h, i) => topOfRow(logp, i, V, 2 * beamSize).map(([x, v]) => ({ ids: [...h.ids, v], logp: h.logp + x })));
-      cand.sort((a, b) => b.logp - a.logp);
-      live = [];
-      for (const c of cand) {
-        if (c.ids[c.ids.length - 1] === eosId) finished.push({ ids: c.ids.slice(1, -1), score: norm(c.logp, c.ids.length - 1) });
-        else live.push(c);
-        if (live.length >= beamSize) break;
-      }
-      if (finished.length >= beamSize) break;
-    }
-  } finally {
-    dispose([memory, srcPad]);
-  }
-  for (const h of live) finished.push({ ids: h.ids.slice(1), score: norm(h.logp, h.ids.length - 1) });
-  finished.sort((a, b) => b.score - a.score);
-  return finished[0]!.ids;
-}
-
