@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Turns a `tsgrad pretrain` checkpoint into the one the package ships (assets/): the model weights,
 // model config and tokenizer only (no optimizer or trainer state, a third of the size), with the
-// commands that made it and its held-out loss in the metadata. Written atomically.
+// commands that made it, its corpus mix and token count, the commit and its held-out loss curve in
+// the metadata (the experiment report draws the curve from it). Written atomically.
 //
 // usage: node packages/train/scripts/ship-checkpoint.mjs IN.safetensors OUT.safetensors METRICS.jsonl "COMMANDS"
 
@@ -25,8 +26,13 @@ const commit = (() => {
     return 'unknown';
   }
 })();
+const flag = (name) => commands.match(new RegExp(`--${name}[ =](\\S+)`))?.[1];
+const batchSize = Number(flag('batch-size') ?? 32);
+const corpus = (flag('data') ?? 'sotu').split(',');
+const tokensSeen = steps * batchSize * ck.modelConfig.shape.blockSize;
+const heldOutCurve = rows.filter((r) => r.type === 'eval' && r.step <= steps).map((r) => [r.step, r.loss]);
 await saveCheckpoint(output, {
   model: ck.model, modelConfig: ck.modelConfig, tokenizer: ck.tokenizer,
-  extra: { madeBy: commands, steps, heldOutLoss: lastEval?.loss, heldOutPerplexity: lastEval?.perplexity, tsgradCommit: commit },
+  extra: { madeBy: commands, steps, corpus, tokensSeen, heldOutLoss: lastEval?.loss, heldOutPerplexity: lastEval?.perplexity, heldOutCurve, tsgradCommit: commit },
 });
-console.log(JSON.stringify({ output, steps, heldOutLoss: lastEval?.loss, heldOutPerplexity: lastEval?.perplexity }));
+console.log(JSON.stringify({ output, steps, corpus, tokensSeen, heldOutLoss: lastEval?.loss, heldOutPerplexity: lastEval?.perplexity }));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { loadSafetensorsFile } from '@tsgrad/nn';
+import { loadCheckpoint, saveCheckpoint } from '../src/checkpoint.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const tsgrad = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000 });
@@ -20,7 +21,8 @@ describe('tsgrad CLI', () => {
     const r = tsgrad('experiment', '--quick', '--out', out);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\| labels \| pretrained \| from scratch \| margin \(points\) \| paired 95% interval \| Naive Bayes/);
-    for (const f of ['results.md', 'results.json', 'config.json', 'accuracy-vs-labels.svg', 'loss-curves.svg']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['results.md', 'results.json', 'config.json', 'accuracy-vs-labels.svg', 'loss-curves.svg', 'pretraining-curve.svg']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(readFileSync(join(out, 'results.md'), 'utf8')).toMatch(/Pretraining curve \(held-out loss, nats a token, by step\): [\d,]+: \d+\.\d\d/);
     const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(json.rows.map((x: { labels: number }) => x.labels)).toEqual([50, 200]);
     for (const row of json.rows) {
@@ -31,12 +33,27 @@ describe('tsgrad CLI', () => {
     expect(json.seconds).toBeGreaterThan(0);
     expect(json.peakRssMiB).toBeGreaterThan(20); // a Node process holding a model: tens of MiB at least
     expect(r.stdout).toMatch(/min, peak RSS \d+ MiB/);
-    for (const svg of ['accuracy-vs-labels.svg', 'loss-curves.svg']) {
+    for (const svg of ['accuracy-vs-labels.svg', 'loss-curves.svg', 'pretraining-curve.svg']) {
       const text = readFileSync(join(out, svg), 'utf8');
       expect(text.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
       expect(text.trim().endsWith('</svg>')).toBe(true);
     }
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ name: 'quick', labelCounts: [50, 200], seeds: [0] });
+  });
+
+  test('experiment --from a shipped-style checkpoint: the report names its tokens and corpus and draws its held-out curve from the metadata', async () => {
+    const dir = tmp();
+    const first = tsgrad('experiment', '--quick', '--labels', '20', '--out', join(dir, 'a'));
+    expect(first.status, first.stderr).toBe(0);
+    const ck = await loadCheckpoint(join(dir, 'a', 'pretrained.safetensors'));
+    const shipped = join(dir, 'shipped.safetensors');
+    await saveCheckpoint(shipped, { model: ck.model, modelConfig: ck.modelConfig, tokenizer: ck.tokenizer, extra: { steps: 40, corpus: ['sotu', 'brown'], tokensSeen: 40960, heldOutLoss: 5.25, heldOutCurve: [[20, 6.5], [40, 5.25]] } });
+    const r = tsgrad('experiment', '--quick', '--labels', '20', '--from', shipped, '--out', join(dir, 'b'));
+    expect(r.status, r.stderr).toBe(0);
+    const md = readFileSync(join(dir, 'b', 'results.md'), 'utf8');
+    expect(md).toMatch(/Pretrained weights: .*shipped\.safetensors: 40,960 tokens of sotu \+ brown, held-out loss 5\.250/);
+    expect(md).toMatch(/Pretraining curve \(held-out loss, nats a token, by step\): 20: 6\.50 · 40: 5\.25/);
+    expect(readFileSync(join(dir, 'b', 'pretraining-curve.svg'), 'utf8')).toMatch(/pretraining \(held out\)/);
   });
 
   test('finetune --scratch on a JSONL file prints one JSON line with test metrics', () => {

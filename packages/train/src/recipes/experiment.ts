@@ -132,8 +132,12 @@ async function pretrainedModel(o: ExperimentOptions, pool: readonly string[], no
   if (!o.pretrainFresh && existsSync(path)) {
     const ck = await loadCheckpoint(path);
     if (!ck.tokenizer || !ck.modelConfig) throw new ValueError('experiment', `${path} lacks a tokenizer or model config`);
-    notes.push(`Pretrained weights: ${shown(path)} (made by tsgrad; see its metadata for the command). Pass --pretrain to redo pretraining.`);
-    return { checkpoint: ck, tokenizer: tokenizerFromJSON(ck.tokenizer), pretrainLosses: undefined, pretrainEvals: undefined };
+    const x = ck.extra ?? {};
+    const made = typeof x['tokensSeen'] === 'number' ? `: ${x['tokensSeen'].toLocaleString('en-US')} tokens of ${Array.isArray(x['corpus']) ? x['corpus'].join(' + ') : 'text'}${typeof x['heldOutLoss'] === 'number' ? `, held-out loss ${x['heldOutLoss'].toFixed(3)}` : ''}` : '';
+    notes.push(`Pretrained weights: ${shown(path)}${made} (made by tsgrad; see its metadata for the command). Pass --pretrain to redo pretraining.`);
+    // the shipped file carries its held-out loss curve (step, loss) for the report's chart
+    const curve = Array.isArray(x['heldOutCurve']) ? (x['heldOutCurve'] as unknown[]).filter((e): e is [number, number] => Array.isArray(e) && typeof e[0] === 'number' && typeof e[1] === 'number') : [];
+    return { checkpoint: ck, tokenizer: tokenizerFromJSON(ck.tokenizer), pretrainLosses: undefined, pretrainEvals: curve.length ? curve.map(([step, loss]) => ({ step, loss })) : undefined };
   }
   const docs = pretrainingCorpus(c.corpus ?? ['sotu']); // read only when pretraining here (the corpora are optional packages)
   const tdocs = c.pretrain.documents > 0 ? { train: docs.train.slice(-c.pretrain.documents), validation: docs.validation.slice(0, 1) } : docs;

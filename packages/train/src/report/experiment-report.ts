@@ -193,8 +193,17 @@ export interface ExperimentReport {
   peakRssMiB?: number;
 }
 
+/** The pretraining curve as one line of text: held-out loss at up to eight evenly spaced evaluations and the last. */
+function curveLine(evals: ExperimentReport['pretrainEvals']): string[] {
+  if (!evals?.length) return [];
+  const every = Math.ceil(evals.length / 8);
+  const shown = evals.filter((_, i) => i % every === every - 1 || i === evals.length - 1);
+  return [`- Pretraining curve (held-out loss, nats a token, by step): ${shown.map((e) => `${e.step.toLocaleString('en-US')}: ${e.loss.toFixed(2)}`).join(' · ')} (pretraining-curve.svg).`];
+}
+
 /**
- * Writes results.md, results.json, config.json, accuracy-vs-labels.svg and loss-curves.svg into `dir`.
+ * Writes results.md, results.json, config.json, accuracy-vs-labels.svg, loss-curves.svg and (with a
+ * pretraining curve) pretraining-curve.svg into `dir`.
  * @param dir - The folder (created).
  * @param r - The report.
  * @returns The names of the files written.
@@ -205,7 +214,7 @@ export interface ExperimentReport {
  */
 export function writeReport(dir: string, r: ExperimentReport): string[] {
   mkdirSync(dir, { recursive: true });
-  const md = [`# ${r.title}`, '', resultsMarkdown(r.rows, 'Results'), '', ...r.notes.map((n) => `- ${n}`), '', `Wall time: ${(r.seconds / 60).toFixed(1)} min${r.peakRssMiB ? `; peak memory (RSS) ${Math.round(r.peakRssMiB)} MiB` : ''}.`, ''].join('\n');
+  const md = [`# ${r.title}`, '', resultsMarkdown(r.rows, 'Results'), '', ...r.notes.map((n) => `- ${n}`), ...curveLine(r.pretrainEvals), '', `Wall time: ${(r.seconds / 60).toFixed(1)} min${r.peakRssMiB ? `; peak memory (RSS) ${Math.round(r.peakRssMiB)} MiB` : ''}.`, ''].join('\n');
   const files: Record<string, string> = {
     'results.md': md,
     'results.json': JSON.stringify({ title: r.title, rows: r.rows, runs: r.runs.map(({ losses: _l, ...rest }) => rest), seconds: r.seconds, peakRssMiB: r.peakRssMiB, notes: r.notes }, null, 2),
@@ -215,18 +224,21 @@ export function writeReport(dir: string, r: ExperimentReport): string[] {
         { name: 'pretrained', points: r.rows.map((x) => [x.labels, 100 * x.pretrained.mean] as const), errors: r.rows.map((x) => 100 * x.pretrained.std) },
         { name: 'from scratch', points: r.rows.map((x) => [x.labels, 100 * x.scratch.mean] as const), errors: r.rows.map((x) => 100 * x.scratch.std), dashed: true },
         { name: 'Naive Bayes', points: r.rows.map((x) => [x.labels, 100 * x.naiveBayes] as const), dashed: true },
+        ...(r.rows.every((x) => x.probe !== undefined) ? [{ name: 'linear probe', points: r.rows.map((x) => [x.labels, 100 * x.probe!] as const), dashed: true }] : []),
       ],
       { title: 'Test accuracy vs labelled examples', xLabel: 'labelled training examples (log scale)', yLabel: 'test accuracy (%)', logX: true },
     ),
   };
+  const pre: Series[] = [];
+  if (r.pretrainLosses?.length) pre.push({ name: 'pretraining (train)', points: smooth(r.pretrainLosses) });
+  if (r.pretrainEvals?.length) pre.push({ name: 'pretraining (held out)', points: r.pretrainEvals.map((e) => [e.step, e.loss] as const), dashed: true });
+  if (pre.length) files['pretraining-curve.svg'] = lineChart(pre, { title: 'Pretraining loss', xLabel: 'step', yLabel: 'cross-entropy (nats a token)' });
   const curves: Series[] = [];
-  if (r.pretrainLosses?.length) curves.push({ name: 'pretraining (train)', points: smooth(r.pretrainLosses) });
-  if (r.pretrainEvals?.length) curves.push({ name: 'pretraining (held out)', points: r.pretrainEvals.map((e) => [e.step, e.loss] as const), dashed: true });
   for (const init of ['pretrained', 'scratch'] as const) {
     const run = r.runs.filter((x) => x.init === init).sort((a, b) => b.labels - a.labels)[0];
     if (run) curves.push({ name: `fine-tune ${init} (${run.labels} labels)`, points: smooth(run.losses) });
   }
-  if (curves.length) files['loss-curves.svg'] = lineChart(curves, { title: 'Training loss', xLabel: 'step', yLabel: 'cross-entropy (nats)' });
+  if (curves.length) files['loss-curves.svg'] = lineChart(curves, { title: 'Fine-tuning loss', xLabel: 'step', yLabel: 'cross-entropy (nats)' });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return Object.keys(files);
 }
