@@ -41,6 +41,21 @@ describe('tsgrad CLI', () => {
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ name: 'quick', labelCounts: [50, 200], seeds: [0] });
   });
 
+  test('experiment --jobs 2 (worker threads) gives the same runs, bit for bit, as --jobs 1 (one after another)', () => {
+    const dir = tmp();
+    const runsOf = (jobs: string) => {
+      const r = tsgrad('experiment', '--quick', '--jobs', jobs, '--out', join(dir, jobs));
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(join(dir, jobs, 'results.json'), 'utf8')).runs.map(({ seconds: _s, ...rest }: { seconds: number }) => rest);
+    };
+    const one = runsOf('1');
+    expect(one).toHaveLength(4);
+    expect(runsOf('2')).toEqual(one);
+    const bad = tsgrad('experiment', '--quick', '--jobs', '0');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--jobs must be a positive whole number, got '0'/);
+  });
+
   test('experiment --from a shipped-style checkpoint: the report names its tokens and corpus and draws its held-out curve from the metadata', async () => {
     const dir = tmp();
     const first = tsgrad('experiment', '--quick', '--labels', '20', '--out', join(dir, 'a'));

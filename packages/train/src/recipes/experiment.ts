@@ -16,7 +16,8 @@ import type { ProgressMode } from '../progress.js';
 import { summarize, writeReport, type ExperimentReport, type RunRecord } from '../report/experiment-report.js';
 import { tokenizerFromJSON } from '../tokenizers/from-json.js';
 import { pretrainingCorpus, sentimentSplits, trainRecipeTokenizer, type CorpusName } from './corpus.js';
-import { finetuneClassifier, type FinetuneOptions } from './finetune.js';
+import type { FinetuneOptions } from './finetune.js';
+import { runFinetuneJobs, type FinetuneJob } from './finetune-jobs.js';
 import { MODEL_PRESETS, type ModelShape, type Objective, type RecipeModelConfig } from './models.js';
 import { pretrain } from './pretrain.js';
 
@@ -118,6 +119,11 @@ export interface ExperimentOptions {
   device?: string;
   /** Receives one line per stage (default: console.log). */
   log?: (line: string) => void;
+  /**
+   * Fine-tuning runs at once, each in a worker thread computing on one thread (CPU only; the
+   * built package). Default 1: one run after another, each on every core. Results do not depend on it.
+   */
+  workers?: number;
 }
 
 /** A path as a report shows it: relative to the working directory (no machine-specific prefix), when it lies below it. */
@@ -137,7 +143,7 @@ async function pretrainedModel(o: ExperimentOptions, pool: readonly string[], no
     notes.push(`Pretrained weights: ${shown(path)}${made} (made by tsgrad; see its metadata for the command). Pass --pretrain to redo pretraining.`);
     // the shipped file carries its held-out loss curve (step, loss) for the report's chart
     const curve = Array.isArray(x['heldOutCurve']) ? (x['heldOutCurve'] as unknown[]).filter((e): e is [number, number] => Array.isArray(e) && typeof e[0] === 'number' && typeof e[1] === 'number') : [];
-    return { checkpoint: ck, tokenizer: tokenizerFromJSON(ck.tokenizer), pretrainLosses: undefined, pretrainEvals: curve.length ? curve.map(([step, loss]) => ({ step, loss })) : undefined };
+    return { checkpoint: ck, path, tokenizer: tokenizerFromJSON(ck.tokenizer), pretrainLosses: undefined, pretrainEvals: curve.length ? curve.map(([step, loss]) => ({ step, loss })) : undefined };
   }
   const docs = pretrainingCorpus(c.corpus ?? ['sotu']); // read only when pretraining here (the corpora are optional packages)
   const tdocs = c.pretrain.documents > 0 ? { train: docs.train.slice(-c.pretrain.documents), validation: docs.validation.slice(0, 1) } : docs;
@@ -145,13 +151,14 @@ async function pretrainedModel(o: ExperimentOptions, pool: readonly string[], no
   const { steps, batchSize, lr } = c.pretrain;
   const pre = await pretrain({ objective: c.objective, tokenizer, documents: tdocs, model: c.model, steps, batchSize, lr, device: o.device, log: { progress: o.progress, jsonl: join(o.out, 'logs', 'pretrain.jsonl') } });
   const checkpoint: CheckpointData = { model: pre.model.stateDict(), modelConfig: pre.config, tokenizer: tokenizer.toJSON(), extra: { tokensSeen: pre.tokensSeen } };
-  await saveCheckpoint(join(o.out, 'pretrained.safetensors'), checkpoint);
+  const saved = join(o.out, 'pretrained.safetensors');
+  await saveCheckpoint(saved, checkpoint);
   notes.push(`Pretrained here: ${pre.tokensSeen.toLocaleString('en-US')} tokens (${c.pretrain.steps} steps); held-out loss ${pre.result.evals.at(-1)?.['loss']?.toFixed(3)}.`);
-  return { checkpoint, tokenizer, pretrainLosses: pre.result.history.map((h) => h.loss), pretrainEvals: pre.result.evals.map((e) => ({ step: e.step, loss: e['loss']! })) };
+  return { checkpoint, path: saved, tokenizer, pretrainLosses: pre.result.history.map((h) => h.loss), pretrainEvals: pre.result.evals.map((e) => ({ step: e.step, loss: e['loss']! })) };
 }
 
-/** ULMFiT's target-task LM stage: the pretrained LM continued on the pool's text; returns its weights as a checkpoint. */
-async function taskLm(ck: CheckpointData, tokenizer: Tokenizer, pool: string[], steps: number, o: ExperimentOptions, notes: string[]): Promise<CheckpointData> {
+/** ULMFiT's target-task LM stage: the pretrained LM continued on the pool's text; writes its weights as a checkpoint and returns the path. */
+async function taskLm(ck: CheckpointData, tokenizer: Tokenizer, pool: string[], steps: number, o: ExperimentOptions, notes: string[]): Promise<string> {
   const cfg = ck.modelConfig as RecipeModelConfig;
   const cut = Math.floor(pool.length * 0.9); // a tenth of the pool held out for the LM loss only
   const r = await pretrain({
@@ -159,7 +166,9 @@ async function taskLm(ck: CheckpointData, tokenizer: Tokenizer, pool: string[], 
     steps, batchSize: 32, lr: 2e-4, warmup: 10, initWeights: ck.model, device: o.device, log: { progress: 'none', jsonl: join(o.out, 'logs', 'task-lm.jsonl') },
   });
   notes.push(`Target-task LM stage: ${steps} steps of ${cfg.objective} on the labelled pool's text (not its labels); its held-out loss ${r.result.evals.at(-1)?.['loss']?.toFixed(3)}.`);
-  return { ...ck, model: r.model.stateDict() };
+  const path = join(o.out, 'task-lm.safetensors');
+  await saveCheckpoint(path, { ...ck, model: r.model.stateDict() });
+  return path;
 }
 
 /** Linear-probe test accuracy for one labelled draw, on features of the frozen body computed once. */
@@ -194,12 +203,13 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRep
   const pre = await pretrainedModel(o, splits.train.map((e) => e.text), notes);
   const cfg = pre.checkpoint.modelConfig as RecipeModelConfig;
   const pool = splits.train.map((e) => e.text);
-  const body = c.taskLmSteps ? await taskLm(pre.checkpoint, pre.tokenizer, pool, c.taskLmSteps, o, notes) : pre.checkpoint;
+  const bodyPath = c.taskLmSteps ? await taskLm(pre.checkpoint, pre.tokenizer, pool, c.taskLmSteps, o, notes) : pre.path;
   const probe = c.probe ? probeFeatures(pre.checkpoint, pre.tokenizer, splits) : undefined;
-  const runs: RunRecord[] = [];
   const nb = new Map<number, number>();
   const probeAcc = new Map<number, number>();
   const counts = c.labelCounts.map((n) => (n <= 0 || n > splits.train.length ? splits.train.length : n));
+  const jobs: (FinetuneJob & { labels: number; kind: 'pretrained' | 'scratch' })[] = [];
+  const tokenizer = pre.tokenizer.toJSON();
   for (const labels of counts) {
     const nbAcc: number[] = [];
     const pAcc: number[] = [];
@@ -207,19 +217,27 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRep
       const train = takeLabelled(splits.train, labels, { seed, balanced: true });
       nbAcc.push(accuracy(splits.test.map((e) => NaiveBayes.fit(train).predict(e.text)), splits.test.map((e) => e.label)));
       if (probe) pAcc.push(probe(train, seed));
-      for (const init of ['pretrained', 'scratch'] as const) {
-        const r = await finetuneClassifier({
-          tokenizer: pre.tokenizer, init: init === 'pretrained' ? { checkpoint: body } : { scratch: cfg },
-          train, validation: splits.validation, test: splits.test, seed, ...(init === 'scratch' ? c.scratchFinetune ?? c.finetune : c.finetune), device: o.device,
-          log: { progress: 'none', jsonl: join(o.out, 'logs', `finetune-${labels}-${init}-${seed}.jsonl`) },
+      for (const kind of ['pretrained', 'scratch'] as const) {
+        jobs.push({
+          labels, kind, tokenizer, init: kind === 'pretrained' ? { checkpointPath: bodyPath } : { scratch: cfg },
+          train, validation: splits.validation, test: splits.test, seed, options: kind === 'scratch' ? c.scratchFinetune ?? c.finetune : c.finetune,
+          jsonl: join(o.out, 'logs', `finetune-${labels}-${kind}-${seed}.jsonl`),
         });
-        runs.push({ labels, seed, init, testAccuracy: r.testAccuracy, testMacroF1: r.testMacroF1, validationAccuracy: r.validationAccuracy, steps: r.result.step, seconds: r.result.seconds, losses: r.result.history.map((h) => h.loss) });
-        say(`  labels ${String(labels).padStart(4)}  seed ${seed}  ${init.padEnd(10)}  test acc ${(100 * r.testAccuracy).toFixed(1)}%  (val ${(100 * r.validationAccuracy).toFixed(1)}%, ${r.result.step} steps, ${r.result.seconds.toFixed(0)}s)`);
       }
     }
     nb.set(labels, nbAcc.reduce((a, b) => a + b, 0) / nbAcc.length);
     if (pAcc.length) probeAcc.set(labels, pAcc.reduce((a, b) => a + b, 0) / pAcc.length);
   }
+  const workers = (o.device ?? 'cpu') === 'cpu' ? (o.workers ?? 1) : 1;
+  if (workers > 1) say(`  ${jobs.length} fine-tuning runs on ${Math.min(workers, jobs.length)} worker threads (one compute thread each)`);
+  const results = await runFinetuneJobs(jobs, {
+    workers, device: o.device,
+    onResult: (i, r) => {
+      const j = jobs[i]!;
+      say(`  labels ${String(j.labels).padStart(4)}  seed ${j.seed}  ${j.kind.padEnd(10)}  test acc ${(100 * r.testAccuracy).toFixed(1)}%  (val ${(100 * r.validationAccuracy).toFixed(1)}%, ${r.steps} steps, ${r.seconds.toFixed(0)}s)`);
+    },
+  });
+  const runs: RunRecord[] = results.map((r, i) => ({ labels: jobs[i]!.labels, seed: jobs[i]!.seed, init: jobs[i]!.kind, testAccuracy: r.testAccuracy, testMacroF1: r.testMacroF1, validationAccuracy: r.validationAccuracy, steps: r.steps, seconds: r.seconds, losses: r.losses }));
   const rows = summarize(runs, nb, probe ? probeAcc : undefined);
   const report: ExperimentReport = {
     title: `tsgrad experiment: pretraining on ${(c.corpus ?? ['sotu']).join(', ')}, fine-tuning on sentiment (${c.name})`,
