@@ -5,14 +5,17 @@
 // mean validation accuracy per variant and label count.
 //
 // usage: node packages/train/scripts/recipe-search.mjs CKPT OUT.jsonl [--labels 200,0] [--seeds 0]
-//        [--variants name,name] [--task-lm-steps N]
+//        [--variants name,name] [--task-lm-steps N] [--jobs N]
+//
+// --jobs N (default 2) runs N fine-tuning runs at once in worker threads, one core each (the
+// results are the same as one after another).
 //
 // A variant is fine-tuning options plus, for the pretrained body, an optional target-task LM stage
 // (ULMFiT): the causal LM continued on the labelled pool's TEXT (never its labels, never
 // validation or test text) before fine-tuning.
 
 import { appendFileSync } from 'node:fs';
-import { finetuneClassifier, loadCheckpoint, pretrain, sentimentSplits, takeLabelled, tokenizerFromJSON } from '@tsgrad/train';
+import { loadCheckpoint, pretrain, runFinetuneJobs, saveCheckpoint, sentimentSplits, takeLabelled, tokenizerFromJSON } from '@tsgrad/train';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -23,6 +26,7 @@ const labelCounts = opt('labels', '200,0').split(',').map(Number);
 const seeds = opt('seeds', '0').split(',').map(Number);
 const only = opt('variants', '');
 const taskLmSteps = Number(opt('task-lm-steps', '150'));
+const workers = Number(opt('jobs', '2'));
 const [ckptPath, out] = args;
 if (!ckptPath || !out) {
   console.error('usage: recipe-search.mjs CKPT OUT.jsonl [--labels 200,0] [--seeds 0] [--variants a,b] [--task-lm-steps N]');
@@ -64,26 +68,33 @@ async function withTaskLm() {
     objective: ck.modelConfig.objective, tokenizer, documents: { train: pool.slice(0, cut), validation: pool.slice(cut) },
     model: ck.modelConfig.shape, steps: taskLmSteps, batchSize: 32, lr: 2e-4, warmup: 10, initWeights: ck.model, log: { progress: 'none' },
   });
-  taskLmCheckpoint = { ...ck, model: r.model.stateDict() };
+  taskLmCheckpoint = `${out}.task-lm.safetensors`;
+  await saveCheckpoint(taskLmCheckpoint, { ...ck, model: r.model.stateDict() });
   return taskLmCheckpoint;
 }
 
 const table = new Map();
+const jobs = [];
 for (const v of VARIANTS.filter((x) => !only || only.split(',').includes(x.name))) {
   for (const n of labelCounts) {
     for (const seed of seeds) {
       const train = takeLabelled(splits.train, n > 0 ? n : splits.train.length, { seed, balanced: true });
-      const init = v.init === 'scratch' ? { scratch: ck.modelConfig } : { checkpoint: v.taskLm ? await withTaskLm() : ck };
-      const t0 = performance.now();
-      const r = await finetuneClassifier({ tokenizer, init, train, validation: splits.validation, seed, ...v.ft, log: { progress: 'none' } });
-      const rec = { variant: v.name, init: v.init, labels: train.length, seed, validationAccuracy: r.validationAccuracy, steps: r.result.step, seconds: Math.round((performance.now() - t0) / 1000), options: v.ft, taskLm: v.taskLm ? { steps: taskLmSteps, lr: 2e-4 } : undefined, checkpoint: ckptPath };
-      appendFileSync(out, `${JSON.stringify(rec)}\n`);
-      console.log(JSON.stringify(rec));
-      const key = `${v.name}|${train.length}`;
-      table.set(key, [...(table.get(key) ?? []), r.validationAccuracy]);
+      const init = v.init === 'scratch' ? { scratch: ck.modelConfig } : { checkpointPath: v.taskLm ? await withTaskLm() : ckptPath };
+      jobs.push({ v, job: { tokenizer: ck.tokenizer, init, train, validation: splits.validation, seed, options: v.ft } });
     }
   }
 }
+await runFinetuneJobs(jobs.map((j) => j.job), {
+  workers,
+  onResult: (i, r) => {
+    const { v, job } = jobs[i];
+    const rec = { variant: v.name, init: v.init, labels: job.train.length, seed: job.seed, validationAccuracy: r.validationAccuracy, steps: r.steps, seconds: Math.round(r.seconds), options: v.ft, taskLm: v.taskLm ? { steps: taskLmSteps, lr: 2e-4 } : undefined, checkpoint: ckptPath, jobs: workers };
+    appendFileSync(out, `${JSON.stringify(rec)}\n`);
+    console.log(JSON.stringify(rec));
+    const key = `${v.name}|${job.train.length}`;
+    table.set(key, [...(table.get(key) ?? []), r.validationAccuracy]);
+  },
+});
 console.log('\n| variant | labels | validation accuracy (mean over seeds) |\n| --- | ---: | ---: |');
 for (const [key, accs] of table) {
   const [name, labels] = key.split('|');

@@ -80,7 +80,11 @@ export async function runFinetuneJob(job: FinetuneJob, device = 'cpu'): Promise<
 /** The worker script beside this module (built output only: under a TypeScript loader it is absent). */
 const WORKER = new URL('./finetune-worker.js', import.meta.url);
 
-/** Whether `runFinetuneJobs` can use worker threads here (the built worker script exists). */
+/**
+ * Whether `runFinetuneJobs` can use worker threads here (the built worker script exists).
+ * @returns True from the built package (dist), false from the TypeScript sources.
+ * @example typeof canRunWorkers(); // 'boolean'
+ */
 export function canRunWorkers(): boolean {
   return WORKER.protocol === 'file:' && existsSync(WORKER);
 }

@@ -4,6 +4,7 @@ export * from './models.js';
 export * from './param-groups.js';
 export * from './pretrain.js';
 export * from './finetune.js';
+export * from './finetune-jobs.js';
 export * from './experiment.js';
 export * from './g2p.js';
 export * from './translate.js';
