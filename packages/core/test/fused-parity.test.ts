@@ -8,7 +8,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   addmmOp, apply, autogradGrad, crossEntropyBackwardOp, crossEntropyOp, dropoutOp, geluBackwardOp, geluOp, layerNormBackwardOp, layerNormOp,
-  noGrad, rmsNormBackwardOp, rmsNormOp, scaledMaskedSoftmaxOp, softmax, softmaxBackwardOp, tensor, where, type PrimitiveDef, type Tensor,
+  noGrad, rmsNormBackwardOp, rmsNormOp, scaledMaskedSoftmaxOp, softmax, softmaxBackwardOp, sumSquaresOp, tensor, where, type PrimitiveDef, type Tensor,
 } from '@tsgrad/core';
 import { FC, fc, indexTensor, leaf, shapeArb, shapeAndDim } from './grad/helpers.js';
 
@@ -118,6 +118,7 @@ describe('fused kernels against their decompositions', () => {
     fc.tuple(leaf(s), leaf(s, { min: -4, max: 4 }), fc.constantFrom(1, 0.125)).map(([g, x, scale]) => ({ inputs: [g, softmax(x.detach(), dim)], attrs: { dim: (dim + s.length) % s.length, scale } }))), F32);
   parity('crossEntropy', crossEntropyOp, ceCase(false), { rtol: 1e-5, atol: 1e-5 }, GRAD);
   parity('crossEntropyBackward', crossEntropyBackwardOp, ceCase(true), { rtol: 1e-5, atol: 1e-6 });
+  parity('sumSquares', sumSquaresOp, shapeArb().chain((s) => leaf(s).map((x): Case => ({ inputs: [x], attrs: {} }))), { rtol: 0, atol: 0 }, GRAD);
   parity('dropout', dropoutOp, shapeArb().chain((s) => {
     const n = s.reduce((a, b) => a * b, 1);
     return fc.tuple(leaf(s), fc.array(fc.boolean(), { minLength: n, maxLength: n }), fc.constantFrom(0.1, 0.5, 0.9)).map(([x, bits, p]) => ({ inputs: [x, tensor(bits, { shape: s })], attrs: { p } }));

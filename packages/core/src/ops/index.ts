@@ -29,6 +29,7 @@ export * from './fused/cross-entropy.js';
 export * from './fused/gelu.js';
 export * from './fused/linear-int8.js';
 export * from './fused/norms.js';
+export * from './fused/sum-squares.js';
 export * from './indexing/gather.js';
 export * from './indexing/index-select.js';
 export * from './matmul.js';

@@ -175,9 +175,9 @@ export const SPECS: readonly Spec[] = [
     f: ([x], a) => ops.expand(x!, [2, ...(a['s'] as number[])]).permute([...Array((a['s'] as number[]).length + 1).keys()].reverse()).reshape([-1]),
   },
   {
-    // the fused norm and gelu primitives (and their backward primitives) through their public functions
-    name: 'composite: layerNorm, rmsNorm, gelu, crossEntropy',
-    ops: ['layerNorm', 'layerNormBackward', 'rmsNorm', 'rmsNormBackward', 'gelu', 'geluBackward'],
+    // the fused norm, gelu and sumSquares primitives (and their backward primitives) through their public functions
+    name: 'composite: layerNorm, rmsNorm, gelu, crossEntropy, sumSquares',
+    ops: ['layerNorm', 'layerNormBackward', 'rmsNorm', 'rmsNormBackward', 'gelu', 'geluBackward', 'sumSquares'],
     arb: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 6 })).chain(([b, c]) =>
       draw([floatIn([b, c], { min: -0.4, max: 0.4 }), floatIn([c], { min: 0.5, max: 2 }), floatIn([c], { min: -1, max: 1 }), intIn([b], c)])),
     f: ([x0, w, bias, t]) => {
@@ -185,7 +185,7 @@ export const SPECS: readonly Spec[] = [
       const x = x0!.add(ops.arange(x0!.shape[1]!, undefined, 1, { device: x0!.device }));
       const c = [x.shape[1]!];
       const ce = ops.crossEntropy(ops.gelu(ops.layerNorm(x, c, w!, bias!)), t!);
-      return ce.add(ops.gelu(ops.rmsNorm(x, c, w!), { approximate: 'tanh' }).mul(bias!).sum());
+      return ce.add(ops.gelu(ops.rmsNorm(x, c, w!), { approximate: 'tanh' }).mul(bias!).sum()).add(ops.sumSquares(x0!.mul(w!)));
     },
     tol: { rtol: 5e-4, atol: 1e-4 },
   },

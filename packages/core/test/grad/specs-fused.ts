@@ -1,9 +1,9 @@
-// Gradient specs for the fused primitives' own entry points: scaledMaskedSoftmax and the backward
+// Gradient specs for the fused primitives' own entry points: scaledMaskedSoftmax, sumSquares and the backward
 // ops (softmaxBackward, geluBackward, layerNorm/rmsNormBackward, crossEntropyBackward), which are
 // differentiated through their decompositions (so gradgradcheck of the forward ops goes through them).
 
 import {
-  cat, crossEntropyBackward, geluBackward, layerNormBackward, rmsNormBackward, scaledMaskedSoftmax, softmax, softmaxBackward, tensor, where,
+  cat, crossEntropyBackward, geluBackward, layerNormBackward, rmsNormBackward, scaledMaskedSoftmax, softmax, softmaxBackward, sumSquares, tensor, where,
   type Tensor,
 } from '@tsgrad/core';
 import { fc, indexTensor, leaf, shapeArb, shapeAndDim, type GradSpec } from './helpers.js';
@@ -78,5 +78,10 @@ export const fusedSpecs: GradSpec[] = [
             return { f: (a: Tensor, b?: Tensor) => crossEntropyBackward(a, b!, target, opts), inputs: [g, x] };
           });
       }),
+  },
+  {
+    covers: ['sumSquares'],
+    secondOrder: true,
+    arb: shapeArb().chain((s) => leaf(s).map((x) => ({ f: (a: Tensor) => sumSquares(a), inputs: [x] }))),
   },
 ];

@@ -8,7 +8,7 @@ import { crossEntropyBackwardKernel, crossEntropyKernel } from './cross-entropy.
 import { dropoutKernel } from './dropout.js';
 import { geluBackwardKernel, geluKernel } from './gelu.js';
 import { linearInt8Kernel } from './linear-int8.js';
-import { normBackwardKernel, normKernel } from './norms.js';
+import { normBackwardKernel, normKernel, sumSquaresKernel } from './norms.js';
 
 /** Kernels by primitive name. */
 export const fusedKernels: Record<string, Kernel> = {
@@ -25,4 +25,5 @@ export const fusedKernels: Record<string, Kernel> = {
   dropout: dropoutKernel,
   adamStep: adamStepKernel,
   linearDynamicInt8: linearInt8Kernel,
+  sumSquares: sumSquaresKernel,
 };

@@ -1,5 +1,6 @@
 // layerNorm / rmsNorm forward and backward, one row (the trailing D elements) at a time, in the
-// decompositions' operation order (float64 results match them bit for bit; float32 is rounded once).
+// decompositions' operation order (float64 results match them bit for bit; float32 is rounded once),
+// and sumSquares (a whole tensor's squared 2-norm).
 
 import type { Attrs, Kernel } from '../../backend.js';
 import { allocArray, type TypedArray } from '../../dtype.js';
@@ -105,3 +106,14 @@ export function normBackwardKernel(rms: boolean): Kernel {
     return wrap(res, out.dtype);
   };
 }
+
+/** sum(x^2) in one pass: each square rounded to x's dtype, then added in order (the composite's bits). */
+export const sumSquaresKernel: Kernel = (inputs, out) => {
+  const x = contiguousData(inputs[0]!);
+  let acc = 0;
+  if (x instanceof Float32Array) for (let i = 0; i < x.length; i++) acc += Math.fround(x[i]! * x[i]!);
+  else for (let i = 0; i < x.length; i++) acc += x[i]! * x[i]!;
+  const res = allocArray(out.dtype, 1);
+  res[0] = acc;
+  return wrap(res, out.dtype);
+};
