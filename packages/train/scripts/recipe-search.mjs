@@ -54,6 +54,11 @@ const VARIANTS = [
     name: `${init}-cap150-lr${lr.toExponential().replace('+', '')}`, init: init === 'pre' ? 'pretrained' : 'scratch',
     ft: { ...BASE, ...CAP150, lrBody: lr, lrHead: Math.max(lr, 2e-3) },
   }))),
+  // the third, once fine-tuning runs two at a time: the same grid with LONG's cap of 300 steps
+  ...[2e-4, 5e-4, 1e-3, 2e-3].flatMap((lr) => ['pre', 'scratch'].map((init) => ({
+    name: `${init}-cap300-lr${lr.toExponential().replace('+', '')}`, init: init === 'pre' ? 'pretrained' : 'scratch',
+    ft: { ...BASE, ...LONG, lrBody: lr, lrHead: Math.max(lr, 2e-3) },
+  }))),
 ];
 
 const ck = await loadCheckpoint(ckptPath);
