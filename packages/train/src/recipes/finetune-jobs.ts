@@ -18,7 +18,13 @@ export interface FinetuneJob {
   /** The tokenizer, serialised. */
   tokenizer: TokenizerJSON;
   /** A pretrained checkpoint file to start from, or a config to start from random weights. */
-  init: { checkpointPath: string } | { scratch: RecipeModelConfig };
+  init: {
+    /** A pretraining checkpoint file (read once per thread). */
+    checkpointPath: string;
+  } | {
+    /** Random weights with this config. */
+    scratch: RecipeModelConfig;
+  };
   /** Labelled training examples. */
   train: readonly LabelledText<number>[];
   /** Validation examples (model selection). */
