@@ -81,8 +81,13 @@ export const EXPERIMENT_PRESETS: Record<'quick' | 'default' | 'large', Experimen
   },
   default: {
     name: 'default', objective: 'clm', vocabSize: 4096, tokenizerOnTaskText: true, model: MODEL_PRESETS.small,
-    pretrain: { steps: 4500, batchSize: 32, lr: 1e-3, documents: 0 }, // as the shipped checkpoint (assets/README.md)
-    finetune: FINETUNE,
+    corpus: ['sotu', 'brown', 'moby-dick', 'nlp-corpus'],
+    pretrain: { steps: 15000, batchSize: 32, lr: 1e-3, documents: 0 }, // as the shipped checkpoint (assets/README.md)
+    // each side's recipe chosen on validation (docs/results/recipe-search): ten epochs capped at 300 steps,
+    // the body's learning rate swept over 2e-4, 5e-4, 1e-3 and 2e-3 for both
+    finetune: { ...FINETUNE, epochs: 10, minSteps: 100, maxSteps: 300, lrBody: 1e-3, lrHead: Math.max(1e-3, 2e-3) },
+    scratchFinetune: { ...FINETUNE, epochs: 10, minSteps: 100, maxSteps: 300, lrBody: 5e-4, lrHead: Math.max(5e-4, 2e-3) },
+    probe: true,
     labelCounts: [50, 200, 1000, 0], seeds: [0, 1, 2],
   },
   large: {
