@@ -25,7 +25,8 @@ export interface IncrementalSeq2Seq {
   decodeStep(tokens: Tensor, memory: Tensor, srcPad: Tensor, caches: Seq2SeqCaches): Tensor;
 }
 
-const tensorsOf = (c: Seq2SeqCaches): Tensor[] => [...c.self, ...c.memory].flatMap((k) => (k.key && k.value ? [k.key, k.value] : []));
+const cachesOf = (c: Seq2SeqCaches): KVCache[] => [...c.self, ...c.memory];
+const tensorsOf = (c: Seq2SeqCaches): Tensor[] => cachesOf(c).flatMap((k) => (k.key && k.value ? [k.key, k.value] : []));
 
 /**
  * One decoding run over a batch of sources: the encoder's memory, the caches and the rows alive.
@@ -56,7 +57,7 @@ class DecodeSession {
     const logp = scope(() => noGrad(() => {
       if (parents) {
         const idx = fromArray(Int32Array.from(parents), [parents.length], { dtype: 'int32', device });
-        for (const c of [...this.caches.self, ...this.caches.memory]) {
+        for (const c of cachesOf(this.caches)) {
           if (c.key && c.value) [c.key, c.value] = [c.key.indexSelect(0, idx), c.value.indexSelect(0, idx)];
         }
         this.pad = this.pad.indexSelect(0, idx);
@@ -78,15 +79,8 @@ class DecodeSession {
   /** Frees the memory, the masks and the caches. */
   free(): void {
     dispose([...tensorsOf(this.caches), this.memory, this.srcPad, ...(this.pad === this.srcPad ? [] : [this.pad])]);
-    for (const c of [...this.caches.self, ...this.caches.memory]) c.reset();
+    for (const c of cachesOf(this.caches)) c.reset();
   }
-}
-
-/** Index of the largest value of row i of a (R, V) array. */
-function argmaxRow(x: ArrayLike<number>, i: number, V: number): number {
-  let best = 0;
-  for (let v = 1; v < V; v++) if (x[i * V + v]! > x[i * V + best]!) best = v;
-  return best;
 }
 
 /**
@@ -109,7 +103,7 @@ export async function greedyDecode(model: IncrementalSeq2Seq, src: Tensor, bosId
     let tokens = rows.map(() => bosId);
     for (let t = 0; t < maxLength && rows.length > 0; t++) {
       const logp = await session.next(tokens, parents);
-      const next = rows.map((_, r) => argmaxRow(logp, r, model.config.tgtVocab));
+      const next = rows.map((_, r) => topOfRow(logp, r, model.config.tgtVocab, 1)[0]![1]); // the first of equal maxima, as argmax
       const keepRows = rows.flatMap((b, r) => (next[r] === eosId ? [] : [r]));
       rows.forEach((b, r) => next[r] !== eosId && out[b]!.push(next[r]!));
       parents = keepRows.length === rows.length ? null : keepRows;
