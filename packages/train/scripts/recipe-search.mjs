@@ -29,7 +29,7 @@ const taskLmSteps = Number(opt('task-lm-steps', '150'));
 const workers = Number(opt('jobs', '2'));
 const [ckptPath, out] = args;
 if (!ckptPath || !out) {
-  console.error('usage: recipe-search.mjs CKPT OUT.jsonl [--labels 200,0] [--seeds 0] [--variants a,b] [--task-lm-steps N]');
+  console.error('usage: recipe-search.mjs CKPT OUT.jsonl [--labels 200,0] [--seeds 0] [--variants a,b] [--task-lm-steps N] [--jobs N]');
   process.exit(2);
 }
 

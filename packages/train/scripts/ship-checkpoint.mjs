@@ -17,8 +17,9 @@ if (!input || !output || !metrics || !commands) {
 }
 const ck = await loadCheckpoint(input);
 const rows = readFileSync(metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-const lastEval = rows.filter((r) => r.type === 'eval').at(-1);
 const steps = ck.trainer?.step;
+const evals = rows.filter((r) => r.type === 'eval' && r.step <= steps); // a killed run may have logged past its checkpoint
+const lastEval = evals.at(-1);
 const commit = (() => {
   try {
     return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
@@ -28,9 +29,9 @@ const commit = (() => {
 })();
 const flag = (name) => commands.match(new RegExp(`--${name}[ =](\\S+)`))?.[1];
 const batchSize = Number(flag('batch-size') ?? 32);
-const corpus = (flag('data') ?? 'sotu').split(',');
+const corpus = ck.extra?.corpus ? Object.keys(ck.extra.corpus) : (flag('data') ?? 'sotu').split(','); // `tsgrad pretrain` records its corpora
 const tokensSeen = steps * batchSize * ck.modelConfig.shape.blockSize;
-const heldOutCurve = rows.filter((r) => r.type === 'eval' && r.step <= steps).map((r) => [r.step, r.loss]);
+const heldOutCurve = evals.map((r) => [r.step, r.loss]);
 await saveCheckpoint(output, {
   model: ck.model, modelConfig: ck.modelConfig, tokenizer: ck.tokenizer,
   extra: { madeBy: commands, steps, corpus, tokensSeen, heldOutLoss: lastEval?.loss, heldOutPerplexity: lastEval?.perplexity, heldOutCurve, tsgradCommit: commit },

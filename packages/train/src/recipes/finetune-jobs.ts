@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { ValueError } from '@tsgrad/core';
 import { loadCheckpoint, type CheckpointData } from '../checkpoint.js';
 import type { LabelledText } from '../data/split.js';
+import type { RunRecord } from '../report/experiment-report.js';
 import { tokenizerFromJSON } from '../tokenizers/from-json.js';
 import type { TokenizerJSON } from '../tokenizers/types.js';
 import { finetuneClassifier, type FinetuneOptions } from './finetune.js';
@@ -39,21 +40,8 @@ export interface FinetuneJob {
   jsonl?: string;
 }
 
-/** What a run reports back. */
-export interface FinetuneJobResult {
-  /** Test accuracy at the best validation step. */
-  testAccuracy: number;
-  /** Test macro F1 there. */
-  testMacroF1: number;
-  /** The best validation accuracy. */
-  validationAccuracy: number;
-  /** Optimizer steps taken. */
-  steps: number;
-  /** Wall time of the run. */
-  seconds: number;
-  /** Training loss per step. */
-  losses: number[];
-}
+/** What a run reports back: the experiment report's record of a run, without the labels, seed and initialisation that the job itself names. */
+export type FinetuneJobResult = Omit<RunRecord, 'labels' | 'seed' | 'init'>;
 
 const checkpoints = new Map<string, Promise<CheckpointData>>();
 
@@ -109,8 +97,9 @@ export function canRunWorkers(): boolean {
  * (await runFinetuneJobs([job, { ...job, seed: 1 }])).length; // 2
  */
 export async function runFinetuneJobs(jobs: readonly FinetuneJob[], opts: { workers?: number; device?: string; onResult?: (index: number, r: FinetuneJobResult) => void } = {}): Promise<FinetuneJobResult[]> {
-  const workers = Math.min(opts.workers ?? 1, jobs.length);
-  if (!Number.isInteger(workers) || workers < 0) throw new ValueError('runFinetuneJobs', `workers must be a positive integer, got ${opts.workers}`);
+  const asked = opts.workers ?? 1;
+  if (!Number.isInteger(asked) || asked < 1) throw new ValueError('runFinetuneJobs', `workers must be a positive integer, got ${opts.workers}`);
+  const workers = Math.min(asked, jobs.length);
   const results = new Array<FinetuneJobResult>(jobs.length);
   if (workers <= 1) {
     for (const [i, job] of jobs.entries()) opts.onResult?.(i, (results[i] = await runFinetuneJob(job, opts.device)));
@@ -125,7 +114,6 @@ export async function runFinetuneJobs(jobs: readonly FinetuneJob[], opts: { work
       const give = () => {
         if (next >= jobs.length) return resolve();
         const i = next++;
-        w.removeAllListeners('message');
         w.once('message', (m: { result?: FinetuneJobResult; error?: string }) => {
           if (m.error !== undefined) return reject(new Error(`fine-tuning run ${i} (seed ${jobs[i]!.seed}) failed in a worker: ${m.error}`));
           opts.onResult?.(i, (results[i] = m.result!));

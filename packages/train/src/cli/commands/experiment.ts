@@ -44,6 +44,6 @@ export const experimentCommand: Command = {
     if (!Number.isInteger(jobs) || jobs < 1) throw new CliError(`--jobs must be a positive whole number, got '${String(v['jobs'])}'`, 2);
     const device = await useDevice(String(v['device']));
     const report = await runExperiment({ config, out, device, pretrainFresh: Boolean(v['pretrain']), checkpointPath: typeof v['from'] === 'string' ? v['from'] : undefined, workers: jobs });
-    process.stdout.write(`\n${resultsMarkdown(report.rows, report.title)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nreport: ${out} (results.md, results.json, accuracy-vs-labels.svg, loss-curves.svg,${report.pretrainEvals?.length || report.pretrainLosses?.length ? ' pretraining-curve.svg,' : ''} config.json); ${(report.seconds / 60).toFixed(1)} min, peak RSS ${Math.round(report.peakRssMiB ?? 0)} MiB\n`);
+    process.stdout.write(`\n${resultsMarkdown(report.rows, report.title)}\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n\nreport: ${out} (${report.files.join(', ')}); ${(report.seconds / 60).toFixed(1)} min, peak RSS ${Math.round(report.peakRssMiB ?? 0)} MiB\n`);
   },
 };
