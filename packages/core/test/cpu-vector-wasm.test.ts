@@ -1,14 +1,14 @@
-// The float32 wasm SIMD vector kernels (row exp/max/sum, GELU forward and backward) against
-// float64 references, on random sizes (vector tails of 0-3 lanes, the threaded path included),
-// with -inf rows and NaNs; the cross-entropy and GELU ops that use them against float64; and the
-// matmul's batch folding.
+// The float32 wasm SIMD vector kernels (row exp/max/sum, GELU forward and backward, layerNorm and
+// rmsNorm rows) against float64 references, on random sizes (vector tails of 0-3 lanes, the
+// threaded path included), with -inf rows and NaNs; the cross-entropy and GELU ops that use them
+// against float64; and the matmul's batch folding.
 
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { apply, crossEntropy, gelu, scaledMaskedSoftmaxOp, tensor, type Tensor } from '@tsgrad/core';
 import { erfScalar } from '../src/ops/unary/erf.js';
 import { foldBatch } from '../src/backends/cpu/matmul.js';
-import { expRowsF32, geluF32 } from '../src/backends/cpu/vector-wasm.js';
+import { expRowsF32, geluF32, normRowsF32 } from '../src/backends/cpu/vector-wasm.js';
 import { setNumThreads, waitForHelpers } from '../src/backends/cpu/threads/pool.js';
 import { wasmGemm } from '../src/backends/cpu/wasm/runtime.js';
 import { cpuBackend } from '@tsgrad/core';
@@ -94,6 +94,42 @@ describe('geluF32', () => {
         if (Math.abs(dx[i]! - b) > 2e-6 * (1 + Math.abs(b))) expect(dx[i], `gelu'(${x[i]})`).toBe(b);
       }
     }), { ...FC, numRuns: 16 });
+  });
+});
+
+describe('normRowsF32', () => {
+  /** normKernel's float64 loop for one row, rounded once to float32. */
+  const ref = (row: Float32Array, w: Float32Array | null, b: Float32Array | null, eps: number, rms: boolean): number[] => {
+    const d = row.length;
+    const mean = rms ? 0 : row.reduce((a, v) => a + v, 0) / d;
+    const rstd = 1 / Math.sqrt(row.reduce((a, v) => a + (v - mean) ** 2, 0) / d + eps);
+    return Array.from(row, (v, j) => Math.fround((v - mean) * rstd * (w ? w[j]! : 1) + (b ? b[j]! : 0)));
+  };
+  test('layerNorm and rmsNorm rows within one float32 ulp of the float64 loop, with and without weight and bias, threaded or not', () => {
+    const shapes = fc.oneof(fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 40 })), fc.tuple(fc.integer({ min: 520, max: 600 }), fc.constant(32)));
+    fc.assert(fc.property(shapes, fc.boolean(), fc.boolean(), fc.boolean(), fc.double({ min: 0.01, max: 50, noNaN: true }), ([rows, q], hasW, hasB, rms, spread) => {
+      const d = 4 * q;
+      const x = f32(Array.from({ length: rows * d }, (_, i) => Math.sin(i * 0.77) * spread + (i % 5)));
+      const w = hasW ? f32(Array.from({ length: d }, (_, j) => Math.cos(j))) : null;
+      const b = hasB ? f32(Array.from({ length: d }, (_, j) => j * 0.01 - 0.2)) : null;
+      const y = new Float32Array(rows * d);
+      expect(normRowsF32(x, rows, d, w, b, 1e-5, rms, y)).toBe(true);
+      for (let r = 0; r < rows; r++) {
+        const want = ref(x.subarray(r * d, (r + 1) * d), w, b, 1e-5, rms);
+        for (let j = 0; j < d; j++) {
+          const [got, exp] = [y[r * d + j]!, want[j]!];
+          if (Math.abs(got - exp) > 2 ** -23 * Math.abs(exp)) expect(got, `row ${r} col ${j}`).toBe(exp);
+        }
+      }
+    }), { ...FC, numRuns: 30 });
+  });
+
+  test('a NaN makes its row NaN; other row lengths are declined (the caller keeps its loop)', () => {
+    const y = new Float32Array(8);
+    expect(normRowsF32(f32([1, NaN, 3, 4, 1, 2, 3, 4]), 2, 4, null, null, 1e-5, false, y)).toBe(true);
+    expect(Array.from(y.subarray(0, 4)).every(Number.isNaN)).toBe(true);
+    expect(Array.from(y.subarray(4)).every(Number.isFinite)).toBe(true);
+    expect(normRowsF32(f32([1, 2, 3, 4, 5, 6]), 1, 6, null, null, 1e-5, false, new Float32Array(6))).toBe(false);
   });
 });
 

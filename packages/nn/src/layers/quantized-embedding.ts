@@ -69,7 +69,9 @@ export class QuantizedEmbedding extends Module {
       throw new DTypeError('QuantizedEmbedding', `expected integer ids, got ${input.dtype}`, { input: { shape: input.shape, dtype: input.dtype } }, "cast with .to('int32')");
     }
     const flat = input.reshape([-1]);
-    const rows = this.weight_int8.indexSelect(0, flat).to('float32').mul(this.weight_scale.indexSelect(0, flat).unsqueeze(1));
+    // int32 values times float32 scales promote to float32 in the one multiply: the same bits as
+    // converting first (|value| <= 127 is exact in float32), without a pass over the rows
+    const rows = this.weight_int8.indexSelect(0, flat).mul(this.weight_scale.indexSelect(0, flat).unsqueeze(1));
     return rows.reshape([...input.shape, this.embeddingDim]);
   }
 

@@ -1,10 +1,13 @@
 // layerNorm / rmsNorm forward and backward, one row (the trailing D elements) at a time, in the
-// decompositions' operation order (float64 results match them bit for bit; float32 is rounded once),
-// and sumSquares (a whole tensor's squared 2-norm).
+// decompositions' operation order (float64 results match them bit for bit; float32 is rounded once,
+// and its forward runs in the wasm kernel layernorm_f32 when the row length is a multiple of 4, in
+// float64 lanes whose sums may differ from the loop's in their last bits), and sumSquares (a whole
+// tensor's squared 2-norm).
 
 import type { Attrs, Kernel } from '../../backend.js';
 import { allocArray, type TypedArray } from '../../dtype.js';
 import { contiguousData, wrap } from './storage.js';
+import { normRowsF32 } from './vector-wasm.js';
 
 // per-row scratch (the centred row, then gh), grown as needed and reused across calls
 let scratch = new Float64Array(256);
@@ -50,6 +53,8 @@ export function normKernel(rms: boolean): Kernel {
     const b = hasBias ? contiguousData(inputs[hasWeight ? 2 : 1]!) : null;
     const [rows, d] = sizes(inputs[0]!.shape, k);
     const y = allocArray(out.dtype, rows * d);
+    const f32 = (a: TypedArray | null) => a === null || a instanceof Float32Array;
+    if (x instanceof Float32Array && y instanceof Float32Array && f32(w) && f32(b) && normRowsF32(x, rows, d, w as Float32Array | null, b as Float32Array | null, eps, rms, y)) return wrap(y, out.dtype);
     rowScratch(d);
     const c = scratch;
     for (let r = 0, base = 0; r < rows; r++, base += d) {

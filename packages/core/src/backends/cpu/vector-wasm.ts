@@ -64,6 +64,32 @@ export function geluF32(x: Float32Array, res: Float32Array, grad?: Float32Array)
   return true;
 }
 
+/**
+ * layerNorm (or, with `rms`, rmsNorm) of `rows` float32 rows of `d` elements (a multiple of 4) into
+ * `res`, computed in float64 and rounded once (see layernorm_f32); `w` and `b` may be null.
+ * Returns false (nothing done) without wasm SIMD, for other d, or without room.
+ */
+export function normRowsF32(x: Float32Array, rows: number, d: number, w: Float32Array | null, b: Float32Array | null, eps: number, rms: boolean, res: Float32Array): boolean {
+  const g = wasmGemm();
+  if (!g || d === 0 || d % 4 !== 0) return false;
+  const n = rows * d;
+  const eAt = freeFrom();
+  const xAt = align(eAt + 8);
+  const oAt = align(xAt + 4 * n);
+  const wAt = align(oAt + 4 * n);
+  const bAt = align(wAt + 4 * d);
+  if (!ensureBytes(g, bAt + 4 * d)) return false;
+  const buf = g.memory.buffer;
+  new Float64Array(buf, eAt, 1)[0] = eps;
+  new Float32Array(buf, xAt, n).set(x.subarray(0, n));
+  if (w) new Float32Array(buf, wAt, d).set(w.subarray(0, d));
+  if (b) new Float32Array(buf, bAt, d).set(b.subarray(0, d));
+  const { chunks, helpers } = chunksOf(g, rows, 1, 2 * n);
+  runJobs(g, [kernelIndex('layernorm_f32'), xAt, oAt, d, w ? wAt : 0, b ? bAt : 0, eAt, rms ? 1 : 0, 0], chunks, helpers);
+  res.set(new Float32Array(buf, oAt, n));
+  return true;
+}
+
 /** The f32 constants of one Adam step, in the order adam_f32 reads them. */
 export interface AdamConstsF32 { decay: number; wd: number; b1: number; c1: number; b2: number; c2: number; sqrtBc2: number; eps: number; stepSize: number }
 

@@ -1,13 +1,14 @@
 // Generates the float32 vector kernels that sit beside the GEMM in the same module (so the same
-// helper threads run them): a row-wise exp with its max and sum (softmax and cross-entropy) and
-// exact GELU forward and backward. exp and erf are polynomial approximations evaluated in f32x4,
-// within a few float32 ulps of the exact functions (the tests bound them against float64).
+// helper threads run them): a row-wise exp with its max and sum (softmax and cross-entropy),
+// exact GELU forward and backward, Adam(W) and the layerNorm / rmsNorm forward. exp and erf are
+// polynomial approximations evaluated in f32x4, within a few float32 ulps of the exact functions
+// (the tests bound them against float64).
 //
 // Every kernel has the GEMM's signature, so one job table serves all of them:
 //   f(J1, c0, c1, J2, J3, J4, J5, J6, J7, J8, c2, c3, c4, c5, ws)   (J: job words, c: chunk words)
 // and reads only the words it names below. Pointers are byte addresses.
 
-import { add, f32, f64, forRange, get, i32, i32c, ifThen, Locals, ltS, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, uleb, type Code, type FuncDef } from './emit.js';
+import { add, f32, f64, forRange, get, i32, i32c, ifThen, load, Locals, ltS, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, uleb, type Code, type FuncDef } from './emit.js';
 
 const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
 const un = (op: number) => (a: Code): Code => [...a, ...simd(op)];
@@ -19,7 +20,9 @@ const andnot = bin(0x4f);
 const nearest = un(0x6a);
 const truncSat = un(0xf8);
 const iadd = bin(0xae);
-const dadd = bin(0xf0);
+const dadd = bin(0xf0), dsub = bin(0xf1), dmul = bin(0xf2);
+const dsplat = (a: Code): Code => [...a, ...simd(0x14)];
+const demote = un(0x5e);
 const promoteLow = un(0x5f);
 const bitselect = (a: Code, b: Code, mask: Code): Code => [...a, ...b, ...mask, ...simd(0x52)];
 const ishl = (a: Code, n: number): Code => [...a, ...i32c(n), ...simd(0xab)];
@@ -180,10 +183,56 @@ function adam(l2: boolean): FuncDef {
   });
 }
 
+/**
+ * layernorm_f32: rows [c0, c1) of x (J1; d = J3 columns, a multiple of 4) normalised into out (J2)
+ * in f64, as normKernel's loop computes them: mean (0 for rmsNorm, J7 != 0), rstd = 1 / sqrt(
+ * mean((x - mean)^2) + eps) with eps the f64 at J6, y = (x - mean) rstd (* w at J4) (+ b at J5;
+ * an address 0 = none), rounded once to f32. The sums run in two f64 lanes, so they may differ
+ * from the loop's sequential sums in their last bits (the f32 results all but never do).
+ */
+function layerNorm(): FuncDef {
+  return kernel('layernorm_f32', (L) => {
+    const [J5, J6, J7] = [6, 7, 8];
+    const [r, j, row, orow, bytes] = [L.add(i32), L.add(i32), L.add(i32), L.add(i32), L.add(i32)];
+    const [acc, mv, rv, lo, hi, v] = [L.add(v128), L.add(v128), L.add(v128), L.add(v128), L.add(v128), L.add(v128)];
+    const lowD = (a: Code): Code => promoteLow(a);
+    const highD = (a: Code): Code => promoteLow(high(a));
+    const hsum = (a: Code): Code => [...dlane(a, 0), ...dlane(a, 1), 0xa0];
+    const perD = (a: Code): Code => [...a, ...get(J3), 0xb7, 0xa3]; // a / f64(d)
+    const both = (f: (x: Code) => Code): Code => seq(set(lo, f(get(lo))), set(hi, f(get(hi))));
+    const part = (p: number, f: (x: Code, y: Code) => Code): Code => seq(set(v, vload(add(get(p), get(j)))), set(lo, f(get(lo), lowD(get(v)))), set(hi, f(get(hi), highD(get(v)))));
+    const zero = i32x4c(0, 0, 0, 0);
+    return seq(
+      set(bytes, mul(get(J3), i32c(4))),
+      forRange(r, get(C0), get(C1), i32c(1),
+        set(row, add(get(J1), mul(get(r), get(bytes)))),
+        set(orow, add(get(J2), mul(get(r), get(bytes)))),
+        set(mv, zero),
+        ifThen([...get(J7), 0x45], [
+          set(acc, zero),
+          forRange(j, i32c(0), get(bytes), i32c(16), set(v, vload(add(get(row), get(j)))), set(acc, dadd(dadd(get(acc), lowD(get(v))), highD(get(v))))),
+          set(mv, dsplat(perD(hsum(get(acc))))),
+        ]),
+        set(acc, zero),
+        forRange(j, i32c(0), get(bytes), i32c(16),
+          set(v, vload(add(get(row), get(j)))), set(lo, dsub(lowD(get(v)), get(mv))), set(hi, dsub(highD(get(v)), get(mv))),
+          set(acc, dadd(dadd(get(acc), dmul(get(lo), get(lo))), dmul(get(hi), get(hi))))),
+        set(rv, dsplat([0x44, ...new Uint8Array(new Float64Array([1]).buffer), ...perD(hsum(get(acc))), ...load(f64, get(J6)), 0xa0, 0x9f, 0xa3])),
+        forRange(j, i32c(0), get(bytes), i32c(16),
+          set(v, vload(add(get(row), get(j)))), set(lo, dsub(lowD(get(v)), get(mv))), set(hi, dsub(highD(get(v)), get(mv))),
+          both((x) => dmul(x, get(rv))),
+          ifThen(get(J4), [part(J4, dmul)]),
+          ifThen(get(J5), [part(J5, dadd)]),
+          vstore(add(get(orow), get(j)), [...demote(get(lo)), ...demote(get(hi)), ...simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)])),
+      ),
+    );
+  });
+}
+
 /** The vector kernels, exported by name. */
 export function vectorFuncs(): FuncDef[] {
-  return [rowExp(), rowScale(), gelu(false), gelu(true), adam(false), adam(true)];
+  return [rowExp(), rowScale(), gelu(false), gelu(true), adam(false), adam(true), layerNorm()];
 }
 
 /** Export names, in the order the thread pool indexes them after the GEMM's three. */
-export const VECTOR_KERNELS = ['rowexp_f32', 'rowscale_f32', 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32'] as const;
+export const VECTOR_KERNELS = ['rowexp_f32', 'rowscale_f32', 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', 'layernorm_f32'] as const;
