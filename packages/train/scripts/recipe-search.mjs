@@ -59,6 +59,22 @@ const VARIANTS = [
     name: `${init}-cap300-lr${lr.toExponential().replace('+', '')}`, init: init === 'pre' ? 'pretrained' : 'scratch',
     ft: { ...BASE, ...LONG, lrBody: lr, lrHead: Math.max(lr, 2e-3) },
   }))),
+  // the fourth, on the causal-LM body: five more variants a side around each side's cap-300
+  // choice (pretrained 1e-3, scratch 5e-4): 30 epochs at either rate (changes only counts under
+  // ~500 labels, where 10 epochs stop short of the cap), frozen token embeddings, last-token
+  // pooling, and 30 epochs with last-token pooling
+  ...['pre', 'scratch'].flatMap((init) => {
+    const side = init === 'pre' ? 'pretrained' : 'scratch';
+    const lr = init === 'pre' ? 1e-3 : 5e-4;
+    const at = (x) => ({ ...BASE, ...LONG, lrBody: x, lrHead: Math.max(x, 2e-3) });
+    return [
+      { name: `${init}-e30-lr5e-4`, init: side, ft: { ...at(5e-4), epochs: 30 } },
+      { name: `${init}-e30-lr1e-3`, init: side, ft: { ...at(1e-3), epochs: 30 } },
+      { name: `${init}-cap300-freeze-emb`, init: side, ft: { ...at(lr), freeze: 'embeddings' } },
+      { name: `${init}-cap300-last`, init: side, ft: { ...at(lr), pooling: 'last' } },
+      { name: `${init}-e30-last`, init: side, ft: { ...at(lr), epochs: 30, pooling: 'last' } },
+    ];
+  }),
 ];
 
 const ck = await loadCheckpoint(ckptPath);

@@ -83,11 +83,12 @@ export const EXPERIMENT_PRESETS: Record<'quick' | 'default' | 'large', Experimen
     name: 'default', objective: 'clm', vocabSize: 4096, tokenizerOnTaskText: true, model: MODEL_PRESETS.small,
     corpus: ['sotu', 'brown', 'moby-dick', 'nlp-corpus'],
     pretrain: { steps: 15000, batchSize: 32, lr: 1e-3, documents: 0 }, // as the shipped checkpoint (assets/README.md)
-    // each side's recipe chosen on validation (docs/results/recipe-search): ten epochs capped at 300 steps,
-    // the body's learning rate swept over 2e-4, 5e-4, 1e-3 and 2e-3 for both
-    // (the head's rate is FINETUNE's 2e-3, at least the body's in every variant searched)
-    finetune: { ...FINETUNE, epochs: 10, minSteps: 100, maxSteps: 300, lrBody: 1e-3 },
-    scratchFinetune: { ...FINETUNE, epochs: 10, minSteps: 100, maxSteps: 300, lrBody: 5e-4 },
+    // each side's recipe chosen on validation from the same variants (docs/results/recipe-search):
+    // steps capped at 300, the body's learning rate swept over 2e-4 to 2e-3, then 30 epochs,
+    // frozen embeddings and last-token pooling; pretrained won with 30 epochs and mean+max pooling,
+    // scratch with ten epochs and last-token pooling (the head's rate is FINETUNE's 2e-3)
+    finetune: { ...FINETUNE, epochs: 30, minSteps: 100, maxSteps: 300, lrBody: 1e-3 },
+    scratchFinetune: { ...FINETUNE, epochs: 10, minSteps: 100, maxSteps: 300, lrBody: 5e-4, pooling: 'last' },
     probe: true,
     labelCounts: [50, 200, 1000, 0], seeds: [0, 1, 2],
   },
