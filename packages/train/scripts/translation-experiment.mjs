@@ -8,10 +8,14 @@
 //        node packages/train/scripts/translation-experiment.mjs OUT.jsonl --init scratch|pretrained
 //          --ckpt MLM.safetensors [--pairs N] [--steps N] [--batch-size N] [--lr LR] [--preset small]
 //          [--seed N] [--save PATH] [--log FILE.jsonl] [--skip-greedy]
+//          [--checkpoint PATH [--checkpoint-every N]] [--resume PATH]
 // --ckpt gives the source tokenizer (scratch too, so both tokenize alike) and, with --init
 // pretrained, the encoder's initial weights. --pairs N trains on the first N training pairs
 // after a seeded shuffle (0: all). --skip-greedy leaves out the greedy decoding of validation
 // (decoding an under-trained model to full length takes as long as a short training run).
+// --checkpoint writes a resumable checkpoint every --checkpoint-every steps (default 500); a run
+// stopped part-way continues with the same arguments plus --resume PATH (trainSeconds then counts
+// only the resumed part, and the record names the checkpoint it resumed from).
 
 import { appendFileSync } from 'node:fs';
 import { BIBLE_SPLIT, samplePairs, learnDictionary, loadBibleParallel, loadCheckpoint, saveTranslator, scoreTranslations, splitPairs, tokenizerFromJSON, trainTranslator, translate } from '@tsgrad/train';
@@ -37,6 +41,9 @@ const seed = Number(opt('seed', '0'));
 const save = opt('save', '');
 const logFile = opt('log', '');
 const skipGreedy = flag('skip-greedy');
+const checkpointPath = opt('checkpoint', '');
+const checkpointEvery = Number(opt('checkpoint-every', '500'));
+const resumeFrom = opt('resume', '');
 const [out] = args;
 if (!out) throw new Error('usage: translation-experiment.mjs OUT.jsonl [--baselines | --init scratch|pretrained ...]');
 const s = splitPairs(loadBibleParallel());
@@ -61,6 +68,7 @@ if (baselines) {
   const t0 = performance.now();
   const { translator, result, skipped } = await trainTranslator(trainPairs, {
     preset, steps, batchSize, lr, seed, log: { progress: 'none', ...(logFile ? { jsonl: logFile } : {}) },
+    ...(checkpointPath ? { checkpoint: { path: checkpointPath, every: checkpointEvery } } : {}), ...(resumeFrom ? { resumeFrom } : {}),
     ...(init === 'pretrained' ? { pretrained: ck } : { srcTokenizer: tokenizerFromJSON(ck.tokenizer) }),
   });
   const trainSeconds = Math.round((performance.now() - t0) / 1000);
@@ -68,7 +76,7 @@ if (baselines) {
   const beam = await translate(translator, val.src, { beam: 4 });
   const testBeam = await translate(translator, test.src, { beam: 4 });
   const rec = {
-    run: `${init}, ${nPairs || 'all'} pairs`, init, pairs: trainPairs.length, skipped, steps, batchSize, lr, preset, seed, checkpoint: ckptPath, trainSeconds,
+    run: `${init}, ${nPairs || 'all'} pairs`, init, pairs: trainPairs.length, skipped, steps, batchSize, lr, preset, seed, checkpoint: ckptPath, trainSeconds, ...(resumeFrom ? { resumedFrom: resumeFrom } : {}),
     finalLoss: result.history.at(-1)?.loss,
     validation: { ...(greedy ? { greedy: fmt(scoreTranslations(greedy, val.ref)) } : {}), beam4: fmt(scoreTranslations(beam, val.ref)) },
     test: { beam4: fmt(scoreTranslations(testBeam, test.ref)) },

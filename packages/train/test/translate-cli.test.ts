@@ -1,5 +1,6 @@
 // tsgrad translate train|eval|translate, run as a user would, on a TSV of toy pairs: a trained
-// checkpoint scores and translates, every subcommand has --help, and bad input gets one clear line.
+// checkpoint scores and translates, --resume continues a run, every subcommand has --help, and bad
+// input gets one clear line.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,10 @@ describe('tsgrad translate', () => {
     expect(tr.stdout.split('\n').filter(Boolean)).toHaveLength(1);
     const again = tsgrad('translate', 'train', '--data', tsv, '--preset', 'tiny', '--steps', '1', '--out', out);
     expect(again.status).not.toBe(0); // an earlier run's folder is not overwritten without --force
+    // the resumable checkpoint continues the run (here at its last step: nothing left to train)
+    const resumed = tsgrad('translate', 'train', '--data', tsv, '--preset', 'tiny', '--vocab', '300', '--steps', '3', '--batch-size', '8', '--beam', '2', '--out', out, '--resume', join(out, 'checkpoint.safetensors'));
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout.trim().split('\n').at(-1)!)).toMatchObject({ steps: 3, validation: res.validation, test: res.test });
   });
 
   test('every subcommand has --help; bad input gets one line naming the problem', () => {

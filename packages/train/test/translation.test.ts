@@ -2,7 +2,7 @@
 // SWORD zText reader on a small module written here, the IBM Model 1 dictionary, splits, and the
 // encoder-decoder recipe end to end on a toy language pair (train, translate, save, load).
 
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -210,6 +210,22 @@ describe('the encoder-decoder recipe', () => {
     const s = scoreTranslations(beam, pairs.slice(0, 6).map((p) => p.tgt));
     expect(s.bleu.score).toBeGreaterThanOrEqual(0);
     expect(s.chrf).toBeGreaterThanOrEqual(0);
+  });
+
+  test('a run resumed from its step-3 checkpoint ends with the same weights and history as the uninterrupted run', async () => {
+    const dir = tmp();
+    const [ck, at3] = [join(dir, 'run.safetensors'), join(dir, 'step3.safetensors')];
+    const o = { preset: 'tiny', steps: 6, lr: 3e-3, vocabSize: 300, batchSize: 16, log: { progress: 'none' } } as const;
+    // the caller's onStep runs before the step's checkpoint, so at step 4 the file holds step 3
+    const whole = await trainTranslator(pairs, { ...o, checkpoint: { path: ck, every: 3 }, onStep: (r) => void (r.step === 4 && copyFileSync(ck, at3)) });
+    const ran: number[] = [];
+    const resumed = await trainTranslator(pairs, { ...o, resumeFrom: at3, onStep: (r) => void ran.push(r.step) });
+    expect(ran).toEqual([4, 5, 6]); // only the last three steps ran
+    expect(resumed.result.history).toEqual(whole.result.history);
+    const [a, b] = [whole.translator.model.stateDict(), resumed.translator.model.stateDict()];
+    for (const k of Object.keys(a)) expect(Array.from(b[k]!.dataSync()), k).toEqual(Array.from(a[k]!.dataSync()));
+    expect(await translate(await loadTranslator(ck), ['two and four'], { beam: 2 })).toEqual(await translate(whole.translator, ['two and four'], { beam: 2 }));
+    await expect(trainTranslator(pairs.map((p) => ({ ...p, tgt: p.tgt.toUpperCase() })), { ...o, resumeFrom: at3 })).rejects.toThrow(/step3\.safetensors was trained with other tokenizers/);
   });
 
   test("a masked LM's embeddings and encoder layers start the encoder; a causal LM is refused", async () => {

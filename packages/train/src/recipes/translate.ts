@@ -17,7 +17,7 @@ import { chrF, corpusBleu, type BleuScore } from '../translation/bleu.js';
 import type { SentencePair } from '../translation/data.js';
 import { trainRecipeTokenizer } from './corpus.js';
 import { decayGroups } from './param-groups.js';
-import type { LogOptions } from '../loop-types.js';
+import type { LogOptions, StepRecord } from '../loop-types.js';
 
 /**
  * Encoder-decoder sizes by preset name ('small' matches the `small` pretraining preset's width,
@@ -70,6 +70,21 @@ export interface TranslatorOptions {
   device?: string;
   /** Progress display and JSONL log. */
   log?: LogOptions;
+  /**
+   * Write a resumable checkpoint to `path` every `every` steps and at the end: the translator as
+   * `saveTranslator` writes it (so `loadTranslator` reads it) plus the optimizer, data order, RNG
+   * and step.
+   */
+  checkpoint?: {
+    /** The .safetensors file. */
+    path: string;
+    /** Steps between checkpoints (default: only at the end). */
+    every?: number;
+  };
+  /** Continue the run saved in this checkpoint (written with `checkpoint` from the same pairs and options). */
+  resumeFrom?: string;
+  /** Called after every optimizer step with its record. */
+  onStep?: (record: StepRecord) => void;
 }
 
 /** What `trainTranslator` returns. */
@@ -136,8 +151,14 @@ export async function trainTranslator(trainPairs: readonly SentencePair[], o: Tr
     collateFn: (b) => ({ src: pad(b.map((e) => e.src)), tgtIn: pad(b.map((e) => [BOS, ...e.tgt])), tgtOut: pad(b.map((e) => [...e.tgt, EOS])) }),
   });
   const steps = o.steps ?? 3000;
+  const [srcJson, tgtJson] = [srcTokenizer.toJSON(), tgtTokenizer.toJSON()];
+  const resume = o.resumeFrom === undefined ? undefined : await loadCheckpoint(o.resumeFrom);
+  if (resume && (JSON.stringify(resume.tokenizer) !== JSON.stringify(srcJson) || JSON.stringify(resume.extra?.['tgtTokenizer']) !== JSON.stringify(tgtJson))) {
+    throw new ValueError('trainTranslator', `${o.resumeFrom} was trained with other tokenizers than these pairs and options give`, {}, 'resume with the same pairs, vocabulary size and initialisation as the run that wrote it');
+  }
   const result = await train({
-    model, data, steps, gradClip: 1,
+    model, data, steps, gradClip: 1, resumeFrom: resume, onStep: o.onStep,
+    checkpoint: o.checkpoint && { ...o.checkpoint, modelConfig: { kind: 'translation', ...config }, tokenizer: srcJson, extra: { tgtTokenizer: tgtJson } },
     optimizer: new AdamW(decayGroups(model, 0.01), { lr: o.lr ?? 1e-3, betas: [0.9, 0.98] }),
     lrLambda: steps > 1 ? lrLambda(warmupCosine({ peak: 1, min: 0.05, warmup: Math.max(1, Math.round(steps / 20)), total: steps })) : undefined,
     loss: (b) => crossEntropy(model.forward(b.src, b.tgtIn).reshape([-1, config.tgtVocab]), b.tgtOut.reshape([-1]), { ignoreIndex: PAD, labelSmoothing: o.labelSmoothing ?? 0.1 }),

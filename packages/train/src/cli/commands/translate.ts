@@ -11,7 +11,7 @@ import { loadBibleParallel, loadPairsTsv, samplePairs, splitPairs, type Parallel
 import { learnDictionary } from '../../translation/dictionary.js';
 import { CliError, choice, commandGroup, intOption, numberOption, required, type Command, type OptionSpec } from '../args.js';
 import { useDevice } from '../device.js';
-import { prepareOut } from '../out.js';
+import { noteCheckpoint, prepareOut } from '../out.js';
 
 const DATA: Record<string, OptionSpec> = {
   data: { type: 'string', default: 'bible', help: "'bible' (the installed SWORD modules engKJV2006eb and spaRV1909eb, split by book) or a TSV of source<TAB>target pairs", arg: 'SRC' },
@@ -31,7 +31,7 @@ const decodeOpts = (v: Record<string, unknown>) => ({ beam: intOption(v, 'beam',
 const trainCommand: Command = {
   name: 'translate train',
   summary: 'train an encoder-decoder translator; print validation and test BLEU/chrF and the dictionary baseline as one JSON line',
-  usage: 'tsgrad translate train [--data bible|FILE.tsv] [--pairs N] [--steps N] [--from MLM-CKPT | --tokenizer CKPT] --out DIR',
+  usage: 'tsgrad translate train [--data bible|FILE.tsv] [--pairs N] [--steps N] [--from MLM-CKPT | --tokenizer CKPT] [--resume CKPT] --out DIR',
   options: {
     ...DATA,
     pairs: { type: 'string', default: '0', help: 'train on N training pairs drawn at random with --seed (0: all)', arg: 'N' },
@@ -45,24 +45,31 @@ const trainCommand: Command = {
     'label-smoothing': { type: 'string', default: '0.1', help: 'label smoothing of the cross-entropy', arg: 'EPS' },
     ...DECODE,
     baseline: { type: 'boolean', help: 'also score the word-by-word dictionary baseline (IBM Model 1 on the training pairs)' },
-    out: { type: 'string', help: 'write the translator to DIR/model.safetensors', arg: 'DIR' },
+    out: { type: 'string', help: 'write the translator to DIR/model.safetensors (and the resumable run to DIR/checkpoint.safetensors)', arg: 'DIR' },
+    'checkpoint-every': { type: 'string', default: '500', help: 'steps between resumable checkpoints', arg: 'N' },
+    resume: { type: 'string', help: 'continue from this checkpoint (same data and options)', arg: 'CKPT' },
     force: { type: 'boolean', help: 'overwrite an --out folder that holds an earlier run' },
   },
   async run(v) {
     const out = required(v, 'out', '(a folder for the translator)');
+    const resume = typeof v['resume'] === 'string' ? v['resume'] : undefined;
     if (v['from'] && v['tokenizer']) throw new CliError('--from and --tokenizer exclude each other (--from brings its own tokenizer)', 2);
     const opts = { steps: intOption(v, 'steps', 1), batchSize: intOption(v, 'batch-size', 1), lr: numberOption(v, 'lr', 0), labelSmoothing: numberOption(v, 'label-smoothing'), vocabSize: intOption(v, 'vocab', 262), preset: choice(v, 'preset', ['tiny', 'small', 'base'] as const) };
     if (opts.labelSmoothing < 0 || opts.labelSmoothing >= 1) throw new CliError(`--label-smoothing must be in [0, 1), got ${opts.labelSmoothing}`, 2);
     const dec = decodeOpts(v);
-    prepareOut(out, 'out', { force: Boolean(v['force']) });
+    const every = intOption(v, 'checkpoint-every', 1);
+    prepareOut(out, 'out', { force: Boolean(v['force']), resume: resume !== undefined });
     const s = splitsOf(v);
     const n = intOption(v, 'pairs');
     const trainPairs = samplePairs(s.train, n, intOption(v, 'seed'));
     const pretrained = typeof v['from'] === 'string' ? await loadCheckpoint(v['from']) : undefined;
     const tok = typeof v['tokenizer'] === 'string' ? (await loadCheckpoint(v['tokenizer'])).tokenizer : undefined;
     const device = await useDevice(String(v['device']));
+    const ckPath = join(out, 'checkpoint.safetensors');
+    noteCheckpoint(ckPath); // an interrupted run names it
     const { translator, result, skipped } = await trainTranslator(trainPairs, {
       ...opts, seed: intOption(v, 'seed'), device, log: { progress: 'auto' },
+      checkpoint: { path: ckPath, every }, resumeFrom: resume,
       ...(pretrained ? { pretrained } : tok ? { srcTokenizer: tokenizerFromJSON(tok) } : {}),
     });
     const score = async (pairs: typeof s.test) => (pairs.length ? scoreTranslations(await translate(translator, pairs.map((p) => p.src), dec), pairs.map((p) => p.tgt)) : undefined);
