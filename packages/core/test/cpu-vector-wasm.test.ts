@@ -1,5 +1,5 @@
 // The float32 wasm SIMD vector kernels (row exp/max/sum, GELU forward and backward, layerNorm and
-// rmsNorm rows) against float64 references, on random sizes (vector tails of 0-3 lanes, the
+// rmsNorm rows forward and backward) against float64 references, on random sizes (vector tails of 0-3 lanes, the
 // threaded path included), with -inf rows and NaNs; the cross-entropy and GELU ops that use them
 // against float64; and the matmul's batch folding.
 
@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { apply, crossEntropy, gelu, scaledMaskedSoftmaxOp, tensor, type Tensor } from '@tsgrad/core';
 import { erfScalar } from '../src/ops/unary/erf.js';
 import { foldBatch } from '../src/backends/cpu/matmul.js';
-import { expRowsF32, geluF32, normRowsF32 } from '../src/backends/cpu/vector-wasm.js';
+import { expRowsF32, geluF32, normGradRowsF32, normRowsF32 } from '../src/backends/cpu/vector-wasm.js';
 import { setNumThreads, waitForHelpers } from '../src/backends/cpu/threads/pool.js';
 import { wasmGemm } from '../src/backends/cpu/wasm/runtime.js';
 import { cpuBackend } from '@tsgrad/core';
@@ -120,6 +120,41 @@ describe('normRowsF32', () => {
           const [got, exp] = [y[r * d + j]!, want[j]!];
           if (Math.abs(got - exp) > 2 ** -23 * Math.abs(exp)) expect(got, `row ${r} col ${j}`).toBe(exp);
         }
+      }
+    }), { ...FC, numRuns: 30 });
+  });
+
+  test('the backward: dx within one float32 ulp of the float64 loop, dweight and dbias within rounding of its sums, threaded or not', () => {
+    const shapes = fc.oneof(fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 40 })), fc.tuple(fc.integer({ min: 140, max: 170 }), fc.constant(32)));
+    fc.assert(fc.property(shapes, fc.boolean(), fc.boolean(), fc.double({ min: 0.01, max: 50, noNaN: true }), ([rows, q], hasW, rms, spread) => {
+      const d = 4 * q;
+      const x = f32(Array.from({ length: rows * d }, (_, i) => Math.sin(i * 0.77) * spread + (i % 5)));
+      const g = f32(Array.from({ length: rows * d }, (_, i) => Math.cos(i * 0.31) - 0.2));
+      const w = hasW ? f32(Array.from({ length: d }, (_, j) => Math.cos(j))) : null;
+      const [dx, dw, db] = [new Float32Array(rows * d), new Float64Array(d), new Float64Array(d)];
+      expect(normGradRowsF32(g, x, rows, d, w, 1e-5, rms, dx, dw, db)).toBe(true);
+      const [wantW, wantB, scale] = [new Float64Array(d), new Float64Array(d), new Float64Array(d)];
+      for (let r = 0; r < rows; r++) {
+        const row = x.subarray(r * d, (r + 1) * d);
+        const mean = rms ? 0 : row.reduce((a, v) => a + v, 0) / d;
+        const rstd = 1 / Math.sqrt(row.reduce((a, v) => a + (v - mean) ** 2, 0) / d + 1e-5);
+        const xh = Array.from(row, (v) => (v - mean) * rstd);
+        const h = xh.map((_, j) => g[r * d + j]! * (w ? w[j]! : 1));
+        const mg = rms ? 0 : h.reduce((a, v) => a + v, 0) / d;
+        const mgx = h.reduce((a, v, j) => a + v * xh[j]!, 0) / d;
+        for (let j = 0; j < d; j++) {
+          const want = Math.fround((h[j]! - mg - xh[j]! * mgx) * rstd);
+          const got = dx[r * d + j]!;
+          // one float32 ulp, or (where the row's terms cancel) float64 rounding of its largest term
+          if (Math.abs(got - want) > 2 ** -23 * Math.abs(want) + 1e-12 * rstd * (Math.abs(h[j]!) + Math.abs(mg) + Math.abs(xh[j]! * mgx))) expect(got, `dx row ${r} col ${j}`).toBe(want);
+          wantW[j]! += g[r * d + j]! * xh[j]!;
+          wantB[j]! += g[r * d + j]!;
+          scale[j]! += Math.abs(g[r * d + j]! * xh[j]!) + Math.abs(g[r * d + j]!);
+        }
+      }
+      for (let j = 0; j < d; j++) {
+        expect(Math.abs(dw[j]! - wantW[j]!)).toBeLessThanOrEqual(1e-12 * scale[j]!);
+        expect(Math.abs(db[j]! - wantB[j]!)).toBeLessThanOrEqual(1e-12 * scale[j]!);
       }
     }), { ...FC, numRuns: 30 });
   });

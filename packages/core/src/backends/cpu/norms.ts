@@ -1,13 +1,13 @@
 // layerNorm / rmsNorm forward and backward, one row (the trailing D elements) at a time, in the
 // decompositions' operation order (float64 results match them bit for bit; float32 is rounded once,
-// and its forward runs in the wasm kernel layernorm_f32 when the row length is a multiple of 4, in
-// float64 lanes whose sums may differ from the loop's in their last bits), and sumSquares (a whole
-// tensor's squared 2-norm).
+// and forward and backward run in the wasm kernels layernorm_f32 / layernormgrad_f32 when the row
+// length is a multiple of 4, in float64 lanes whose sums may differ from the loop's in their last
+// bits), and sumSquares (a whole tensor's squared 2-norm).
 
 import type { Attrs, Kernel } from '../../backend.js';
 import { allocArray, type TypedArray } from '../../dtype.js';
 import { contiguousData, wrap } from './storage.js';
-import { normRowsF32 } from './vector-wasm.js';
+import { normGradRowsF32, normRowsF32 } from './vector-wasm.js';
 
 // per-row scratch (the centred row, then gh), grown as needed and reused across calls
 let scratch = new Float64Array(256);
@@ -82,6 +82,8 @@ export function normBackwardKernel(rms: boolean): Kernel {
     const res = allocArray(out.dtype, out.shape[0]! * d);
     const dw = hasWeight ? new Float64Array(d) : null;
     const db = hasBias ? new Float64Array(d) : null;
+    const f32 = g instanceof Float32Array && x instanceof Float32Array && res instanceof Float32Array && (w === null || w instanceof Float32Array);
+    if (f32 && normGradRowsF32(g, x, rows, d, w as Float32Array | null, eps, rms, res, dw, db)) return wrap(packGrads(res, rows * d, dw, db), out.dtype);
     rowScratch(d);
     const xhat = scratch;
     const gh = scratch2;
@@ -105,11 +107,15 @@ export function normBackwardKernel(rms: boolean): Kernel {
       if (rms) for (let j = 0; j < d; j++) res[base + j] = (gh[j]! - xhat[j]! * mgx) * rstd;
       else for (let j = 0; j < d; j++) res[base + j] = (gh[j]! - mg - xhat[j]! * mgx) * rstd;
     }
-    let at = rows * d;
-    if (dw) for (let j = 0; j < d; j++) res[at++] = dw[j]!;
-    if (db) for (let j = 0; j < d; j++) res[at++] = db[j]!;
-    return wrap(res, out.dtype);
+    return wrap(packGrads(res, rows * d, dw, db), out.dtype);
   };
+}
+
+/** Writes dweight then dbias (when present) after the first `at` elements of res; returns res. */
+function packGrads(res: TypedArray, at: number, dw: Float64Array | null, db: Float64Array | null): TypedArray {
+  if (dw) res.set(dw, at);
+  if (db) res.set(db, at + (dw ? dw.length : 0));
+  return res;
 }
 
 /** sum(x^2) in one pass: each square rounded to x's dtype, then added in order (the composite's bits). */

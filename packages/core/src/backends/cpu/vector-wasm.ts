@@ -90,6 +90,42 @@ export function normRowsF32(x: Float32Array, rows: number, d: number, w: Float32
   return true;
 }
 
+/**
+ * The backward of `normRowsF32` (layernormgrad_f32): dx of `rows` float32 rows of `d` elements (a
+ * multiple of 4) into `dx`, and the sums over rows of g xhat and g added into `dw` and `db` (float64,
+ * either may be null). Computed in float64 as the TypeScript loop does; the threads' partial sums
+ * are added in row order. Returns false (nothing done) without wasm SIMD, for other d, or without room.
+ */
+export function normGradRowsF32(g: Float32Array, x: Float32Array, rows: number, d: number, w: Float32Array | null, eps: number, rms: boolean,
+  dx: Float32Array, dw: Float64Array | null, db: Float64Array | null): boolean {
+  const m = wasmGemm();
+  if (!m || d === 0 || d % 4 !== 0) return false;
+  const n = rows * d;
+  const { chunks, helpers } = chunksOf(m, rows, 1, 4 * n);
+  const eAt = freeFrom();
+  const gAt = align(eAt + 8);
+  const xAt = align(gAt + 4 * n);
+  const oAt = align(xAt + 4 * n);
+  const wAt = align(oAt + 4 * n);
+  const aAt = align(wAt + 4 * d);
+  if (!ensureBytes(m, aAt + 16 * d * chunks.length)) return false;
+  const buf = m.memory.buffer;
+  new Float64Array(buf, eAt, 1)[0] = eps;
+  new Float32Array(buf, gAt, n).set(g.subarray(0, n));
+  new Float32Array(buf, xAt, n).set(x.subarray(0, n));
+  if (w) new Float32Array(buf, wAt, d).set(w.subarray(0, d));
+  const acc = new Float64Array(buf, aAt, 2 * d * chunks.length).fill(0);
+  runJobs(m, [kernelIndex('layernormgrad_f32'), gAt, xAt, d, w ? wAt : 0, oAt, eAt, rms ? 1 : 0, aAt], chunks.map(([c0, c1], i) => [c0!, c1!, i, 0, 0, 0]), helpers);
+  dx.set(new Float32Array(buf, oAt, n));
+  for (let c = 0; c < chunks.length; c++) {
+    for (let j = 0; j < d; j++) {
+      if (dw) dw[j]! += acc[2 * d * c + j]!;
+      if (db) db[j]! += acc[2 * d * c + d + j]!;
+    }
+  }
+  return true;
+}
+
 /** The f32 constants of one Adam step, in the order adam_f32 reads them. */
 export interface AdamConstsF32 { decay: number; wd: number; b1: number; c1: number; b2: number; c2: number; sqrtBc2: number; eps: number; stepSize: number }
 
