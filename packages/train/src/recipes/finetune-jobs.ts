@@ -11,7 +11,7 @@ import type { LabelledText } from '../data/split.js';
 import type { RunRecord } from '../report/experiment-report.js';
 import { tokenizerFromJSON } from '../tokenizers/from-json.js';
 import type { TokenizerJSON } from '../tokenizers/types.js';
-import { finetuneClassifier, type FinetuneOptions } from './finetune.js';
+import { finetuneClassifier, finetuneSteps, type FinetuneOptions } from './finetune.js';
 import type { RecipeModelConfig } from './models.js';
 
 /** One fine-tuning run, as plain data (it crosses to a worker thread by structured clone). */
@@ -85,7 +85,8 @@ export function canRunWorkers(): boolean {
 
 /**
  * Runs jobs on `workers` worker threads (each computing on one thread), or in this thread one after
- * another when `workers` is 1. Results come back in job order; `onResult` hears each as it ends.
+ * another when `workers` is 1. Worker threads take the runs with the most planned steps first (so
+ * that short runs fill the end); results come back in job order, and `onResult` hears each as it ends.
  * @param jobs - The runs.
  * @param opts - `workers` (default 1), `device` (worker threads need 'cpu'), `onResult`.
  * @returns One result per job, in order.
@@ -107,13 +108,17 @@ export async function runFinetuneJobs(jobs: readonly FinetuneJob[], opts: { work
   }
   if ((opts.device ?? 'cpu') !== 'cpu') throw new ValueError('runFinetuneJobs', `worker threads train on the CPU, but device is '${opts.device}'`, {}, 'pass workers: 1 for another device');
   if (!canRunWorkers()) throw new ValueError('runFinetuneJobs', `the worker script ${WORKER.pathname} is missing (worker threads run the built package)`, {}, 'build with tsc -b, or pass workers: 1');
+  // longest runs first (by planned steps), so the last runs to finish are short ones and no core
+  // idles long at the end; results still come back in job order
+  const planned = jobs.map((j) => finetuneSteps(Math.ceil(j.train.length / Math.min(j.options.batchSize ?? 16, Math.max(1, j.train.length))), j.options));
+  const order = jobs.map((_, i) => i).sort((a, b) => planned[b]! - planned[a]! || a - b);
   let next = 0;
   const pool = Array.from({ length: workers }, () => new Worker(WORKER, { env: { ...process.env, TSGRAD_NUM_THREADS: '1' } }));
   try {
     await Promise.all(pool.map((w) => new Promise<void>((resolve, reject) => {
       const give = () => {
         if (next >= jobs.length) return resolve();
-        const i = next++;
+        const i = order[next++]!;
         w.once('message', (m: { result?: FinetuneJobResult; error?: string }) => {
           if (m.error !== undefined) return reject(new Error(`fine-tuning run ${i} (seed ${jobs[i]!.seed}) failed in a worker: ${m.error}`));
           opts.onResult?.(i, (results[i] = m.result!));

@@ -115,6 +115,18 @@ export async function predict(model: SequenceClassifier, examples: readonly Enco
 }
 
 /**
+ * The optimizer steps a fine-tuning run takes (before early stopping): `epochs` passes over
+ * `batchesPerEpoch` batches, at least `minSteps`, at most `maxSteps`.
+ * @param batchesPerEpoch - Batches in one pass over the labelled examples.
+ * @param o - `epochs` (default 10), `minSteps` (default 100), `maxSteps` (default 1000).
+ * @returns The step count.
+ * @example finetuneSteps(13, { epochs: 10, minSteps: 100, maxSteps: 300 }); // 130
+ */
+export function finetuneSteps(batchesPerEpoch: number, o: Pick<FinetuneOptions, 'epochs' | 'minSteps' | 'maxSteps'>): number {
+  return Math.min(o.maxSteps ?? 1000, Math.max(o.minSteps ?? 100, batchesPerEpoch * (o.epochs ?? 10)));
+}
+
+/**
  * Fine-tunes a classifier on `train`, selects the step with the best validation accuracy, and
  * reports test accuracy and macro F1 there.
  * @param o - Tokenizer, initialisation, the three splits and the training options.
@@ -158,8 +170,7 @@ export async function finetuneClassifier(o: FinetuneOptions): Promise<FinetuneRe
   const padId = tok.padTokenId ?? 0;
   const batchSize = Math.min(o.batchSize ?? 16, trainEnc.length);
   const data = new DataLoader(trainEnc, { batchSize, collateFn: (b) => collateClassification(b, { padId }), shuffle: true, generator: new Generator(o.seed ?? 0), groupByLength: { lengthOf: (e) => e.ids.length } });
-  const perEpoch = data.length;
-  const steps = Math.min(o.maxSteps ?? 1000, Math.max(o.minSteps ?? 100, perEpoch * (o.epochs ?? 10)));
+  const steps = finetuneSteps(data.length, o);
   const lrBody = o.lrBody ?? 2e-4;
   const lrHead = o.lrHead ?? 2e-3;
   const L = cfg.shape.nLayer;
