@@ -1,6 +1,6 @@
 // Generates the float32 vector kernels that sit beside the GEMM in the same module (so the same
 // helper threads run them): a row-wise exp with its max and sum (softmax and cross-entropy),
-// exact GELU forward and backward, Adam(W) and the layerNorm / rmsNorm forward. exp and erf are
+// exact GELU forward and backward, Adam(W), and the layerNorm / rmsNorm kernels of norm-module.ts. exp and erf are
 // polynomial approximations evaluated in f32x4, within a few float32 ulps of the exact functions
 // (the tests bound them against float64).
 //
@@ -8,11 +8,10 @@
 //   f(J1, c0, c1, J2, J3, J4, J5, J6, J7, J8, c2, c3, c4, c5, ws)   (J: job words, c: chunk words)
 // and reads only the words it names below. Pointers are byte addresses.
 
-import { add, f32, f64, forRange, get, i32, i32c, ifThen, load, Locals, ltS, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, uleb, type Code, type FuncDef } from './emit.js';
+import { add, f32, f64, forRange, get, i32, i32c, ifThen, Locals, ltS, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, type Code, type FuncDef } from './emit.js';
+import { NORM_KERNELS, normFuncs } from './norm-module.js';
+import { bin, C0, C1, dadd, dlane, high, i32x4c, J1, J2, J3, J4, kernel, promoteLow, simd, un } from './simd-ops.js';
 
-const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
-const un = (op: number) => (a: Code): Code => [...a, ...simd(op)];
-const bin = (op: number) => (a: Code, b: Code): Code => [...a, ...b, ...simd(op)];
 const fsqrt = un(0xe3);
 const fadd = bin(0xe4), fsub = bin(0xe5), fmul = bin(0xe6), fdiv = bin(0xe7), fmin = bin(0xe8), fmax = bin(0xe9);
 const flt = bin(0x43);
@@ -20,22 +19,14 @@ const andnot = bin(0x4f);
 const nearest = un(0x6a);
 const truncSat = un(0xf8);
 const iadd = bin(0xae);
-const dadd = bin(0xf0), dsub = bin(0xf1), dmul = bin(0xf2);
-const dsplat = (a: Code): Code => [...a, ...simd(0x14)];
-const demote = un(0x5e);
-const promoteLow = un(0x5f);
 const bitselect = (a: Code, b: Code, mask: Code): Code => [...a, ...b, ...mask, ...simd(0x52)];
 const ishl = (a: Code, n: number): Code => [...a, ...i32c(n), ...simd(0xab)];
-/** Lanes 2, 3 of a vector moved to lanes 0, 1 (for the high half's promotion to f64x2). */
-const high = (a: Code): Code => [...a, ...a, ...simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15)];
 const f32bytes = (v: number): number[] => Array.from(new Uint8Array(new Float32Array([v]).buffer));
 /** f32x4 constant with all four lanes `v`. */
 const splat = (v: number): Code => simd(0x0c, ...f32bytes(v), ...f32bytes(v), ...f32bytes(v), ...f32bytes(v));
-const i32x4c = (a: number, b: number, c: number, d: number): Code => simd(0x0c, ...new Uint8Array(new Int32Array([a, b, c, d]).buffer));
 const splatF = (a: Code): Code => [...a, ...simd(0x13)];
 const splatI = (a: Code): Code => [...a, ...simd(0x11)];
 const lane = (a: Code, l: number): Code => [...a, ...simd(0x1f, l)];
-const dlane = (a: Code, l: number): Code => [...a, ...simd(0x21, l)];
 const f32c = (v: number): Code => [0x43, ...f32bytes(v)];
 const smax = (a: Code, b: Code): Code => [...a, ...b, 0x97];
 const loadF = (addr: Code): Code => [...addr, 0x2a, 2, 0];
@@ -71,13 +62,6 @@ function verf(x: Code, L: Locals): Code {
   );
 }
 
-/** A kernel with the GEMM's 15 i32 parameters; `body` gets the locals and the parameter indices. */
-function kernel(name: string, body: (L: Locals) => Code): FuncDef {
-  const L = new Locals(Array.from({ length: 15 }, () => i32));
-  return { name, locals: L, results: [], body: body(L) };
-}
-// parameter indices: J1 = 0, c0 = 1, c1 = 2, J2 = 3, J3 = 4, J4 = 5
-const [J1, C0, C1, J2, J3, J4] = [0, 1, 2, 3, 4, 5];
 const minI = (a: Code, b: Code): Code => [...a, ...b, ...a, ...b, 0x48, 0x1b]; // select(a, b, a < b); a, b pure
 
 /**
@@ -183,125 +167,10 @@ function adam(l2: boolean): FuncDef {
   });
 }
 
-/**
- * layernorm_f32: rows [c0, c1) of x (J1; d = J3 columns, a multiple of 4) normalised into out (J2)
- * in f64, as normKernel's loop computes them: mean (0 for rmsNorm, J7 != 0), rstd = 1 / sqrt(
- * mean((x - mean)^2) + eps) with eps the f64 at J6, y = (x - mean) rstd (* w at J4) (+ b at J5;
- * an address 0 = none), rounded once to f32. The sums run in two f64 lanes, so they may differ
- * from the loop's sequential sums in their last bits (the f32 results all but never do).
- */
-function layerNorm(): FuncDef {
-  return kernel('layernorm_f32', (L) => {
-    const [J5, J6, J7] = [6, 7, 8];
-    const [r, j, row, orow, bytes] = [L.add(i32), L.add(i32), L.add(i32), L.add(i32), L.add(i32)];
-    const [acc, mv, rv, lo, hi, v] = [L.add(v128), L.add(v128), L.add(v128), L.add(v128), L.add(v128), L.add(v128)];
-    const lowD = (a: Code): Code => promoteLow(a);
-    const highD = (a: Code): Code => promoteLow(high(a));
-    const hsum = (a: Code): Code => [...dlane(a, 0), ...dlane(a, 1), 0xa0];
-    const perD = (a: Code): Code => [...a, ...get(J3), 0xb7, 0xa3]; // a / f64(d)
-    const both = (f: (x: Code) => Code): Code => seq(set(lo, f(get(lo))), set(hi, f(get(hi))));
-    const part = (p: number, f: (x: Code, y: Code) => Code): Code => seq(set(v, vload(add(get(p), get(j)))), set(lo, f(get(lo), lowD(get(v)))), set(hi, f(get(hi), highD(get(v)))));
-    const zero = i32x4c(0, 0, 0, 0);
-    return seq(
-      set(bytes, mul(get(J3), i32c(4))),
-      forRange(r, get(C0), get(C1), i32c(1),
-        set(row, add(get(J1), mul(get(r), get(bytes)))),
-        set(orow, add(get(J2), mul(get(r), get(bytes)))),
-        set(mv, zero),
-        ifThen([...get(J7), 0x45], [
-          set(acc, zero),
-          forRange(j, i32c(0), get(bytes), i32c(16), set(v, vload(add(get(row), get(j)))), set(acc, dadd(dadd(get(acc), lowD(get(v))), highD(get(v))))),
-          set(mv, dsplat(perD(hsum(get(acc))))),
-        ]),
-        set(acc, zero),
-        forRange(j, i32c(0), get(bytes), i32c(16),
-          set(v, vload(add(get(row), get(j)))), set(lo, dsub(lowD(get(v)), get(mv))), set(hi, dsub(highD(get(v)), get(mv))),
-          set(acc, dadd(dadd(get(acc), dmul(get(lo), get(lo))), dmul(get(hi), get(hi))))),
-        set(rv, dsplat([0x44, ...new Uint8Array(new Float64Array([1]).buffer), ...perD(hsum(get(acc))), ...load(f64, get(J6)), 0xa0, 0x9f, 0xa3])),
-        forRange(j, i32c(0), get(bytes), i32c(16),
-          set(v, vload(add(get(row), get(j)))), set(lo, dsub(lowD(get(v)), get(mv))), set(hi, dsub(highD(get(v)), get(mv))),
-          both((x) => dmul(x, get(rv))),
-          ifThen(get(J4), [part(J4, dmul)]),
-          ifThen(get(J5), [part(J5, dadd)]),
-          vstore(add(get(orow), get(j)), [...demote(get(lo)), ...demote(get(hi)), ...simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)])),
-      ),
-    );
-  });
-}
-
-/**
- * layernormgrad_f32: the backward of layernorm_f32 (as normBackwardKernel's loop, in f64) for rows
- * [c0, c1) of the upstream gradient g (J1) and the input x (J2), d = J3 columns (a multiple of 4),
- * weight at J4 (0 = none), eps the f64 at J6, rmsNorm when J7 != 0: dx = rstd (h - mean(h) - xhat
- * mean(h xhat)) with h = g w, rounded to f32 at J5; and, into this chunk's own f64 accumulators
- * at J8 + chunk word i0 * 16 d (dweight, then dbias, each d long, zeroed by the caller), the sums
- * over its rows of g xhat and g.
- */
-function layerNormGrad(): FuncDef {
-  return kernel('layernormgrad_f32', (L) => {
-    const [J5, J6, J7, J8, I0] = [6, 7, 8, 9, 10];
-    const I = () => L.add(i32), V = () => L.add(v128);
-    const [r, j, xrow, grow, orow, bytes, acc8, jd] = [I(), I(), I(), I(), I(), I(), I(), I()];
-    const [acc, mv, rv, lo, hi, v, gl, gh, sg, sgx, mg, mgx] = [V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V()];
-    const lowD = (a: Code): Code => promoteLow(a);
-    const highD = (a: Code): Code => promoteLow(high(a));
-    const hsum = (a: Code): Code => [...dlane(a, 0), ...dlane(a, 1), 0xa0];
-    const perD = (a: Code): Code => [...a, ...get(J3), 0xb7, 0xa3]; // a / f64(d)
-    const zero = i32x4c(0, 0, 0, 0);
-    const dload = (addr: Code, off: number): Code => vload(addr, off);
-    // xhat (lo, hi) and h (gl, gh) of the 4 elements at byte offset j
-    const prep = (): Code => seq(
-      set(v, vload(add(get(xrow), get(j)))),
-      set(lo, dmul(dsub(lowD(get(v)), get(mv)), get(rv))), set(hi, dmul(dsub(highD(get(v)), get(mv)), get(rv))),
-      set(v, vload(add(get(grow), get(j)))),
-      set(gl, lowD(get(v))), set(gh, highD(get(v))),
-    );
-    const weighted = (): Code => ifThen(get(J4), [set(v, vload(add(get(J4), get(j)))), set(gl, dmul(get(gl), lowD(get(v)))), set(gh, dmul(get(gh), highD(get(v))))]);
-    const accum = (at: Code, a: Code, b: Code): Code => seq(
-      vstore(at, dadd(dload(at, 0), a)), vstore(at, dadd(dload(at, 16), b), 16));
-    return seq(
-      set(bytes, mul(get(J3), i32c(4))),
-      set(acc8, add(get(J8), mul(get(I0), mul(get(J3), i32c(16))))),
-      forRange(r, get(C0), get(C1), i32c(1),
-        set(xrow, add(get(J2), mul(get(r), get(bytes)))),
-        set(grow, add(get(J1), mul(get(r), get(bytes)))),
-        set(orow, add(get(J5), mul(get(r), get(bytes)))),
-        set(mv, zero),
-        ifThen([...get(J7), 0x45], [
-          set(acc, zero),
-          forRange(j, i32c(0), get(bytes), i32c(16), set(v, vload(add(get(xrow), get(j)))), set(acc, dadd(dadd(get(acc), lowD(get(v))), highD(get(v))))),
-          set(mv, dsplat(perD(hsum(get(acc))))),
-        ]),
-        set(acc, zero),
-        forRange(j, i32c(0), get(bytes), i32c(16),
-          set(v, vload(add(get(xrow), get(j)))), set(lo, dsub(lowD(get(v)), get(mv))), set(hi, dsub(highD(get(v)), get(mv))),
-          set(acc, dadd(dadd(get(acc), dmul(get(lo), get(lo))), dmul(get(hi), get(hi))))),
-        set(rv, dsplat([0x44, ...new Uint8Array(new Float64Array([1]).buffer), ...perD(hsum(get(acc))), ...load(f64, get(J6)), 0xa0, 0x9f, 0xa3])),
-        set(sg, zero), set(sgx, zero),
-        forRange(j, i32c(0), get(bytes), i32c(16),
-          prep(),
-          set(jd, add(get(acc8), mul(get(j), i32c(2)))), // f64 accumulators of these 4 columns
-          accum(get(jd), dmul(get(gl), get(lo)), dmul(get(gh), get(hi))),
-          accum(add(get(jd), mul(get(J3), i32c(8))), get(gl), get(gh)),
-          weighted(),
-          set(sg, dadd(dadd(get(sg), get(gl)), get(gh))),
-          set(sgx, dadd(dadd(get(sgx), dmul(get(gl), get(lo))), dmul(get(gh), get(hi))))),
-        set(mg, dsplat([0x44, ...new Uint8Array(new Float64Array([0]).buffer), ...perD(hsum(get(sg))), ...get(J7), 0x1b])), // select: 0 for rmsNorm
-        set(mgx, dsplat(perD(hsum(get(sgx))))),
-        forRange(j, i32c(0), get(bytes), i32c(16),
-          prep(), weighted(),
-          set(gl, dmul(dsub(dsub(get(gl), get(mg)), dmul(get(lo), get(mgx))), get(rv))),
-          set(gh, dmul(dsub(dsub(get(gh), get(mg)), dmul(get(hi), get(mgx))), get(rv))),
-          vstore(add(get(orow), get(j)), [...demote(get(gl)), ...demote(get(gh)), ...simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)])),
-      ),
-    );
-  });
-}
-
 /** The vector kernels, exported by name. */
 export function vectorFuncs(): FuncDef[] {
-  return [rowExp(), rowScale(), gelu(false), gelu(true), adam(false), adam(true), layerNorm(), layerNormGrad()];
+  return [rowExp(), rowScale(), gelu(false), gelu(true), adam(false), adam(true), ...normFuncs()];
 }
 
 /** Export names, in the order the thread pool indexes them after the GEMM's three. */
-export const VECTOR_KERNELS = ['rowexp_f32', 'rowscale_f32', 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', 'layernorm_f32', 'layernormgrad_f32'] as const;
+export const VECTOR_KERNELS = ['rowexp_f32', 'rowscale_f32', 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', ...NORM_KERNELS] as const;
