@@ -5,6 +5,40 @@
 import { add, f64, forRange, get, i32, i32c, ifThen, load, mul, set, seq, v128, vload, vstore, type Code, type FuncDef } from './emit.js';
 import { C0, C1, J1, J2, J3, J4, dadd, demote, dlane, dmul, dsplat, dsub, high, i32x4c, kernel, promoteLow, simd } from './simd-ops.js';
 
+const [J5, J6, J7] = [6, 7, 8];
+const lowD = (a: Code): Code => promoteLow(a);
+const highD = (a: Code): Code => promoteLow(high(a));
+const hsum = (a: Code): Code => [...dlane(a, 0), ...dlane(a, 1), 0xa0];
+const perD = (a: Code): Code => [...a, ...get(J3), 0xb7, 0xa3]; // a / f64(d)
+const f64c = (v: number): Code => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)];
+const ZERO = i32x4c(0, 0, 0, 0);
+/** The two f64x2 halves rounded to f32 and put back together as one f32x4. */
+const packF32 = (lo: Code, hi: Code): Code => [...demote(lo), ...demote(hi), ...simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)];
+
+/** The locals `rowStats` works in: the loop index, scratch vectors, and where the mean and rstd go (splat in f64x2). */
+interface StatLocals { j: number; bytes: number; v: number; acc: number; lo: number; hi: number; mv: number; rv: number }
+
+/**
+ * Sets mv to the mean of the d = J3 floats at address `row` (0 for rmsNorm, J7 != 0) and rv to
+ * rstd = 1 / sqrt(mean((x - mean)^2) + eps), eps the f64 at J6, both in f64 as the loop computes them.
+ */
+function rowStats(row: number, l: StatLocals): Code {
+  const { j, bytes, v, acc, lo, hi, mv, rv } = l;
+  return seq(
+    set(mv, ZERO),
+    ifThen([...get(J7), 0x45], [
+      set(acc, ZERO),
+      forRange(j, i32c(0), get(bytes), i32c(16), set(v, vload(add(get(row), get(j)))), set(acc, dadd(dadd(get(acc), lowD(get(v))), highD(get(v))))),
+      set(mv, dsplat(perD(hsum(get(acc))))),
+    ]),
+    set(acc, ZERO),
+    forRange(j, i32c(0), get(bytes), i32c(16),
+      set(v, vload(add(get(row), get(j)))), set(lo, dsub(lowD(get(v)), get(mv))), set(hi, dsub(highD(get(v)), get(mv))),
+      set(acc, dadd(dadd(get(acc), dmul(get(lo), get(lo))), dmul(get(hi), get(hi))))),
+    set(rv, dsplat([...f64c(1), ...perD(hsum(get(acc))), ...load(f64, get(J6)), 0xa0, 0x9f, 0xa3])),
+  );
+}
+
 /**
  * layernorm_f32: rows [c0, c1) of x (J1; d = J3 columns, a multiple of 4) normalised into out (J2)
  * in f64, as normKernel's loop computes them: mean (0 for rmsNorm, J7 != 0), rstd = 1 / sqrt(
@@ -14,38 +48,22 @@ import { C0, C1, J1, J2, J3, J4, dadd, demote, dlane, dmul, dsplat, dsub, high, 
  */
 function layerNorm(): FuncDef {
   return kernel('layernorm_f32', (L) => {
-    const [J5, J6, J7] = [6, 7, 8];
     const [r, j, row, orow, bytes] = [L.add(i32), L.add(i32), L.add(i32), L.add(i32), L.add(i32)];
     const [acc, mv, rv, lo, hi, v] = [L.add(v128), L.add(v128), L.add(v128), L.add(v128), L.add(v128), L.add(v128)];
-    const lowD = (a: Code): Code => promoteLow(a);
-    const highD = (a: Code): Code => promoteLow(high(a));
-    const hsum = (a: Code): Code => [...dlane(a, 0), ...dlane(a, 1), 0xa0];
-    const perD = (a: Code): Code => [...a, ...get(J3), 0xb7, 0xa3]; // a / f64(d)
     const both = (f: (x: Code) => Code): Code => seq(set(lo, f(get(lo))), set(hi, f(get(hi))));
     const part = (p: number, f: (x: Code, y: Code) => Code): Code => seq(set(v, vload(add(get(p), get(j)))), set(lo, f(get(lo), lowD(get(v)))), set(hi, f(get(hi), highD(get(v)))));
-    const zero = i32x4c(0, 0, 0, 0);
     return seq(
       set(bytes, mul(get(J3), i32c(4))),
       forRange(r, get(C0), get(C1), i32c(1),
         set(row, add(get(J1), mul(get(r), get(bytes)))),
         set(orow, add(get(J2), mul(get(r), get(bytes)))),
-        set(mv, zero),
-        ifThen([...get(J7), 0x45], [
-          set(acc, zero),
-          forRange(j, i32c(0), get(bytes), i32c(16), set(v, vload(add(get(row), get(j)))), set(acc, dadd(dadd(get(acc), lowD(get(v))), highD(get(v))))),
-          set(mv, dsplat(perD(hsum(get(acc))))),
-        ]),
-        set(acc, zero),
-        forRange(j, i32c(0), get(bytes), i32c(16),
-          set(v, vload(add(get(row), get(j)))), set(lo, dsub(lowD(get(v)), get(mv))), set(hi, dsub(highD(get(v)), get(mv))),
-          set(acc, dadd(dadd(get(acc), dmul(get(lo), get(lo))), dmul(get(hi), get(hi))))),
-        set(rv, dsplat([0x44, ...new Uint8Array(new Float64Array([1]).buffer), ...perD(hsum(get(acc))), ...load(f64, get(J6)), 0xa0, 0x9f, 0xa3])),
+        rowStats(row, { j, bytes, v, acc, lo, hi, mv, rv }),
         forRange(j, i32c(0), get(bytes), i32c(16),
           set(v, vload(add(get(row), get(j)))), set(lo, dsub(lowD(get(v)), get(mv))), set(hi, dsub(highD(get(v)), get(mv))),
           both((x) => dmul(x, get(rv))),
           ifThen(get(J4), [part(J4, dmul)]),
           ifThen(get(J5), [part(J5, dadd)]),
-          vstore(add(get(orow), get(j)), [...demote(get(lo)), ...demote(get(hi)), ...simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)])),
+          vstore(add(get(orow), get(j)), packF32(get(lo), get(hi)))),
       ),
     );
   });
@@ -61,16 +79,10 @@ function layerNorm(): FuncDef {
  */
 function layerNormGrad(): FuncDef {
   return kernel('layernormgrad_f32', (L) => {
-    const [J5, J6, J7, J8, I0] = [6, 7, 8, 9, 10];
+    const [J8, I0] = [9, 10];
     const I = () => L.add(i32), V = () => L.add(v128);
     const [r, j, xrow, grow, orow, bytes, acc8, jd] = [I(), I(), I(), I(), I(), I(), I(), I()];
     const [acc, mv, rv, lo, hi, v, gl, gh, sg, sgx, mg, mgx] = [V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V(), V()];
-    const lowD = (a: Code): Code => promoteLow(a);
-    const highD = (a: Code): Code => promoteLow(high(a));
-    const hsum = (a: Code): Code => [...dlane(a, 0), ...dlane(a, 1), 0xa0];
-    const perD = (a: Code): Code => [...a, ...get(J3), 0xb7, 0xa3]; // a / f64(d)
-    const zero = i32x4c(0, 0, 0, 0);
-    const dload = (addr: Code, off: number): Code => vload(addr, off);
     // xhat (lo, hi) and h (gl, gh) of the 4 elements at byte offset j
     const prep = (): Code => seq(
       set(v, vload(add(get(xrow), get(j)))),
@@ -80,7 +92,7 @@ function layerNormGrad(): FuncDef {
     );
     const weighted = (): Code => ifThen(get(J4), [set(v, vload(add(get(J4), get(j)))), set(gl, dmul(get(gl), lowD(get(v)))), set(gh, dmul(get(gh), highD(get(v))))]);
     const accum = (at: Code, a: Code, b: Code): Code => seq(
-      vstore(at, dadd(dload(at, 0), a)), vstore(at, dadd(dload(at, 16), b), 16));
+      vstore(at, dadd(vload(at), a)), vstore(at, dadd(vload(at, 16), b), 16));
     return seq(
       set(bytes, mul(get(J3), i32c(4))),
       set(acc8, add(get(J8), mul(get(I0), mul(get(J3), i32c(16))))),
@@ -88,18 +100,8 @@ function layerNormGrad(): FuncDef {
         set(xrow, add(get(J2), mul(get(r), get(bytes)))),
         set(grow, add(get(J1), mul(get(r), get(bytes)))),
         set(orow, add(get(J5), mul(get(r), get(bytes)))),
-        set(mv, zero),
-        ifThen([...get(J7), 0x45], [
-          set(acc, zero),
-          forRange(j, i32c(0), get(bytes), i32c(16), set(v, vload(add(get(xrow), get(j)))), set(acc, dadd(dadd(get(acc), lowD(get(v))), highD(get(v))))),
-          set(mv, dsplat(perD(hsum(get(acc))))),
-        ]),
-        set(acc, zero),
-        forRange(j, i32c(0), get(bytes), i32c(16),
-          set(v, vload(add(get(xrow), get(j)))), set(lo, dsub(lowD(get(v)), get(mv))), set(hi, dsub(highD(get(v)), get(mv))),
-          set(acc, dadd(dadd(get(acc), dmul(get(lo), get(lo))), dmul(get(hi), get(hi))))),
-        set(rv, dsplat([0x44, ...new Uint8Array(new Float64Array([1]).buffer), ...perD(hsum(get(acc))), ...load(f64, get(J6)), 0xa0, 0x9f, 0xa3])),
-        set(sg, zero), set(sgx, zero),
+        rowStats(xrow, { j, bytes, v, acc, lo, hi, mv, rv }),
+        set(sg, ZERO), set(sgx, ZERO),
         forRange(j, i32c(0), get(bytes), i32c(16),
           prep(),
           set(jd, add(get(acc8), mul(get(j), i32c(2)))), // f64 accumulators of these 4 columns
@@ -108,13 +110,13 @@ function layerNormGrad(): FuncDef {
           weighted(),
           set(sg, dadd(dadd(get(sg), get(gl)), get(gh))),
           set(sgx, dadd(dadd(get(sgx), dmul(get(gl), get(lo))), dmul(get(gh), get(hi))))),
-        set(mg, dsplat([0x44, ...new Uint8Array(new Float64Array([0]).buffer), ...perD(hsum(get(sg))), ...get(J7), 0x1b])), // select: 0 for rmsNorm
+        set(mg, dsplat([...f64c(0), ...perD(hsum(get(sg))), ...get(J7), 0x1b])), // select: 0 for rmsNorm
         set(mgx, dsplat(perD(hsum(get(sgx))))),
         forRange(j, i32c(0), get(bytes), i32c(16),
           prep(), weighted(),
           set(gl, dmul(dsub(dsub(get(gl), get(mg)), dmul(get(lo), get(mgx))), get(rv))),
           set(gh, dmul(dsub(dsub(get(gh), get(mg)), dmul(get(hi), get(mgx))), get(rv))),
-          vstore(add(get(orow), get(j)), [...demote(get(gl)), ...demote(get(gh)), ...simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)])),
+          vstore(add(get(orow), get(j)), packF32(get(gl), get(gh)))),
       ),
     );
   });
