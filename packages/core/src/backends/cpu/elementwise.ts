@@ -51,12 +51,20 @@ function loopSource(arity: number, boolOut: boolean): string {
     }`;
 }
 
-function compile(arity: number, boolOut: boolean, f: Fn): Loop {
+let compiled = 0;
+
+function compile(arity: number, boolOut: boolean, f: Fn, label: string): Loop {
   const body = loopSource(arity, boolOut);
+  // NOTE: a fresh function per op and array types keeps the call to `f` monomorphic (V8 inlines it)
+  // and the element loads of one typed-array kind. The source must differ too: V8 caches
+  // `new Function` by its source text and shares one feedback vector between the functions of a
+  // cache hit, so identical sources made every op's loop one megamorphic function (a broadcast
+  // mul ran 3-5x slower in a model that uses many ops than alone). The comment keeps each unique.
+  const name = `loop_${label.replace(/[^A-Za-z0-9_]/g, '_')}`;
   try {
-    // A fresh function per op keeps the call to `f` monomorphic (V8 inlines it).
-    return new Function('f', `return function loop(out, shape, strides, arrays, offsets) {${body}\n};`)(f) as Loop;
-  } catch {
+    return new Function('f', `return function ${name}(out, shape, strides, arrays, offsets) {${body}\n// ${++compiled}\n};`)(f) as Loop;
+  } catch (e) {
+    if (!(e instanceof EvalError)) throw e; // a bug in the generated source, not a refusal
     return genericLoop(arity, boolOut, f); // NOTE: pages whose Content-Security-Policy forbids eval
   }
 }
@@ -116,7 +124,7 @@ export function elementwiseKernel(op: OpKey): Kernel {
     // Uint8Array at one access site is polymorphic there and runs 3-4x slower on every call after
     const key = `${boolOut}:${f === op.intScalar}:${(res as object).constructor.name}:${arrays.map((a) => a.constructor.name).join(',')}`;
     let loop = loops.get(key);
-    if (!loop) loops.set(key, (loop = compile(inputs.length, boolOut, f)));
+    if (!loop) loops.set(key, (loop = compile(inputs.length, boolOut, f, op.name)));
     const strides = inputs.map((x) => broadcastStrides(x.shape, x.strides, outShape));
     const [shape, cstrides] = coalesce(outShape, strides);
     loop(res, shape, cstrides, arrays, inputs.map((x) => x.offset));
