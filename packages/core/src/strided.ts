@@ -9,15 +9,56 @@ type NumArray = { length: number; [i: number]: number };
  * walking the innermost dim with its stride and carrying counters outward (no div/mod per element).
  */
 export function gatherStrided(src: NumArray, shape: Shape, strides: readonly number[], offset: number, dst: NumArray, dstOffset = 0): void {
-  const rank = shape.length;
-  if (rank === 0) {
+  if (shape.length === 0) {
     dst[dstOffset] = src[offset]!;
     return;
   }
+  const [cs, [cst]] = coalesce(shape, [strides]);
+  // NOTE: float32 to float32 (most copies) in a loop that sees no other array type: the generic
+  // walk below meets every typed array and plain arrays, and V8's megamorphic element access runs
+  // several times slower (a [64, 24, 4, 32] head-split copy: about 1 ms -> 0.2 ms)
+  if (src instanceof Float32Array && dst instanceof Float32Array) gatherF32(src, cs, cst!, offset, dst, dstOffset);
+  else gatherAny(src, cs, cst!, offset, dst, dstOffset);
+}
+
+/** gatherStrided's walk for float32 arrays (coalesced shape, rank >= 1). */
+function gatherF32(src: Float32Array, shape: readonly number[], strides: readonly number[], offset: number, dst: Float32Array, dstOffset: number): void {
+  const rank = shape.length;
   const n = shape[rank - 1]!;
   const s = strides[rank - 1]!;
+  const outer = sizeOfOuter(shape);
+  if (outer === 0 || n === 0) return;
+  const idx = new Int32Array(rank);
+  let base = offset;
+  let o = dstOffset;
+  for (let r = 0; r < outer; r++) {
+    if (s === 1 && n >= 64) {
+      dst.set(src.subarray(base, base + n), o); // a native block copy per long row
+      o += n;
+    } else if (s === 1) for (let j = 0; j < n; j++) dst[o++] = src[base + j]!;
+    else for (let j = 0, p = base; j < n; j++, p += s) dst[o++] = src[p]!;
+    for (let d = rank - 2; d >= 0; d--) {
+      base += strides[d]!;
+      if (++idx[d]! < shape[d]!) break;
+      base -= strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+/** The product of every dim but the last. */
+function sizeOfOuter(shape: readonly number[]): number {
   let outer = 1;
-  for (let i = 0; i < rank - 1; i++) outer *= shape[i]!;
+  for (let i = 0; i < shape.length - 1; i++) outer *= shape[i]!;
+  return outer;
+}
+
+/** gatherStrided's walk for any arrays (coalesced shape, rank >= 1). */
+function gatherAny(src: NumArray, shape: readonly number[], strides: readonly number[], offset: number, dst: NumArray, dstOffset: number): void {
+  const rank = shape.length;
+  const n = shape[rank - 1]!;
+  const s = strides[rank - 1]!;
+  const outer = sizeOfOuter(shape);
   if (outer === 0 || n === 0) return;
   const idx = new Array<number>(rank - 1).fill(0);
   let base = offset;
@@ -81,15 +122,19 @@ export function offsetsOf(shape: Shape, strides: readonly number[], base = 0): I
   for (const d of shape) n *= d;
   const out = new Int32Array(n);
   if (n === 0) return out;
-  const rank = shape.length;
-  const idx = new Array<number>(rank).fill(0);
+  // the coalesced view walks the same offsets in the same order, with a long innermost dim
+  const [cs, [cst]] = coalesce(shape, [strides]);
+  const rank = cs.length;
+  const inner = cs[rank - 1]!;
+  const step = cst![rank - 1]!;
+  const idx = new Int32Array(rank);
   let p = base;
-  for (let i = 0; i < n; i++) {
-    out[i] = p;
-    for (let d = rank - 1; d >= 0; d--) {
-      p += strides[d]!;
-      if (++idx[d]! < shape[d]!) break;
-      p -= strides[d]! * shape[d]!;
+  for (let o = 0; o < n;) {
+    for (let j = 0, q = p; j < inner; j++, q += step) out[o++] = q;
+    for (let d = rank - 2; d >= 0; d--) {
+      p += cst![d]!;
+      if (++idx[d]! < cs[d]!) break;
+      p -= cst![d]! * cs[d]!;
       idx[d] = 0;
     }
   }

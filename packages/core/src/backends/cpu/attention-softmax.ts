@@ -7,7 +7,7 @@ import { allocArray } from '../../dtype.js';
 import { broadcastStrides, contiguousStrides, sizeOf } from '../../shape.js';
 import { offsetsOf } from '../../strided.js';
 import { dataOf, wrap } from './storage.js';
-import { expRowsF32 } from './vector-wasm.js';
+import { expRowsF32, maskedSoftmaxF32, type RowMask } from './vector-wasm.js';
 
 let tmp = new Float64Array(256); // one row of exponentials, reused across calls
 function rowBuffer(n: number): Float64Array {
@@ -41,6 +41,23 @@ function expShifted(e: Float64Array, n: number): number {
   return 1 / s;
 }
 
+/**
+ * The whole softmax in one wasm kernel (maskedSoftmaxF32), where the float32 scores are contiguous
+ * rows and the mask, if any, runs along the keys with stride 1 (additive float32 or bool bytes);
+ * false where it does not apply or declines, and the caller computes the rows itself.
+ */
+function fusedRows(res: Float32Array, xd: unknown, offset: number, xRows: Int32Array, xs: number, n: number, scale: number, causalL: number,
+  mask: 'none' | 'bool' | 'additive', md: unknown, ms: number, mRows: Int32Array | null): boolean {
+  if (!(xd instanceof Float32Array) || xs !== 1) return false;
+  for (let r = 0; r < xRows.length; r++) if (xRows[r] !== offset + r * n) return false;
+  let rm: RowMask | null = null;
+  if (mask !== 'none') {
+    if (ms !== 1 || !(mask === 'additive' ? md instanceof Float32Array : md instanceof Uint8Array)) return false;
+    rm = { kind: mask, data: md as Float32Array | Uint8Array, rowStarts: mRows! };
+  }
+  return maskedSoftmaxF32(xd.subarray(offset, offset + xRows.length * n), xRows.length, n, scale, causalL, rm, res);
+}
+
 /** y = softmax(x scale [causal -inf] [mask: -inf where false | + mask]) over the last dim. */
 export const scaledMaskedSoftmaxKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const { scale, isCausal, mask } = attrs as { scale: number; isCausal: boolean; mask: 'none' | 'bool' | 'additive' };
@@ -64,6 +81,7 @@ export const scaledMaskedSoftmaxKernel: Kernel = (inputs, out, attrs: Attrs) => 
     ms = rank === 0 ? 0 : mStrides[last]!;
     mRows = rank === 0 ? Int32Array.of(m.offset) : rowStarts(out.shape, mStrides, m.offset, last);
   }
+  if (res instanceof Float32Array && n >= 4 && fusedRows(res, xd, x.offset, xRows, xs, n, scale, isCausal ? L : 0, mask, md, ms, mRows)) return wrap(res, out.dtype);
   // float32 rows of 4 or more: the masked scores here, exp/max/sum on the wasm row kernels
   const f32 = res instanceof Float32Array && n >= 4 ? res : null;
   const e = rowBuffer(n);

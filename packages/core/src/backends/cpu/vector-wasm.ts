@@ -47,6 +47,51 @@ export function expRowsF32(x: Float32Array, rows: number, cols: number, scale?: 
   return stats;
 }
 
+/** A key mask for maskedSoftmaxF32: additive float32 or bool (bytes), output row r's mask at data[rowStarts[r] + j]. */
+export interface RowMask {
+  readonly kind: 'additive' | 'bool';
+  readonly data: Float32Array | Uint8Array;
+  readonly rowStarts: Int32Array;
+}
+
+/**
+ * softmax(x scale [causal -inf] [mask]) of `rows` contiguous float32 rows of n >= 4 scores into
+ * `res`, one wasm pass per row (maskedsoftmax_f32): the same bits as the masked scores in
+ * TypeScript followed by expRowsF32. causalL > 0 masks keys j > r % causalL. Returns false
+ * (nothing done) without wasm SIMD or room.
+ */
+export function maskedSoftmaxF32(x: Float32Array, rows: number, n: number, scale: number, causalL: number, mask: RowMask | null, res: Float32Array): boolean {
+  const g = wasmGemm();
+  if (!g || n < 4) return false;
+  let [lo, hi] = [0, 0];
+  if (mask) {
+    [lo, hi] = [Infinity, -Infinity];
+    for (const s of mask.rowStarts) [lo, hi] = [Math.min(lo, s), Math.max(hi, s + n)];
+  }
+  const es = mask?.kind === 'additive' ? 4 : 1;
+  const pAt = freeFrom();
+  const sAt = align(pAt + 32);
+  const xAt = align(sAt + 8);
+  const oAt = align(xAt + 4 * rows * n);
+  const mAt = align(oAt + 4 * rows * n);
+  const rAt = align(mAt + es * (hi - lo));
+  if (!ensureBytes(g, rAt + 4 * rows)) return false;
+  const buf = g.memory.buffer;
+  new Int32Array(buf, pAt, 8).set([xAt, oAt, n, mAt, rAt, mask ? (mask.kind === 'additive' ? 1 : 2) : 0, causalL, sAt]);
+  new Float64Array(buf, sAt, 1)[0] = scale;
+  new Float32Array(buf, xAt, rows * n).set(x.subarray(0, rows * n));
+  if (mask) {
+    const dst = mask.kind === 'additive' ? new Float32Array(buf, mAt, hi - lo) : new Uint8Array(buf, mAt, hi - lo);
+    dst.set(mask.data.subarray(lo, hi));
+    const starts = new Int32Array(buf, rAt, rows);
+    for (let r = 0; r < rows; r++) starts[r] = mask.rowStarts[r]! - lo;
+  }
+  const { chunks, helpers } = chunksOf(g, rows, 1, rows * n);
+  runJobs(g, [kernelIndex('maskedsoftmax_f32'), pAt, 0, 0, 0, 0, 0, 0, 0], chunks, helpers);
+  res.set(new Float32Array(buf, oAt, rows * n));
+  return true;
+}
+
 /** Exact (erf) GELU of float32 `x` into `res`, or with `grad`, res = grad gelu'(x); needs length >= 4. */
 export function geluF32(x: Float32Array, res: Float32Array, grad?: Float32Array): boolean {
   const g = wasmGemm();

@@ -10,115 +10,11 @@
 
 import { add, f32, f64, forRange, get, i32, i32c, ifThen, Locals, ltS, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, type Code, type FuncDef } from './emit.js';
 import { NORM_KERNELS, normFuncs } from './norm-module.js';
-import { bin, C0, C1, dadd, dlane, high, i32x4c, J1, J2, J3, J4, kernel, promoteLow, simd, un } from './simd-ops.js';
-
-const fsqrt = un(0xe3);
-const fadd = bin(0xe4), fsub = bin(0xe5), fmul = bin(0xe6), fdiv = bin(0xe7), fmin = bin(0xe8), fmax = bin(0xe9);
-const flt = bin(0x43);
-const andnot = bin(0x4f);
-const nearest = un(0x6a);
-const truncSat = un(0xf8);
-const iadd = bin(0xae);
-const bitselect = (a: Code, b: Code, mask: Code): Code => [...a, ...b, ...mask, ...simd(0x52)];
-const ishl = (a: Code, n: number): Code => [...a, ...i32c(n), ...simd(0xab)];
-const f32bytes = (v: number): number[] => Array.from(new Uint8Array(new Float32Array([v]).buffer));
-/** f32x4 constant with all four lanes `v`. */
-const splat = (v: number): Code => simd(0x0c, ...f32bytes(v), ...f32bytes(v), ...f32bytes(v), ...f32bytes(v));
-const splatF = (a: Code): Code => [...a, ...simd(0x13)];
-const splatI = (a: Code): Code => [...a, ...simd(0x11)];
-const lane = (a: Code, l: number): Code => [...a, ...simd(0x1f, l)];
-const f32c = (v: number): Code => [0x43, ...f32bytes(v)];
-const smax = (a: Code, b: Code): Code => [...a, ...b, 0x97];
-const loadF = (addr: Code): Code => [...addr, 0x2a, 2, 0];
-const storeF = (addr: Code, v: Code): Code => [...addr, ...v, 0x38, 2, 0];
-
-/** exp(x) in f32x4 (Cephes expf: x = k ln 2 + r, degree-6 polynomial in r, 2^k by exponent bits); 0 below -87.3. */
-function vexp(x: Code, L: Locals): Code {
-  const [xc, k, r] = [L.add(v128), L.add(v128), L.add(v128)];
-  const poly = [1.98756915e-4, 1.39819995e-3, 8.3334519e-3, 4.16657959e-2, 1.66666655e-1, 5.00000012e-1];
-  let p = splat(poly[0]!);
-  for (const c of poly.slice(1)) p = fadd(fmul(p, get(r)), splat(c));
-  const y = fadd(fadd(fmul(fmul(p, get(r)), get(r)), get(r)), splat(1));
-  const scale = ishl(iadd(truncSat(get(k)), i32x4c(127, 127, 127, 127)), 23); // 2^k as float bits
-  return seq(
-    set(xc, fmin(x, splat(88.3762626647949))),
-    set(k, nearest(fmul(get(xc), splat(Math.LOG2E)))),
-    set(r, fsub(fsub(get(xc), fmul(get(k), splat(0.693359375))), fmul(get(k), splat(-2.12194440e-4)))),
-    // NOTE: below -87.3 the exponent bits would wrap, so those lanes are 0 (exp underflows there)
-    andnot(fmul(y, scale), flt(get(xc), splat(-87.33654475))),
-  );
-}
-
-/** erf(x) in f32x4: a rational minimax approximation on [-4, 4] (odd degree-13 over even degree-8); +-1 outside. */
-function verf(x: Code, L: Locals): Code {
-  const [xc, x2] = [L.add(v128), L.add(v128)];
-  const num = [-2.72614225801306e-10, 2.77068142495902e-8, -2.10102402082508e-6, -5.69250639462346e-5, -7.34990630326855e-4, -2.95459980854025e-3, -1.60960333262415e-2];
-  const den = [-1.45660718464996e-5, -2.13374055278905e-4, -1.68282697438203e-3, -7.37332916720468e-3, -1.42647390514189e-2];
-  const horner = (cs: number[]): Code => cs.slice(1).reduce((acc, c) => fadd(fmul(acc, get(x2)), splat(c)), splat(cs[0]!));
-  return seq(
-    set(xc, fmax(fmin(x, splat(4)), splat(-4))),
-    set(x2, fmul(get(xc), get(xc))),
-    fdiv(fmul(get(xc), horner(num)), horner(den)),
-  );
-}
+import { andnot, fadd, fdiv, fmul, fsqrt, fsub, splat, verf, vexp } from './approx.js';
+import { MASKED_SOFTMAX_KERNELS, ROW_KERNELS, maskedSoftmaxFuncs, rowFuncs } from './softmax-module.js';
+import { C0, C1, J1, J2, J3, J4, kernel } from './simd-ops.js';
 
 const minI = (a: Code, b: Code): Code => [...a, ...b, ...a, ...b, 0x48, 0x1b]; // select(a, b, a < b); a, b pure
-
-/**
- * rowexp_f32: rows [c0, c1) of x (J1, `cols` = J3 >= 4 per row, contiguous): m = max (NaN if any;
- * 0 for an all -inf row), e = exp(x - m) stored at out (J2) unless out is 0, s = sum of e in f64;
- * stats (J4, f64 pairs per row) get (m, s).
- */
-function rowExp(): FuncDef {
-  return kernel('rowexp_f32', (L) => {
-    const [r, j, row, orow, end, m] = [L.add(i32), L.add(i32), L.add(i32), L.add(i32), L.add(i32), L.add(i32)];
-    const [vm, e, mask, ms] = [L.add(v128), L.add(v128), L.add(v128), L.add(v128)];
-    const acc = L.add(v128);
-    const mf = L.add(f32);
-    const sumE = (v: Code): Code => set(acc, dadd(dadd(get(acc), promoteLow(v)), promoteLow(high(v))));
-    const expAt = (off: Code): Code => seq(set(e, vexp(fsub(vload(add(get(row), off)), get(ms)), L)),
-      ifThen(get(J2), [vstore(add(get(orow), off), get(e))]));
-    return seq(
-      set(end, mul(sub(get(J3), i32c(4)), i32c(4))), // byte offset of the last (overlapping) vector
-      // lanes of the last vector that the main loop already covered: index < 4 - cols % 4 (when cols % 4 != 0)
-      set(m, sub(i32c(4), [...get(J3), ...i32c(3), 0x71])),
-      set(mask, [...i32x4c(0, 1, 2, 3), ...splatI(get(m)), ...simd(0x39)]), // i32x4.lt_s
-      forRange(r, get(C0), get(C1), i32c(1),
-        set(row, add(get(J1), mul(mul(get(r), get(J3)), i32c(4)))),
-        set(orow, add(get(J2), mul(mul(get(r), get(J3)), i32c(4)))),
-        set(vm, splat(-Infinity)),
-        forRange(j, i32c(0), add(get(end), i32c(1)), i32c(16), set(vm, fmax(get(vm), vload(add(get(row), get(j)))))),
-        set(vm, fmax(get(vm), vload(add(get(row), get(end))))),
-        set(mf, smax(smax(lane(get(vm), 0), lane(get(vm), 1)), smax(lane(get(vm), 2), lane(get(vm), 3)))),
-        ifThen([...get(mf), ...f32c(-Infinity), 0x5b], [set(mf, f32c(0))]),
-        set(ms, splatF(get(mf))),
-        set(acc, i32x4c(0, 0, 0, 0)),
-        forRange(j, i32c(0), add(get(end), i32c(1)), i32c(16), expAt(get(j)), sumE(get(e))),
-        ifThen(ltS(get(m), i32c(4)), [expAt(get(end)), sumE(andnot(get(e), get(mask)))]),
-        store(f64, add(get(J4), mul(get(r), i32c(16))), [...get(mf), 0xbb]),
-        store(f64, add(get(J4), add(mul(get(r), i32c(16)), i32c(8))), [...dlane(get(acc), 0), ...dlane(get(acc), 1), 0xa0]),
-      ),
-    );
-  });
-}
-
-/** rowscale_f32: rows [c0, c1) of x (J1, `cols` = J3) multiplied in place by the f32 scale of each row (J2). */
-function rowScale(): FuncDef {
-  return kernel('rowscale_f32', (L) => {
-    const [r, j, row, end] = [L.add(i32), L.add(i32), L.add(i32), L.add(i32)];
-    const sc = L.add(v128);
-    return seq(
-      set(end, mul(sub(get(J3), [...get(J3), ...i32c(3), 0x71]), i32c(4))),
-      forRange(r, get(C0), get(C1), i32c(1),
-        set(row, add(get(J1), mul(mul(get(r), get(J3)), i32c(4)))),
-        set(sc, splatF(loadF(add(get(J2), mul(get(r), i32c(4)))))),
-        forRange(j, i32c(0), get(end), i32c(16), vstore(add(get(row), get(j)), fmul(vload(add(get(row), get(j))), get(sc)))),
-        forRange(j, get(end), mul(get(J3), i32c(4)), i32c(4),
-          storeF(add(get(row), get(j)), [...loadF(add(get(row), get(j))), ...lane(get(sc), 0), 0x94])),
-      ),
-    );
-  });
-}
 
 /**
  * gelu_f32 / gelugrad_f32 (exact erf form): elements [c0, c1) of x (J1) to out (J2); the gradient
@@ -169,8 +65,8 @@ function adam(l2: boolean): FuncDef {
 
 /** The vector kernels, exported by name. */
 export function vectorFuncs(): FuncDef[] {
-  return [rowExp(), rowScale(), gelu(false), gelu(true), adam(false), adam(true), ...normFuncs()];
+  return [...rowFuncs(), gelu(false), gelu(true), adam(false), adam(true), ...normFuncs(), ...maskedSoftmaxFuncs()];
 }
 
 /** Export names, in the order the thread pool indexes them after the GEMM's three. */
-export const VECTOR_KERNELS = ['rowexp_f32', 'rowscale_f32', 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', ...NORM_KERNELS] as const;
+export const VECTOR_KERNELS = [...ROW_KERNELS, 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', ...NORM_KERNELS, ...MASKED_SOFTMAX_KERNELS] as const;
