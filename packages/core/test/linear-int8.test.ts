@@ -6,7 +6,7 @@
 
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { linearDynamicInt8, linearDynamicInt8Op, noGrad, quantizeWeightInt8, tensor, zeros, type Tensor } from '@tsgrad/core';
+import { gelu, linearDynamicInt8, linearDynamicInt8Op, noGrad, quantizeWeightInt8, relu, tensor, zeros, type Tensor } from '@tsgrad/core';
 import { linearInt8Ts } from '../src/backends/cpu/linear-int8.js';
 import { setNumThreads, waitForHelpers } from '../src/backends/cpu/threads/pool.js';
 import { wasmGemm } from '../src/backends/cpu/wasm/runtime.js';
@@ -92,6 +92,28 @@ describe('linearDynamicInt8', () => {
       }), FC);
   });
 
+  test('a fused ReLU or GELU gives the bits of relu or gelu after the product (float32 wasm, threaded, float64, the decomposition)', () => {
+    const same = (a: Tensor, b: Tensor) => {
+      const [p, q] = [a.dataSync(), b.dataSync()];
+      for (let i = 0; i < p.length; i++) if (!Object.is(p[i], q[i])) expect(p[i], `element ${i}`).toBe(q[i]);
+    };
+    const check = (M: number, K: number, N: number, seed: number, act: 'relu' | 'gelu', dtype: 'float32' | 'float64') => {
+      const x = tensor(values(M * K, seed, 3), { dtype }).reshape([M, K]);
+      const q = quantizeWeightInt8(tensor(values(N * K, seed + 7, 1), { dtype }).reshape([N, K]));
+      const b = tensor(values(N, seed + 3, 1), { dtype });
+      const fused = linearDynamicInt8(x, q.weight, q.scale, b, { activation: act });
+      const y = linearDynamicInt8(x, q.weight, q.scale, b);
+      same(fused, act === 'gelu' ? gelu(y) : relu(y));
+      same(fused, linearDynamicInt8Op.decompose!([x, q.weight, q.scale, b], { activation: act }) as Tensor);
+    };
+    fc.assert(fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 150 }), fc.integer({ min: 1, max: 20 }), fc.integer(),
+      fc.constantFrom('relu' as const, 'gelu' as const), fc.constantFrom('float32' as const, 'float64' as const), check), FC);
+    check(300, 128, 41, 5, 'gelu', 'float32'); // rows split over the helper threads, N off a multiple of 8
+    check(300, 128, 41, 6, 'relu', 'float32');
+    expect(linearDynamicInt8(tensor([[-1, 0, 2]]), quantizeWeightInt8(tensor([[1, 0, 0], [0, 0, 1]])).weight, tensor([1, 1]), null, { activation: 'relu' }).tolist())
+      .toEqual([[0, 254]]); // relu(-127) = 0; 2 -> 127 times the weight's 127
+  });
+
   test('float64 runs the same steps unrounded: the hand-worked product in double, and the decomposition', () => {
     // as the float32 case above, without rounding: 8001 * (1/127 * 2/127) + 1
     const { weight, scale } = quantizeWeightInt8(tensor([[2, -2]], { dtype: 'float64' }));
@@ -134,6 +156,7 @@ describe('linearDynamicInt8', () => {
     expect(() => linearDynamicInt8(zeros([2, 2]), weight.to('float32'), scale)).toThrow(/linearDynamicInt8.*int32 weightInt8/s);
     const x: Tensor = zeros([1, 2], { requiresGrad: true });
     expect(() => linearDynamicInt8(x, weight, scale)).toThrow(/not differentiable/);
+    expect(() => linearDynamicInt8(zeros([1, 2]), weight, scale, null, { activation: 'tanh' as 'gelu' })).toThrow(/linearDynamicInt8.*'none', 'relu' or 'gelu'.*"tanh"/s);
     expect(noGrad(() => linearDynamicInt8(x, weight, scale)).shape).toEqual([1, 1]);
   });
 });

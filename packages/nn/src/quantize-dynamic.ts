@@ -2,16 +2,18 @@
 // every Linear becomes a QuantizedLinear (int8 weights, activations quantised at run time), every
 // Embedding a QuantizedEmbedding (int8 rows), and attention's packed input projection int8 too.
 
-import { ValueError, quantizeWeightInt8 } from '@tsgrad/core';
+import { type Tensor, ValueError, quantizeWeightInt8 } from '@tsgrad/core';
 import { MultiheadAttention } from './attention/multihead-attention.js';
 import { cloneModule } from './functional-call.js';
 import { ModuleDict, ModuleList, Sequential } from './layers/containers.js';
+import { activationName } from './layers/activation.js';
 import { Embedding } from './layers/embedding.js';
 import { Linear } from './layers/linear.js';
 import { QuantizedEmbedding } from './layers/quantized-embedding.js';
 import { QuantizedLinear } from './layers/quantized-linear.js';
 import type { Module } from './module.js';
 import { Buffer } from './parameter.js';
+import { TransformerDecoderLayer, TransformerEncoderLayer } from './transformer/layers.js';
 
 /** A module class, to skip every module of that kind (and what it holds). */
 export type ModuleClass = abstract new (...args: never[]) => Module;
@@ -27,7 +29,21 @@ export interface QuantizeDynamicOptions {
   skip?: Iterable<string | ModuleClass>;
   /** Replace the layers in `model` itself (default false: a quantised copy, `model` unchanged). */
   inplace?: boolean;
+  /**
+   * Fuse each Transformer layer's ReLU or GELU into the int8 linear before it
+   * (`QuantizedLinear.activation`, as `torch.ao.quantization.fuse_modules` then quantising does):
+   * the same values, one pass fewer (default true).
+   */
+  fuse?: boolean;
 }
+
+/** The feed-forward activation of a Transformer layer that can run inside its first int8 linear, else null. */
+function fusable(m: Module, key: string): 'relu' | 'gelu' | null {
+  if (key !== 'linear1' || !(m instanceof TransformerEncoderLayer || m instanceof TransformerDecoderLayer)) return null;
+  return activationName(m.activation);
+}
+
+const identity = (x: Tensor): Tensor => x;
 
 /** Puts `child` at `key` of `parent`: a field, an element of an array field (`field.i`), or a container's slot. */
 function setChild(parent: Module, key: string, child: Module): void {
@@ -64,7 +80,8 @@ function quantizeInProjection(m: MultiheadAttention): void {
  * quantised the same way (`in_proj_weight_int8`, `in_proj_weight_scale`): it holds a quarter of a
  * Transformer block's weights. Norms, biases and learned positions stay float. A layer shared by
  * several modules becomes one shared quantised layer, so a GPT's tied LM head reads the int8
- * table. The result is for inference: its remaining parameters are frozen
+ * table. Each Transformer layer's ReLU or GELU runs inside the int8 linear before it (`fuse`, the
+ * same values). The result is for inference: its remaining parameters are frozen
  * (`requiresGrad_(false)`), so a forward pass builds no graph. `saveModel` writes the int8 values
  * as I8 tensors and `loadModel` rebuilds the quantised model.
  *
@@ -72,7 +89,7 @@ function quantizeInProjection(m: MultiheadAttention): void {
  * Not applicable (the model's forward keeps its shapes).
  *
  * @param model - A trained model (any Module).
- * @param opts - `modules` (only these names), `skip` (names or classes to leave float), `inplace`.
+ * @param opts - `modules` (only these names), `skip` (names or classes to leave float), `inplace`, `fuse`.
  * @returns The quantised model (a copy of `model` unless `inplace`).
  * @example
  * const model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2));
@@ -89,6 +106,7 @@ export function quantizeDynamic<M extends Module>(model: M, opts: QuantizeDynami
   const skipNames = new Set(skip.filter((s): s is string => typeof s === 'string'));
   const skipClasses = skip.filter((s): s is ModuleClass => typeof s === 'function');
   const out = opts.inplace ? model : cloneModule(model);
+  const fuse = opts.fuse ?? true;
   const names = new Set(out.namedModules().map(([n]) => n));
   const unknown = [...(only ?? []), ...skipNames].filter((n) => !names.has(n));
   if (unknown.length) {
@@ -103,9 +121,15 @@ export function quantizeDynamic<M extends Module>(model: M, opts: QuantizeDynami
       if (skipNames.has(name) || skipClasses.some((c) => child instanceof c)) continue;
       if (child instanceof Linear || child instanceof Embedding) {
         if (!wanted(name)) continue;
+        const act = fuse && !done.has(child) ? fusable(m, key) : null;
+        if (act) {
+          // NOTE: the layer's activation moves into the linear, as fuse_modules swaps it for an Identity
+          done.set(child, QuantizedLinear.fromFloat(child as Linear, { activation: act }));
+          (m as unknown as { activation: (x: Tensor) => Tensor }).activation = identity;
+        }
         let q = done.get(child);
         if (!q) done.set(child, (q = child instanceof Linear ? QuantizedLinear.fromFloat(child) : QuantizedEmbedding.fromFloat(child)));
-        setChild(m, key, q);
+        setChild(m, key, q!);
         continue;
       }
       if (child instanceof MultiheadAttention && child.in_proj_weight && wanted(name) && !done.has(child)) {

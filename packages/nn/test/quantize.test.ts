@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { manualSeed, noGrad, ones, randint, tensor, type Tensor } from '@tsgrad/core';
 import {
   Embedding, GPT, Linear, loadModel, Module, ModuleDict, ModuleList, MultiheadAttention, QuantizedEmbedding, QuantizedLinear, quantizeDynamic,
-  quantizedModuleNames, ReLU, saveModel, SequenceClassifier, Sequential, serializeSafetensors,
+  quantizedModuleNames, ReLU, saveModel, SequenceClassifier, Sequential, serializeSafetensors, TransformerEncoderLayer,
 } from '@tsgrad/nn';
 
 const f = Math.fround;
@@ -118,6 +118,31 @@ describe('quantizeDynamic', () => {
     // through 7 layers the outputs (of magnitude ~0.5) stay within a few percent
     const scale = Math.max(...Array.from(yf, Math.abs));
     for (let i = 0; i < yf.length; i++) expect(Math.abs(yq[i]! - yf[i]!)).toBeLessThan(0.05 * scale);
+  });
+
+  test("fuses each Transformer layer's GELU or ReLU into its first int8 linear: the same bits as unfused, the float model untouched", () => {
+    manualSeed(7);
+    const gpt = new GPT({ vocabSize: 40, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 16 });
+    gpt.eval();
+    const ids = tensor([[3, 1, 4, 1, 5, 9, 2, 6]], { dtype: 'int32' });
+    const [fused, plain] = [quantizeDynamic(gpt), quantizeDynamic(gpt, { fuse: false })];
+    const layer = fused.transformer.h.at(0);
+    expect((layer.linear1 as unknown as QuantizedLinear).activation).toBe('gelu');
+    expect(String(layer.linear1)).toBe('QuantizedLinear(in_features=16, out_features=64, dtype=qint8, activation=gelu)');
+    expect((layer.linear2 as unknown as QuantizedLinear).activation).toBe('none');
+    expect((plain.transformer.h.at(0).linear1 as unknown as QuantizedLinear).activation).toBe('none');
+    expect(layer.activation(ones([2])).tolist()).toEqual([1, 1]); // the layer's own GELU became the identity
+    expect(gpt.transformer.h.at(0).activation(ones([1])).item()).toBeCloseTo(0.8413, 4); // the float model keeps its GELU
+    const [a, b] = [fused.forward(ids).dataSync(), plain.forward(ids).dataSync()];
+    expect(Array.from(a)).toEqual(Array.from(b));
+    // ReLU layers fuse the same way; a custom activation function stays where it is
+    const enc = new Sequential(new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, activation: 'relu', batchFirst: true }),
+      new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, activation: (x: Tensor) => x.tanh(), batchFirst: true }));
+    enc.eval();
+    const qe = quantizeDynamic(enc);
+    expect([0, 1].map((i) => (qe.at(i) as TransformerEncoderLayer).linear1 as unknown as QuantizedLinear).map((l) => l.activation)).toEqual(['relu', 'none']);
+    const x = tensor(Array.from({ length: 2 * 3 * 8 }, (_, i) => Math.sin(i * 1.3))).reshape([2, 3, 8]);
+    expect(Array.from(qe.forward(x).dataSync())).toEqual(Array.from(quantizeDynamic(enc, { fuse: false }).forward(x).dataSync()));
   });
 
   test('skips layers or subtrees by name and by class, quantises only the named ones, shares a shared layer', () => {

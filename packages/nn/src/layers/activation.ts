@@ -167,6 +167,20 @@ export class Dropout extends Module {
   }
 }
 
+/** F.gelu with its default (exact, erf) form: the one function resolveActivation('gelu') gives. */
+const geluExact = (x: Tensor): Tensor => gelu(x);
+
+/**
+ * The name of an activation function resolveActivation made from a name, or null for any other
+ * function (what `quantizeDynamic` can fuse into an int8 linear).
+ * @param f - An activation function.
+ * @returns 'relu', 'gelu' or null.
+ * @example activationName(resolveActivation('gelu', 'MyLayer')); // 'gelu'
+ */
+export function activationName(f: (x: Tensor) => Tensor): 'relu' | 'gelu' | null {
+  return f === relu ? 'relu' : f === geluExact ? 'gelu' : null;
+}
+
 /** An activation by PyTorch's name ('relu' | 'gelu') or any function of a tensor. */
 export type Activation = 'relu' | 'gelu' | ((x: Tensor) => Tensor);
 
@@ -184,6 +198,6 @@ export type Activation = 'relu' | 'gelu' | ((x: Tensor) => Tensor);
 export function resolveActivation(a: Activation, where: string): (x: Tensor) => Tensor {
   if (typeof a === 'function') return a;
   if (a === 'relu') return relu;
-  if (a === 'gelu') return (x) => gelu(x);
+  if (a === 'gelu') return geluExact;
   throw new ValueError(where, `activation should be relu/gelu, not ${String(a)}`);
 }

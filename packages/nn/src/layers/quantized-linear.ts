@@ -1,7 +1,7 @@
 // QuantizedLinear: a Linear whose weight is int8 (symmetric, one scale per output channel) and whose
 // input is quantised per row at run time (torch.ao.nn.quantized.dynamic.Linear), for inference.
 
-import { ShapeError, type Tensor, linearDynamicInt8, quantizeWeightInt8, zeros } from '@tsgrad/core';
+import { type Int8Activation, ShapeError, type Tensor, linearDynamicInt8, quantizeWeightInt8, zeros } from '@tsgrad/core';
 import { Module } from '../module.js';
 import { Buffer } from '../parameter.js';
 import type { Linear } from './linear.js';
@@ -35,6 +35,11 @@ export class QuantizedLinear extends Module {
   weight_scale: Buffer;
   /** The float32 bias [outFeatures], or null. */
   bias: Buffer | null;
+  /**
+   * An activation applied in the same kernel (PyTorch's fused LinearReLU): 'none', 'relu' or
+   * 'gelu' (exact); `quantizeDynamic` sets it where a Transformer layer's activation follows.
+   */
+  activation: Int8Activation = 'none';
 
   /**
    * An all-zero layer of the given size (load a state dict or use {@link QuantizedLinear.fromFloat}).
@@ -53,15 +58,17 @@ export class QuantizedLinear extends Module {
    * Quantises a trained Linear (its weight per output channel, see `quantizeWeightInt8`); the
    * bias is copied as float32. The result lives on the Linear's device.
    * @param linear - The float layer.
+   * @param opts - `activation` to fuse after it (default 'none').
    * @returns The int8 layer.
    */
-  static fromFloat(linear: Linear): QuantizedLinear {
+  static fromFloat(linear: Linear, opts: { activation?: Int8Activation } = {}): QuantizedLinear {
     const q = new QuantizedLinear(linear.inFeatures, linear.outFeatures, { bias: linear.bias !== null });
     const { weight, scale } = quantizeWeightInt8(linear.weight);
     q.weight_int8 = new Buffer(weight);
     q.weight_scale = new Buffer(scale);
     if (linear.bias) q.bias = new Buffer(linear.bias.detach().to('float32').clone());
     q.training = linear.training;
+    q.activation = opts.activation ?? 'none';
     return q;
   }
 
@@ -76,7 +83,7 @@ export class QuantizedLinear extends Module {
   /**
    * Applies the layer.
    * @param x - Input (*, inFeatures).
-   * @returns About x W^T + b, (*, outFeatures).
+   * @returns About x W^T + b (then the fused activation), (*, outFeatures).
    */
   forward(x: Tensor): Tensor {
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
@@ -84,15 +91,16 @@ export class QuantizedLinear extends Module {
         `expected input of shape [*, ${this.inFeatures}]`);
     }
     const f32 = (t: Tensor) => (t.dtype === 'float32' ? t : t.to('float32'));
-    const y = linearDynamicInt8(f32(x), this.weight_int8, f32(this.weight_scale), this.bias ? f32(this.bias) : null);
+    const y = linearDynamicInt8(f32(x), this.weight_int8, f32(this.weight_scale), this.bias ? f32(this.bias) : null, { activation: this.activation });
     return y.dtype === x.dtype ? y : y.to(x.dtype);
   }
 
   /**
    * The PyTorch-style summary line.
-   * @returns `QuantizedLinear(in_features=…, out_features=…, dtype=qint8)`.
+   * @returns `QuantizedLinear(in_features=…, out_features=…, dtype=qint8)`, with `, activation=gelu` when one is fused.
    */
   override toString(): string {
-    return `QuantizedLinear(in_features=${this.inFeatures}, out_features=${this.outFeatures}, dtype=qint8)`;
+    const act = this.activation === 'none' ? '' : `, activation=${this.activation}`;
+    return `QuantizedLinear(in_features=${this.inFeatures}, out_features=${this.outFeatures}, dtype=qint8${act})`;
   }
 }

@@ -39,24 +39,30 @@ function erf(x: number): number {
 const cube64 = (v: number) => Math.pow(v, 3);
 const cube32 = (v: number) => v * v * v;
 
+/**
+ * Exact (erf) GELU of x into y (y may be x): float32 on the wasm SIMD kernel where it runs, else
+ * the loop (in float64, rounded once to y's type).
+ */
+export function geluExact(x: ArrayLike<number>, y: Float32Array | Float64Array): void {
+  if (x instanceof Float32Array && y instanceof Float32Array && geluF32(x, y)) return;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    y[i] = v * 0.5 * (erf(v * Math.SQRT1_2) + 1);
+  }
+}
+
 /** y = x/2 (1 + erf(x / sqrt 2)), or x/2 (1 + tanh(c (x + a x^3))). */
 export const geluKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const x = contiguousData(inputs[0]!);
   const n = x.length;
   const y = allocArray(out.dtype, n);
-  if (attrs['approximate'] !== 'tanh' && x instanceof Float32Array && geluF32(x, y as Float32Array)) return wrap(y, out.dtype);
   if (attrs['approximate'] === 'tanh') {
     const cube = out.dtype === 'float64' ? cube64 : cube32;
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
       y[i] = v * 0.5 * (Math.tanh((v + cube(v) * TANH_A) * TANH_C) + 1);
     }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const v = x[i]!;
-      y[i] = v * 0.5 * (erf(v * Math.SQRT1_2) + 1);
-    }
-  }
+  } else geluExact(x, y as Float32Array | Float64Array);
   return wrap(y, out.dtype);
 };
 

@@ -5,8 +5,9 @@
 // 8 columns (zero-padded to N8 columns and K8 depth, multiples of 8) once per storage version and
 // cached. Without wasm SIMD, a TypeScript loop computes the same numbers.
 
-import type { Kernel, KernelInput, Storage } from '../../backend.js';
+import type { Attrs, Kernel, KernelInput, Storage } from '../../backend.js';
 import { sizeOf } from '../../shape.js';
+import { geluExact } from './gelu.js';
 import { contiguousData, wrap } from './storage.js';
 import { runJobs } from './threads/pool.js';
 import { chunksOf, freeFrom } from './vector-wasm.js';
@@ -75,14 +76,14 @@ export function linearInt8Ts(x: ArrayLike<number>, M: number, K: number, w: Arra
 }
 
 /** The wasm path; false (nothing done) without wasm SIMD or room in its memory. */
-function linearInt8Wasm(x: Float32Array, M: number, K: number, wk: KernelInput, N: number, sw: Float32Array, bias: Float32Array | null, out: Float32Array): boolean {
+function linearInt8Wasm(x: Float32Array, M: number, K: number, wk: KernelInput, N: number, sw: Float32Array, bias: Float32Array | null, act: number, out: Float32Array): boolean {
   const g = wasmGemm();
   if (!g) return false;
   const K8 = Math.max(8, Math.ceil(K / 8) * 8);
   const N8 = Math.ceil(N / 8) * 8;
   const w = packedWeight(wk, K8, N8);
   const pAt = freeFrom();
-  const xAt = pAt + 64;
+  const xAt = pAt + 64; // the parameter block: 10 words
   const qAt = align(xAt + 4 * M * K8);
   const sxAt = align(qAt + 2 * M * K8);
   const wAt = align(sxAt + 4 * M);
@@ -91,7 +92,7 @@ function linearInt8Wasm(x: Float32Array, M: number, K: number, wk: KernelInput, 
   const oAt = align(bAt + 4 * N8);
   if (!ensureBytes(g, oAt + 4 * M * N8)) return false;
   const buf = g.memory.buffer;
-  new Int32Array(buf, pAt, 9).set([xAt, qAt, sxAt, wAt, swAt, bias ? bAt : 0, oAt, K8, N8]);
+  new Int32Array(buf, pAt, 10).set([xAt, qAt, sxAt, wAt, swAt, bias ? bAt : 0, oAt, K8, N8, act]);
   const xs = new Float32Array(buf, xAt, M * K8);
   if (K8 === K) xs.set(x);
   else {
@@ -111,8 +112,18 @@ function linearInt8Wasm(x: Float32Array, M: number, K: number, wk: KernelInput, 
   return true;
 }
 
-/** linearDynamicInt8's CPU kernel: inputs x, weightInt8, weightScale (and bias); float32 on wasm, float64 by the loop. */
-export const linearInt8Kernel: Kernel = (inputs, out) => {
+/** The fused activation's code in the wasm kernel's parameter block. */
+const ACT = { none: 0, relu: 1, gelu: 2 } as const;
+
+/** ReLU or exact GELU in place, as the relu and gelu kernels compute them. */
+function activate(y: Float32Array | Float64Array, act: number): void {
+  if (act === ACT.gelu) geluExact(y, y);
+  else if (act === ACT.relu) for (let i = 0; i < y.length; i++) y[i] = y[i]! > 0 ? y[i]! : 0;
+}
+
+/** linearDynamicInt8's CPU kernel: inputs x, weightInt8, weightScale (and bias); float32 on wasm, float64 by the loop; attribute `activation`. */
+export const linearInt8Kernel: Kernel = (inputs, out, attrs: Attrs) => {
+  const act = ACT[(attrs['activation'] ?? 'none') as keyof typeof ACT];
   const [x, w, s, b] = inputs as [KernelInput, KernelInput, KernelInput, KernelInput | undefined];
   const K = x.shape[x.shape.length - 1]!;
   const N = w.shape[0]!;
@@ -123,10 +134,14 @@ export const linearInt8Kernel: Kernel = (inputs, out) => {
   const bias = b ? contiguousData(b) as Float32Array | Float64Array : null;
   if (K === 0) {
     if (bias) for (let r = 0; r < M; r++) res.set(bias, r * N); // an empty sum: the bias alone
+    activate(res, act);
     return wrap(res, out.dtype);
   }
   const xd = contiguousData(x) as Float32Array | Float64Array;
   const sw = contiguousData(s) as Float32Array | Float64Array;
-  if (f64 || !linearInt8Wasm(xd as Float32Array, M, K, w, N, sw as Float32Array, bias as Float32Array | null, res as Float32Array)) linearInt8Ts(xd, M, K, contiguousData(w), N, sw, bias, res);
+  if (f64 || !linearInt8Wasm(xd as Float32Array, M, K, w, N, sw as Float32Array, bias as Float32Array | null, act, res as Float32Array)) {
+    linearInt8Ts(xd, M, K, contiguousData(w), N, sw, bias, res);
+    activate(res, act);
+  }
   return wrap(res, out.dtype);
 };

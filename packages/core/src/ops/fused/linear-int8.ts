@@ -8,6 +8,8 @@ import { DTypeError, ValueError } from '../../errors.js';
 import { isGradEnabled } from '../../grad-mode.js';
 import type { Tensor } from '../../tensor.js';
 import { matmul } from '../matmul.js';
+import { relu } from '../unary/relu.js';
+import { geluOp } from './gelu.js';
 import { apply, argInfo, definePrimitive, type PrimitiveDef } from '../define.js';
 import { checkShapes } from '../helpers.js';
 
@@ -21,8 +23,17 @@ function quantizeRows(x: Tensor): { q: Tensor; scale: Tensor } {
   return { q: x.div(m).mul(127).round().where(m.gt(0), 0), scale: m.div(127) };
 }
 
-/** @internal The primitive behind {@link linearDynamicInt8}: inputs x, weightInt8, weightScale (and bias). */
-export const linearDynamicInt8Op: PrimitiveDef = definePrimitive({
+/** An activation fused after the int8 linear (as PyTorch's quantised LinearReLU): none, ReLU or exact (erf) GELU. */
+export type Int8Activation = 'none' | 'relu' | 'gelu';
+
+/** The activation attribute, checked. */
+function activationOf(a: unknown): Int8Activation {
+  if (a === undefined || a === 'none' || a === 'relu' || a === 'gelu') return (a ?? 'none') as Int8Activation;
+  throw new ValueError('linearDynamicInt8', `activation must be 'none', 'relu' or 'gelu', got ${JSON.stringify(a)}`);
+}
+
+/** @internal The primitive behind {@link linearDynamicInt8}: inputs x, weightInt8, weightScale (and bias); attribute `activation`. */
+export const linearDynamicInt8Op: PrimitiveDef<{ activation?: Int8Activation }> = definePrimitive<{ activation?: Int8Activation }>({
   name: 'linearDynamicInt8',
   kind: 'other',
   args: ['input', 'weightInt8', 'weightScale', 'bias'],
@@ -44,10 +55,12 @@ export const linearDynamicInt8Op: PrimitiveDef = definePrimitive({
     return f;
   },
   // not differentiable (inference only); in float32 the decomposition is exact while K * 127^2 < 2^24 (K < 1040)
-  decompose: ([x, w, s, b]) => {
+  decompose: ([x, w, s, b], attrs) => {
     const { q, scale } = quantizeRows(x!);
-    const y = matmul(q, w!.to(x!.dtype).t()).mul(scale.mul(s!));
-    return b ? y.add(b) : y;
+    const z = matmul(q, w!.to(x!.dtype).t()).mul(scale.mul(s!));
+    const y = b ? z.add(b) : z;
+    const act = activationOf(attrs['activation']);
+    return act === 'gelu' ? apply(geluOp, [y], { approximate: 'none' }) : act === 'relu' ? relu(y) : y;
   },
 });
 
@@ -91,20 +104,24 @@ export function quantizeWeightInt8(weight: Tensor): Int8Weight {
  * i32x4.dot_i16x8_s, rows split over the helper threads), elsewhere as the same arithmetic in
  * float ops. A float64 input (with float64 scales and bias) is computed in float64 by the same
  * steps, as a reference. Gradient: none (inference only; calling it on an input that requires
- * grad, with grad mode on, throws).
+ * grad, with grad mode on, throws). `activation` applies ReLU or exact GELU to the result in the
+ * same kernel (PyTorch's fused quantised LinearReLU), with the same values as `relu(y)` or
+ * `gelu(y)` applied after it.
  * @param input - float32 (*, inFeatures), or float64.
  * @param weightInt8 - int32 [outFeatures, inFeatures] holding int8 values (see {@link quantizeWeightInt8}).
  * @param weightScale - [outFeatures], the input's dtype.
  * @param bias - [outFeatures], the input's dtype, or null.
+ * @param opts - `activation`: 'none' (default), 'relu' or 'gelu'.
  * @returns (*, outFeatures), the input's dtype.
  * @example
  * const { weight, scale } = quantizeWeightInt8(tensor([[1, 2], [-1, 0.5]]));
  * linearDynamicInt8(tensor([[2, -1]]), weight, scale, tensor([0, 1])).tolist(); // [[0, -1.5]] (about: the float product is [[0, -1.5]])
  */
-export function linearDynamicInt8(input: Tensor, weightInt8: Tensor, weightScale: Tensor, bias: Tensor | null = null): Tensor {
+export function linearDynamicInt8(input: Tensor, weightInt8: Tensor, weightScale: Tensor, bias: Tensor | null = null, opts: { activation?: Int8Activation } = {}): Tensor {
+  const activation = activationOf(opts.activation);
   if (isGradEnabled() && input.requiresGrad) {
     throw new ValueError('linearDynamicInt8', 'int8 dynamic quantisation is for inference: it is not differentiable', { input: { shape: input.shape, dtype: input.dtype } },
       'run it inside noGrad(() => ...), or train the float model');
   }
-  return apply(linearDynamicInt8Op, bias ? [input, weightInt8, weightScale, bias] : [input, weightInt8, weightScale], {});
+  return apply(linearDynamicInt8Op, bias ? [input, weightInt8, weightScale, bias] : [input, weightInt8, weightScale], { activation });
 }

@@ -10,18 +10,20 @@
 // pass, straight into the float32 output.
 //
 // Exported as the GEMM-signature kernel `linear_i8` (see vector-module.ts): J1 = the address of a
-// parameter block of i32 words [x, qx, sx, w, sw, bias, out, K8, N8], chunk words c0, c1 = the
-// rows this chunk quantises and computes. x is float32 [M, K8] (rows zero-padded to K8, a
-// multiple of 8), qx int16 [M, K8], sx float32 [M], w the packed panels (N8 / 8 of K8 / 2 x 32
-// bytes), sw and bias float32 [N8] (zero-padded; bias 0 = none), out float32 [M, N8].
+// parameter block of i32 words [x, qx, sx, w, sw, bias, out, K8, N8, act], chunk words c0, c1 = the
+// rows this chunk quantises and computes. x is float32 [M, K8] (rows zero-padded to K8, a multiple
+// of 8), qx int16 [M, K8], sx float32 [M], w the packed panels (N8 / 8 of K8 / 2 x 32 bytes), sw
+// and bias float32 [N8] (zero-padded; bias 0 = none), out float32 [M, N8]. act 1 or 2 applies ReLU
+// or exact GELU to each block of output rows while it is in cache (gelu_f32's f32x4 code).
 
 import { add, f32, forRange, get, i32, i32c, ifThen, Locals, minS, mul, set, seq, sub, uleb, v128, vload, vloadSplat, vstore, vzero, type Code, type FuncDef } from './emit.js';
+import { splat, verf } from './approx.js';
 
 const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
 const bin = (op: number) => (a: Code, b: Code): Code => [...a, ...b, ...simd(op)];
 const un = (op: number) => (a: Code): Code => [...a, ...simd(op)];
 const iadd = bin(0xae), dot = bin(0xba), narrow = bin(0x85);
-const fadd = bin(0xe4), fmul = bin(0xe6), fdiv = bin(0xe7), fmax = bin(0xe9);
+const fadd = bin(0xe4), fmul = bin(0xe6), fdiv = bin(0xe7), fmax = bin(0xe9), fgt = bin(0x44);
 const fabs = un(0xe0), nearest = un(0x6a), truncSat = un(0xf8), fromI32 = un(0xfa);
 /** i32 lanes of (a, b) picked by index (0-3 from a, 4-7 from b). */
 const shuffle = (a: Code, b: Code, lanes: readonly number[]): Code => [...a, ...b, ...simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]))];
@@ -81,8 +83,8 @@ export function int8Funcs(base: number): FuncDef[] {
   const micros = [4, 3, 2, 1].map(micro);
   const L = new Locals(Array.from({ length: 15 }, () => i32));
   const [P, C0, C1] = [0, 1, 2];
-  const { x, qx, sx, w, sw, bias, out, K8, N8, r, k, row, qrow, p, i, i0, i1, mr, lda, ldo, panel } =
-    L.named(['x', 'qx', 'sx', 'w', 'sw', 'bias', 'out', 'K8', 'N8', 'r', 'k', 'row', 'qrow', 'p', 'i', 'i0', 'i1', 'mr', 'lda', 'ldo', 'panel']);
+  const { x, qx, sx, w, sw, bias, out, K8, N8, r, k, row, qrow, p, i, i0, i1, mr, lda, ldo, panel, act, b0, b1 } =
+    L.named(['x', 'qx', 'sx', 'w', 'sw', 'bias', 'out', 'K8', 'N8', 'r', 'k', 'row', 'qrow', 'p', 'i', 'i0', 'i1', 'mr', 'lda', 'ldo', 'panel', 'act', 'b0', 'b1']);
   const [vm, inv, t, c127] = [L.add(v128), L.add(v128), L.add(v128), L.add(v128)];
   const m = L.add(f32);
   const hmax = seq(set(t, fmax(get(vm), shuffle(get(vm), get(vm), [2, 3, 0, 1]))), fmax(get(t), shuffle(get(t), get(t), [1, 0, 3, 2])), simd(0x1f, 0));
@@ -101,6 +103,16 @@ export function int8Funcs(base: number): FuncDef[] {
         truncSat(nearest(fmul(fdiv(vload(add(get(row), mul(get(k), i32c(4)))), get(inv)), get(c127)))),
         truncSat(nearest(fmul(fdiv(vload(add(get(row), mul(get(k), i32c(4))), 16), get(inv)), get(c127))))))),
   );
+  // the fused activation over output bytes [b0, b1) of a row block: x > 0 ? x : 0 (NaN and -0 give
+  // +0), or x (erf(x / sqrt 2) + 1) / 2 in gelu_f32's order
+  const av = L.add(v128);
+  const gelu = fmul(get(av), fmul(fadd(verf(fmul(get(av), splat(Math.SQRT1_2)), L), splat(1)), splat(0.5)));
+  const relu = [...get(av), ...fgt(get(av), vzero()), ...simd(0x4e)]; // v128.and(x, x > 0)
+  const activate = ifThen(get(act), [
+    set(b0, add(get(out), mul(get(i0), get(ldo)))),
+    set(b1, add(get(out), mul(get(i1), get(ldo)))),
+    forRange(k, get(b0), get(b1), i32c(16), set(av, vload(get(k))),
+      ifThen([...get(act), ...i32c(2), 0x46], [vstore(get(k), gelu)], [vstore(get(k), relu)]))]);
   const call = (q: number): Code => [
     ...add(get(qx), mul(get(i), get(lda))), ...get(lda), ...get(panel), ...[...get(K8), ...i32c(1), 0x75], // K8 >> 1 k-pairs
     ...add(get(sx), mul(get(i), i32c(4))), ...add(get(sw), mul(get(p), i32c(4))),
@@ -111,7 +123,7 @@ export function int8Funcs(base: number): FuncDef[] {
   const kernel: FuncDef = {
     name: 'linear_i8', locals: L, results: [],
     body: seq(
-      ...[x, qx, sx, w, sw, bias, out, K8, N8].map((l, q) => set(l, loadI(get(P), 4 * q))),
+      ...[x, qx, sx, w, sw, bias, out, K8, N8, act].map((l, q) => set(l, loadI(get(P), 4 * q))),
       set(lda, mul(get(K8), i32c(2))),
       set(c127, splatF(f32c(127))),
       set(ldo, mul(get(N8), i32c(4))),
@@ -125,7 +137,8 @@ export function int8Funcs(base: number): FuncDef[] {
           forRange(i, get(i0), get(i1), i32c(4),
             set(mr, minS(sub(get(i1), get(i)), i32c(4))),
             ifThen([...get(mr), ...i32c(4), 0x46], [call(0)],
-              [ifThen([...get(mr), ...i32c(3), 0x46], [call(1)], [ifThen([...get(mr), ...i32c(2), 0x46], [call(2)], [call(3)])])])))),
+              [ifThen([...get(mr), ...i32c(3), 0x46], [call(1)], [ifThen([...get(mr), ...i32c(2), 0x46], [call(2)], [call(3)])])]))),
+        activate),
     ),
   };
   return [...micros, kernel];
