@@ -104,15 +104,24 @@ export function int8Funcs(base: number): FuncDef[] {
         truncSat(nearest(fmul(fdiv(vload(add(get(row), mul(get(k), i32c(4))), 16), get(inv)), get(c127))))))),
   );
   // the fused activation over output bytes [b0, b1) of a row block: x > 0 ? x : 0 (NaN and -0 give
-  // +0), or x (erf(x / sqrt 2) + 1) / 2 in gelu_f32's order
-  const av = L.add(v128);
-  const gelu = fmul(get(av), fmul(fadd(verf(fmul(get(av), splat(Math.SQRT1_2)), L), splat(1)), splat(0.5)));
-  const relu = [...get(av), ...fgt(get(av), vzero()), ...simd(0x4e)]; // v128.and(x, x > 0)
+  // +0), or x (erf(x / sqrt 2) + 1) / 2 in gelu_f32's order. NOTE: GELU four vectors a trip (its
+  // polynomials are long dependent chains; see gelu_f32), then one at a time: in place, so no
+  // vector may be done twice
+  const avs = Array.from({ length: 4 }, () => L.add(v128));
+  const b4 = L.add(i32);
+  const gelu = (v: number): Code => fmul(get(v), fmul(fadd(verf(fmul(get(v), splat(Math.SQRT1_2)), L), splat(1)), splat(0.5)));
+  const relu = (v: number): Code => [...get(v), ...fgt(get(v), vzero()), ...simd(0x4e)]; // v128.and(x, x > 0)
+  const [av] = avs as [number];
   const activate = ifThen(get(act), [
     set(b0, add(get(out), mul(get(i0), get(ldo)))),
     set(b1, add(get(out), mul(get(i1), get(ldo)))),
-    forRange(k, get(b0), get(b1), i32c(16), set(av, vload(get(k))),
-      ifThen([...get(act), ...i32c(2), 0x46], [vstore(get(k), gelu)], [vstore(get(k), relu)]))]);
+    ifThen([...get(act), ...i32c(2), 0x46], [
+      set(b4, sub(get(b1), i32c(63))),
+      forRange(k, get(b0), get(b4), i32c(64),
+        ...avs.map((v, u) => set(v, vload(get(k), 16 * u))),
+        ...avs.map((v, u) => vstore(get(k), gelu(v), 16 * u))),
+      forRange(k, get(k), get(b1), i32c(16), set(av, vload(get(k))), vstore(get(k), gelu(av)))],
+    [forRange(k, get(b0), get(b1), i32c(16), set(av, vload(get(k))), vstore(get(k), relu(av)))])]);
   const call = (q: number): Code => [
     ...add(get(qx), mul(get(i), get(lda))), ...get(lda), ...get(panel), ...[...get(K8), ...i32c(1), 0x75], // K8 >> 1 k-pairs
     ...add(get(sx), mul(get(i), i32c(4))), ...add(get(sw), mul(get(p), i32c(4))),

@@ -23,17 +23,25 @@ const minI = (a: Code, b: Code): Code => [...a, ...b, ...a, ...b, 0x48, 0x1b]; /
  */
 function gelu(grad: boolean): FuncDef {
   return kernel(grad ? 'gelugrad_f32' : 'gelu_f32', (L) => {
-    const [i, a] = [L.add(i32), L.add(i32)];
-    const x = L.add(v128);
-    const at = (p: number): Code => add(get(p), mul(get(a), i32c(4)));
-    const one = (): Code => {
-      const cdf = fmul(fadd(verf(fmul(get(x), splat(Math.SQRT1_2)), L), splat(1)), splat(0.5));
-      const value = grad
-        ? fmul(vload(at(J3)), fadd(cdf, fmul(get(x), fmul(vexp(fmul(fmul(get(x), get(x)), splat(-0.5)), L), splat(1 / Math.sqrt(2 * Math.PI))))))
-        : fmul(get(x), cdf);
-      return seq(set(x, vload(at(J1))), vstore(at(J2), value));
+    // NOTE: four vectors a trip: each is one long chain of dependent steps (the polynomials and the
+    // division), and four independent chains keep the SIMD units busy: 2.0x on one thread
+    // (2, 3, 6 and 8 measured 1.5x, 1.7x, 2.0x and 1.6-1.9x). A range's last vectors may overlap
+    // or reach past it: out-of-place, so they rewrite the same values.
+    const U = 4;
+    const i = L.add(i32);
+    const es = Array.from({ length: U }, () => L.add(i32));
+    const vs = Array.from({ length: U }, () => L.add(v128));
+    const at = (p: number, e: number): Code => add(get(p), mul(get(e), i32c(4)));
+    const value = (e: number, v: number): Code => {
+      const cdf = fmul(fadd(verf(fmul(get(v), splat(Math.SQRT1_2)), L), splat(1)), splat(0.5));
+      return grad
+        ? fmul(vload(at(J3, e)), fadd(cdf, fmul(get(v), fmul(vexp(fmul(fmul(get(v), get(v)), splat(-0.5)), L), splat(1 / Math.sqrt(2 * Math.PI))))))
+        : fmul(get(v), cdf);
     };
-    return forRange(i, get(C0), get(C1), i32c(4), set(a, minI(get(i), sub(get(J4), i32c(4)))), one());
+    return forRange(i, get(C0), get(C1), i32c(4 * U),
+      ...es.map((e, u) => set(e, minI(add(get(i), i32c(4 * u)), sub(get(J4), i32c(4))))),
+      ...es.map((e, u) => set(vs[u]!, vload(at(J1, e)))),
+      ...es.map((e, u) => vstore(at(J2, e), value(e, vs[u]!))));
   });
 }
 
