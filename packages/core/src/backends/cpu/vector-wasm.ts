@@ -92,6 +92,26 @@ export function maskedSoftmaxF32(x: Float32Array, rows: number, n: number, scale
   return true;
 }
 
+/** dropout's mask and scale of float32 `x` by the keep bytes into `res` (see dropout_f32); needs length >= 4. */
+export function dropoutF32(x: Float32Array, keep: Uint8Array, q: number, res: Float32Array): boolean {
+  const g = wasmGemm();
+  const n = x.length;
+  if (!g || n < 4) return false;
+  const qAt = freeFrom();
+  const xAt = align(qAt + 16);
+  const kAt = align(xAt + 4 * n);
+  const oAt = align(kAt + n);
+  if (!ensureBytes(g, oAt + 4 * n)) return false;
+  const buf = g.memory.buffer;
+  new Float32Array(buf, qAt, 1)[0] = q;
+  new Float32Array(buf, xAt, n).set(x);
+  new Uint8Array(buf, kAt, n).set(keep.subarray(0, n));
+  const { chunks, helpers } = chunksOf(g, n, 4, n);
+  runJobs(g, [kernelIndex('dropout_f32'), xAt, kAt, oAt, n, qAt, 0, 0, 0], chunks, helpers);
+  res.set(new Float32Array(buf, oAt, n));
+  return true;
+}
+
 /** Exact (erf) GELU of float32 `x` into `res`, or with `grad`, res = grad gelu'(x); needs length >= 4. */
 export function geluF32(x: Float32Array, res: Float32Array, grad?: Float32Array): boolean {
   const g = wasmGemm();

@@ -8,11 +8,13 @@
 //   f(J1, c0, c1, J2, J3, J4, J5, J6, J7, J8, c2, c3, c4, c5, ws)   (J: job words, c: chunk words)
 // and reads only the words it names below. Pointers are byte addresses.
 
-import { add, f32, f64, forRange, get, i32, i32c, ifThen, Locals, ltS, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, type Code, type FuncDef } from './emit.js';
+import { add, f32, f64, forRange, get, i32, i32c, ifThen, Locals, ltS, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, vzero, type Code, type FuncDef } from './emit.js';
 import { NORM_KERNELS, normFuncs } from './norm-module.js';
-import { andnot, fadd, fdiv, fmul, fsqrt, fsub, splat, verf, vexp } from './approx.js';
+import { andnot, bitselect, fadd, fdiv, fmul, fsqrt, fsub, splat, verf, vexp } from './approx.js';
 import { MASKED_SOFTMAX_KERNELS, ROW_KERNELS, maskedSoftmaxFuncs, rowFuncs } from './softmax-module.js';
-import { C0, C1, J1, J2, J3, J4, kernel } from './simd-ops.js';
+import { C0, C1, J1, J2, J3, J4, kernel, simd } from './simd-ops.js';
+
+const J5 = 6; // the fifth job word's parameter index
 
 const minI = (a: Code, b: Code): Code => [...a, ...b, ...a, ...b, 0x48, 0x1b]; // select(a, b, a < b); a, b pure
 
@@ -56,7 +58,7 @@ function adam(l2: boolean): FuncDef {
   return kernel(l2 ? 'adaml2_f32' : 'adam_f32', (L) => {
     const [i, a] = [L.add(i32), L.add(i32)];
     const [pi, gi, mi, vi] = [L.add(v128), L.add(v128), L.add(v128), L.add(v128)];
-    const K = (k: number): Code => vloadSplat(4, get(6), 4 * k);
+    const K = (k: number): Code => vloadSplat(4, get(J5), 4 * k);
     const at = (p: number): Code => add(get(p), get(a));
     return forRange(i, get(C0), get(C1), i32c(4),
       set(a, mul(get(i), i32c(4))),
@@ -71,10 +73,36 @@ function adam(l2: boolean): FuncDef {
   });
 }
 
+/**
+ * dropout_f32: elements [c0, c1) of y (J3) = x (J1) / q where the keep byte (J2) is non-zero and
+ * x * 0 where it is 0 (x * keep / q of the composite), q the f32 at J5; n = J4 >= 4 is the whole
+ * length (a range's last vectors may overlap: out of place). f32x4.div rounds the exact quotient
+ * once, as the TypeScript loop's float64 division rounded to float32 does (float64 carries more
+ * than twice float32's bits, so the double rounding never changes a quotient).
+ */
+function dropout(): FuncDef {
+  return kernel('dropout_f32', (L) => {
+    const [i, a, b] = [L.add(i32), L.add(i32), L.add(i32)];
+    const [q, x, y] = [L.add(v128), L.add(v128), L.add(v128)];
+    // the four keep bytes at element e as i32 lanes, all ones where non-zero
+    const kept = (e: number): Code => [...add(get(J2), get(e)), ...simd(0x5c, 2, 0), ...simd(0x89), ...simd(0xa9), ...vzero(), ...simd(0x38)];
+    const one = (e: number, v: number): Code => seq(
+      set(v, vload(add(get(J1), mul(get(e), i32c(4))))),
+      vstore(add(get(J3), mul(get(e), i32c(4))), bitselect(fdiv(get(v), get(q)), fmul(get(v), vzero()), kept(e))));
+    return seq(
+      set(q, vloadSplat(4, get(J5))),
+      // two vectors a trip: the divisions of both are in flight together
+      forRange(i, get(C0), get(C1), i32c(8),
+        set(a, minI(get(i), sub(get(J4), i32c(4)))),
+        set(b, minI(add(get(i), i32c(4)), sub(get(J4), i32c(4)))),
+        one(a, x), one(b, y)));
+  });
+}
+
 /** The vector kernels, exported by name. */
 export function vectorFuncs(): FuncDef[] {
-  return [...rowFuncs(), gelu(false), gelu(true), adam(false), adam(true), ...normFuncs(), ...maskedSoftmaxFuncs()];
+  return [...rowFuncs(), gelu(false), gelu(true), adam(false), adam(true), ...normFuncs(), ...maskedSoftmaxFuncs(), dropout()];
 }
 
 /** Export names, in the order the thread pool indexes them after the GEMM's three. */
-export const VECTOR_KERNELS = [...ROW_KERNELS, 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', ...NORM_KERNELS, ...MASKED_SOFTMAX_KERNELS] as const;
+export const VECTOR_KERNELS = [...ROW_KERNELS, 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', ...NORM_KERNELS, ...MASKED_SOFTMAX_KERNELS, 'dropout_f32'] as const;
