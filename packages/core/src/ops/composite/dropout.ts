@@ -4,8 +4,8 @@
 import { ValueError } from '../../errors.js';
 import { defaultGenerator, type Generator } from '../../rng.js';
 import type { Shape } from '../../shape.js';
-import type { Tensor } from '../../tensor.js';
-import { fromArray } from '../creation.js';
+import { getBackend } from '../../backend.js';
+import { Tensor } from '../../tensor.js';
 import { apply, definePrimitive, type PrimitiveDef } from '../define.js';
 import { floatRule } from '../helpers.js';
 
@@ -31,17 +31,12 @@ function keepMask(shape: Shape, n: number, p: number, generator: Generator, devi
   const keep = new Uint8Array(n);
   const cut = keepThreshold(p);
   const bits = new Uint32Array(Math.min(n, 1 << 16));
-  // NOTE: draws at or above 2^31 are no small integers to V8; compared as int32 with the sign bit
-  // flipped (x ^ 2^31 keeps the order of unsigned x), the loop stays in integer registers
-  const signed = new Int32Array(bits.buffer);
-  const none = cut > 0xffffffff; // p rounds to 1 in float32: no draw passes (keepThreshold gives 2^32)
-  const cutFlipped = (cut ^ 0x80000000) | 0;
   for (let at = 0; at < n; at += bits.length) {
-    const m = Math.min(bits.length, n - at);
-    generator.fillUint32(m === bits.length ? bits : bits.subarray(0, m)); // the stream generator.random() draws, in bulk
-    if (!none) for (let i = 0; i < m; i++) keep[at + i] = (signed[i]! ^ 0x80000000) >= cutFlipped ? 1 : 0;
+    const chunk = bits.length <= n - at ? bits : bits.subarray(0, n - at);
+    generator.fillUint32(chunk); // the stream generator.random() draws, in bulk
+    for (let i = 0; i < chunk.length; i++) keep[at + i] = chunk[i]! >= cut ? 1 : 0;
   }
-  return fromArray(keep, shape, { dtype: 'bool', device });
+  return new Tensor(getBackend(device).fromArray(keep, 'bool'), shape); // built of 0s and 1s: fromArray's check of every byte is not needed
 }
 
 /**
