@@ -37,13 +37,22 @@ function gatherF32(src: Float32Array, shape: readonly number[], strides: readonl
       o += n;
     } else if (s === 1) for (let j = 0; j < n; j++) dst[o++] = src[base + j]!;
     else for (let j = 0, p = base; j < n; j++, p += s) dst[o++] = src[p]!;
-    for (let d = rank - 2; d >= 0; d--) {
-      base += strides[d]!;
-      if (++idx[d]! < shape[d]!) break;
-      base -= strides[d]! * shape[d]!;
-      idx[d] = 0;
-    }
+    base = nextRow(idx, shape, strides, base);
   }
+}
+
+/**
+ * The storage offset of the next row of a row-major walk: adds the stride of the innermost outer
+ * dim and carries the counters in `idx` outward (no div/mod per element).
+ */
+function nextRow(idx: Int32Array, shape: readonly number[], strides: readonly number[], base: number): number {
+  for (let d = shape.length - 2; d >= 0; d--) {
+    base += strides[d]!;
+    if (++idx[d]! < shape[d]!) return base;
+    base -= strides[d]! * shape[d]!;
+    idx[d] = 0;
+  }
+  return base;
 }
 
 /** The product of every dim but the last. */
@@ -60,7 +69,7 @@ function gatherAny(src: NumArray, shape: readonly number[], strides: readonly nu
   const s = strides[rank - 1]!;
   const outer = sizeOfOuter(shape);
   if (outer === 0 || n === 0) return;
-  const idx = new Array<number>(rank - 1).fill(0);
+  const idx = new Int32Array(rank);
   let base = offset;
   let o = dstOffset;
   // long dense rows between typed arrays of one kind: a native block copy per row
@@ -71,12 +80,7 @@ function gatherAny(src: NumArray, shape: readonly number[], strides: readonly nu
       o += n;
     } else if (s === 1) for (let j = 0; j < n; j++) dst[o++] = src[base + j]!;
     else for (let j = 0, p = base; j < n; j++, p += s) dst[o++] = src[p]!;
-    for (let d = rank - 2; d >= 0; d--) {
-      base += strides[d]!;
-      if (++idx[d]! < shape[d]!) break;
-      base -= strides[d]! * shape[d]!;
-      idx[d] = 0;
-    }
+    base = nextRow(idx, shape, strides, base);
   }
 }
 
@@ -131,12 +135,7 @@ export function offsetsOf(shape: Shape, strides: readonly number[], base = 0): I
   let p = base;
   for (let o = 0; o < n;) {
     for (let j = 0, q = p; j < inner; j++, q += step) out[o++] = q;
-    for (let d = rank - 2; d >= 0; d--) {
-      p += cst![d]!;
-      if (++idx[d]! < cs[d]!) break;
-      p -= cst![d]! * cs[d]!;
-      idx[d] = 0;
-    }
+    p = nextRow(idx, cs, cst!, p);
   }
   return out;
 }
