@@ -107,6 +107,8 @@ export function quantizeDynamic<M extends Module>(model: M, opts: QuantizeDynami
   const skipClasses = skip.filter((s): s is ModuleClass => typeof s === 'function');
   const out = opts.inplace ? model : cloneModule(model);
   const fuse = opts.fuse ?? true;
+  const parents = new Map<Module, number>(); // how many module fields or slots hold each module
+  for (const m of out.modules()) for (const c of m.children()) parents.set(c, (parents.get(c) ?? 0) + 1);
   const names = new Set(out.namedModules().map(([n]) => n));
   const unknown = [...(only ?? []), ...skipNames].filter((n) => !names.has(n));
   if (unknown.length) {
@@ -121,15 +123,16 @@ export function quantizeDynamic<M extends Module>(model: M, opts: QuantizeDynami
       if (skipNames.has(name) || skipClasses.some((c) => child instanceof c)) continue;
       if (child instanceof Linear || child instanceof Embedding) {
         if (!wanted(name)) continue;
-        const act = fuse && !done.has(child) ? fusable(m, key) : null;
-        if (act) {
-          // NOTE: the layer's activation moves into the linear, as fuse_modules swaps it for an Identity
-          done.set(child, QuantizedLinear.fromFloat(child as Linear, { activation: act }));
-          (m as unknown as { activation: (x: Tensor) => Tensor }).activation = identity;
-        }
         let q = done.get(child);
-        if (!q) done.set(child, (q = child instanceof Linear ? QuantizedLinear.fromFloat(child) : QuantizedEmbedding.fromFloat(child)));
-        setChild(m, key, q!);
+        if (!q) {
+          // a linear that another module also holds is not fused: there no activation may follow it
+          const act = fuse && parents.get(child) === 1 ? fusable(m, key) : null;
+          // NOTE: the layer's activation moves into the linear, as fuse_modules swaps it for an Identity
+          if (act) (m as unknown as { activation: (x: Tensor) => Tensor }).activation = identity;
+          q = child instanceof Linear ? QuantizedLinear.fromFloat(child, { activation: act ?? 'none' }) : QuantizedEmbedding.fromFloat(child);
+          done.set(child, q);
+        }
+        setChild(m, key, q);
         continue;
       }
       if (child instanceof MultiheadAttention && child.in_proj_weight && wanted(name) && !done.has(child)) {

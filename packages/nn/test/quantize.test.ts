@@ -145,6 +145,23 @@ describe('quantizeDynamic', () => {
     expect(Array.from(qe.forward(x).dataSync())).toEqual(Array.from(quantizeDynamic(enc, { fuse: false }).forward(x).dataSync()));
   });
 
+  test('a linear1 that another module also holds is not fused (no activation follows it there)', () => {
+    manualSeed(8);
+    const layer = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, activation: 'gelu', batchFirst: true });
+    const model = new ModuleDict({ layer, probe: new Sequential(layer.linear1) });
+    model.eval();
+    const q = quantizeDynamic(model);
+    const ql = q.get('layer') as TransformerEncoderLayer;
+    expect((ql.linear1 as unknown as QuantizedLinear).activation).toBe('none');
+    expect(ql.linear1).toBe((q.get('probe') as Sequential).at(0)); // still one shared int8 layer
+    const x = tensor(Array.from({ length: 3 * 8 }, (_, i) => Math.cos(i))).reshape([1, 3, 8]);
+    const plain = quantizeDynamic(model, { fuse: false });
+    expect(Array.from(ql.forward(x).dataSync())).toEqual(Array.from((plain.get('layer') as TransformerEncoderLayer).forward(x).dataSync()));
+    const probe = (q.get('probe') as Sequential).forward(x);
+    expect(Array.from(probe.dataSync())).toEqual(Array.from((plain.get('probe') as Sequential).forward(x).dataSync()));
+    expect(probe.min().item()).toBeLessThan(-0.2); // below GELU's minimum (about -0.17): no GELU was fused into the probe's product
+  });
+
   test('skips layers or subtrees by name and by class, quantises only the named ones, shares a shared layer', () => {
     const shared = new Linear(2, 2);
     const model = new Sequential(shared, new ReLU(), shared, new Sequential(new Linear(2, 2)));
