@@ -14,16 +14,7 @@ export const dropoutKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const q = out.dtype === 'float32' ? Math.fround(1 - p) : 1 - p;
   const n = x.length;
   const y = allocArray(out.dtype, n);
-  if (x instanceof Float32Array && keep instanceof Uint8Array && y instanceof Float32Array) {
-    if (!dropoutF32(x, keep, q, y)) maskScaleF32(x, keep, q, y);
-  } else for (let i = 0; i < n; i++) y[i] = (x[i]! * keep[i]!) / q;
+  const wasm = x instanceof Float32Array && keep instanceof Uint8Array && y instanceof Float32Array && dropoutF32(x, keep, q, y);
+  if (!wasm) for (let i = 0; i < n; i++) y[i] = (x[i]! * keep[i]!) / q;
   return wrap(y, out.dtype);
 };
-
-/**
- * The float32 loop on its own (V8 compiles it for these three array types only): x / q where kept
- * (x * 1 / q), x * 0 where dropped (0 with x's sign, NaN for inf and NaN, as x * 0 / q).
- */
-function maskScaleF32(x: Float32Array, keep: Uint8Array, q: number, y: Float32Array): void {
-  for (let i = 0; i < x.length; i++) y[i] = keep[i] !== 0 ? x[i]! / q : x[i]! * 0;
-}

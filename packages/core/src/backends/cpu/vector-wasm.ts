@@ -63,10 +63,11 @@ export interface RowMask {
 export function maskedSoftmaxF32(x: Float32Array, rows: number, n: number, scale: number, causalL: number, mask: RowMask | null, res: Float32Array): boolean {
   const g = wasmGemm();
   if (!g || n < 4) return false;
-  let [lo, hi] = [0, 0];
-  if (mask) {
-    [lo, hi] = [Infinity, -Infinity];
-    for (const s of mask.rowStarts) [lo, hi] = [Math.min(lo, s), Math.max(hi, s + n)];
+  let lo = mask ? Infinity : 0;
+  let hi = mask ? -Infinity : 0;
+  for (const s of mask?.rowStarts ?? []) {
+    lo = Math.min(lo, s);
+    hi = Math.max(hi, s + n);
   }
   const es = mask?.kind === 'additive' ? 4 : 1;
   const pAt = freeFrom();
