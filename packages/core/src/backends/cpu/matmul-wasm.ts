@@ -8,7 +8,10 @@ import { gatherStrided, offsetsOf } from '../../strided.js';
 import { dataOf } from './storage.js';
 import { poolSize, readyHelpers, runJobs } from './threads/pool.js';
 import { BLOCKING, type WasmKind } from './wasm/gemm-module.js';
-import { align, ensureBytes, WORKSPACE_BYTES, type WasmGemm } from './wasm/runtime.js';
+import { align, ensureBytes, kernelIndex, WORKSPACE_BYTES, type WasmGemm } from './wasm/runtime.js';
+
+/** Elements of the product from which the bias epilogue is split over the matmul's threads. */
+const ROW_THREADED_MIN = 1 << 16;
 
 /** The problem after broadcasting: `batch` products of [M, K] x [K, N]. */
 export interface MatmulProblem {
@@ -97,9 +100,11 @@ export function splitWork(parts: number, nb: number, M: number, N: number, bl: {
 
 /**
  * Computes the product into `res` (contiguous [...batch, M, N], already zero) on the wasm module,
- * with up to `maxThreads` threads. Returns false (and does nothing) if it does not fit in memory.
+ * with up to `maxThreads` threads; a float32 `bias` row of length N (f32 only) is added to every
+ * row of the product before it is copied out (addmm's epilogue). Returns false (and does nothing)
+ * if it does not fit in memory.
  */
-export function matmulWasm(g: WasmGemm, kind: WasmKind, p: MatmulProblem, res: TypedArray, maxThreads: number): boolean {
+export function matmulWasm(g: WasmGemm, kind: WasmKind, p: MatmulProblem, res: TypedArray, maxThreads: number, bias?: Float32Array): boolean {
   const { M, N, K } = p;
   const nb = res.length / (M * N);
   const es = kind === 'f64' ? 8 : 4;
@@ -110,7 +115,8 @@ export function matmulWasm(g: WasmGemm, kind: WasmKind, p: MatmulProblem, res: T
   const aAt = align(tableAt + 12 * nb);
   const bAt = align(aAt + es * stagedElems(p.a));
   const cAt = align(bAt + es * stagedElems(p.b));
-  if (!ensureBytes(g, cAt + es * res.length)) return false;
+  const biasAt = align(cAt + es * res.length);
+  if (!ensureBytes(g, biasAt + (bias ? 4 * N : 0))) return false;
   const heap = new HEAP[kind](g.memory.buffer);
   const A = stage(p.a, p.batch, heap, aAt / es);
   const B = stage(p.b, p.batch, heap, bAt / es);
@@ -121,6 +127,13 @@ export function matmulWasm(g: WasmGemm, kind: WasmKind, p: MatmulProblem, res: T
     table[3 * t + 2] = cAt + t * M * N * es;
   }
   runJobs(g, [KIND_INDEX[kind], tableAt, M, N, K, A.si, A.sj, B.si, B.sj], chunks, helpers);
+  if (bias) {
+    new Float32Array(g.memory.buffer, biasAt, N).set(bias);
+    const rows = res.length / N;
+    const parts = rows * N >= ROW_THREADED_MIN ? helpers.length + 1 : 1;
+    const cut = (q: number) => Math.round((rows * q) / parts);
+    runJobs(g, [kernelIndex('addrow_f32'), cAt, biasAt, N, 0, 0, 0, 0, 0], Array.from({ length: parts }, (_, q) => [cut(q), cut(q + 1), 0, 0, 0, 0]), parts > 1 ? helpers : []);
+  }
   const out = heap.subarray(cAt / es, cAt / es + res.length);
   if (res instanceof Uint8Array) for (let i = 0; i < res.length; i++) res[i] = out[i] !== 0 ? 1 : 0;
   else res.set(out as never);

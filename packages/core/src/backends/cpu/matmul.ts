@@ -84,24 +84,29 @@ export function foldBatch(p: MatmulProblem): MatmulProblem {
   };
 }
 
-/** The product A B into a new contiguous array of `dtype` ([...batch, M, N] from `shape`). */
-function product(a: KernelInput, b: KernelInput, shape: readonly number[], dtype: DType): TypedArray {
+/**
+ * The product A B into a new contiguous array of `dtype` ([...batch, M, N] from `shape`). With
+ * `bias` (float32, length N), the wasm path adds it to every row as it copies the product out;
+ * `biased` says whether it did (the other paths leave the bias to the caller).
+ */
+function product(a: KernelInput, b: KernelInput, shape: readonly number[], dtype: DType, bias?: Float32Array): { res: TypedArray; biased: boolean } {
   const res = allocArray(dtype, sizeOf(shape));
   const r = shape.length;
   const [M, N] = [shape[r - 2]!, shape[r - 1]!];
   const K = a.shape[a.shape.length - 1]!;
-  if (res.length === 0 || K === 0) return res;
+  if (res.length === 0 || K === 0) return { res, biased: false };
   const p = foldBatch({ a, b, batch: shape.slice(0, -2), M, N, K });
   const macs = res.length * K;
   const g = options.path === 'ts' || (options.path === 'auto' && macs < options.wasmMinMacs) ? null : wasmGemm();
   const threads = macs >= options.threadMinMacs ? Math.min(options.maxThreads, numThreads()) : 1;
-  if (g && matmulWasm(g, KIND[dtype], p, res, threads)) return res;
+  const withBias = bias !== undefined && dtype === 'float32';
+  if (g && matmulWasm(g, KIND[dtype], p, res, threads, withBias ? bias : undefined)) return { res, biased: withBias };
   if (dtype === 'bool') {
     const tmp = new Int32Array(res.length);
     matmulTs(p, tmp, true);
     for (let i = 0; i < res.length; i++) res[i] = tmp[i] !== 0 ? 1 : 0;
   } else matmulTs(p, res, dtype === 'int32');
-  return res;
+  return { res, biased: false };
 }
 
 /**
@@ -111,7 +116,7 @@ function product(a: KernelInput, b: KernelInput, shape: readonly number[], dtype
  */
 export const matmulKernel: Kernel = (inputs, out) => {
   const [a, b] = [inputs[0]!, inputs[1]!] as [KernelInput, KernelInput];
-  return wrap(product(a, b, out.shape, out.dtype), out.dtype);
+  return wrap(product(a, b, out.shape, out.dtype).res, out.dtype);
 };
 
 /**
@@ -123,10 +128,13 @@ export const addmmKernel: Kernel = (inputs, out) => {
   const [c, a, b] = [inputs[0]!, inputs[1]!, inputs[2]!] as [KernelInput, KernelInput, KernelInput];
   const [M, N] = [out.shape[0]!, out.shape[1]!];
   const pd = promoteTypes(a.dtype, b.dtype);
-  const prod = product(a, b, out.shape, pd);
-  const res = pd === out.dtype ? prod : allocArray(out.dtype, prod.length);
   const [sm, sn] = broadcastStrides(c.shape, c.strides, [M, N]);
   const C = dataOf(c.storage);
+  // a float32 bias row (Linear's) is added by the wasm GEMM's epilogue where it runs
+  const row = out.dtype === 'float32' && c.dtype === 'float32' && sm === 0 && sn === 1 ? (C as Float32Array).subarray(c.offset, c.offset + N) : undefined;
+  const { res: prod, biased } = product(a, b, out.shape, pd, row);
+  if (biased) return wrap(prod, out.dtype);
+  const res = pd === out.dtype ? prod : allocArray(out.dtype, prod.length);
   for (let i = 0, row = c.offset; i < M; i++, row += sm!) {
     const o = i * N;
     if (sn === 0) {
