@@ -85,7 +85,7 @@ function linearInt8Wasm(x: Float32Array, M: number, K: number, wk: KernelInput, 
   const pAt = freeFrom();
   const xAt = pAt + 64; // the parameter block: 10 words
   const qAt = align(xAt + 4 * M * K8);
-  const sxAt = align(qAt + 2 * M * K8);
+  const sxAt = align(qAt + 2 * Math.ceil(M / 4) * 4 * K8); // blocks of four rows (the last one part-filled)
   const wAt = align(sxAt + 4 * M);
   const swAt = align(wAt + 2 * N8 * K8);
   const bAt = align(swAt + 4 * N8);

@@ -1,6 +1,7 @@
 // Generates the int8 dynamic-quantisation linear of the wasm module (beside the GEMM, so the same
 // helper threads run it). Per row of x: its absolute maximum m, the scale m / 127 and the row
-// rounded to int16 lanes holding values in [-127, 127]. Then an outer-product micro-kernel on
+// rounded to int16 lanes holding values in [-127, 127], stored in blocks of four rows as
+// [k/2][4 rows][2] (so the micro-kernel reads all four rows through one pointer). Then an outer-product micro-kernel on
 // i32x4.dot_i16x8_s (plain SIMD: no flag in Node 20): a pair of adjacent int16 activations
 // (k, k+1) is splat as one i32 and multiplied against 4 columns x the same 2 k's of the weight,
 // whose int8 values are widened to int16 and packed in panels of 8 columns as
@@ -12,11 +13,11 @@
 // Exported as the GEMM-signature kernel `linear_i8` (see vector-module.ts): J1 = the address of a
 // parameter block of i32 words [x, qx, sx, w, sw, bias, out, K8, N8, act], chunk words c0, c1 = the
 // rows this chunk quantises and computes. x is float32 [M, K8] (rows zero-padded to K8, a multiple
-// of 8), qx int16 [M, K8], sx float32 [M], w the packed panels (N8 / 8 of K8 / 2 x 32 bytes), sw
+// of 8), qx int16 [ceil(M / 4) blocks][K8 / 2][4][2], sx float32 [M], w the packed panels (N8 / 8 of K8 / 2 x 32 bytes), sw
 // and bias float32 [N8] (zero-padded; bias 0 = none), out float32 [M, N8]. act 1 or 2 applies ReLU
 // or exact GELU to each block of output rows while it is in cache (gelu_f32's f32x4 code).
 
-import { add, f32, forRange, get, i32, i32c, ifThen, Locals, minS, mul, set, seq, sub, uleb, v128, vload, vloadSplat, vstore, vzero, type Code, type FuncDef } from './emit.js';
+import { add, brIf, f32, forRange, get, i32, i32c, ifThen, Locals, loop, minS, mul, set, seq, sub, uleb, v128, vload, vloadSplat, vstore, vzero, type Code, type FuncDef } from './emit.js';
 import { splat, verf } from './approx.js';
 
 const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
@@ -32,33 +33,31 @@ const f32c = (v: number): Code => [0x43, ...Array.from(new Uint8Array(new Float3
 const loadI = (addr: Code, off = 0): Code => [...addr, 0x28, 2, ...uleb(off)];
 const loadF = (addr: Code, off = 0): Code => [...addr, 0x2a, 2, ...uleb(off)];
 const storeF = (addr: Code, v: Code): Code => [...addr, ...v, 0x38, 2, 0];
+/** v128.store32_lane: i32 lane `lane` of v to addr + off. */
+const store32Lane = (addr: Code, v: Code, off: number, lane: number): Code => [...addr, ...v, ...simd(0x5a, 2, ...uleb(off), lane)];
+const shrS = (a: Code, b: Code): Code => [...a, ...b, 0x75];
+const andI = (a: Code, b: Code): Code => [...a, ...b, 0x71];
 const fdivS = (a: Code, b: Code): Code => [...a, ...b, 0x95];
 
-/** k-pairs per trip of the micro-kernel's loop (K8 / 2 is a multiple of 4). */
-const U = 4;
 /** Rows per block: a multiple of 4, whose activations are reused across every panel. */
 const MC = 64;
 
 /**
- * micro_mr(a, lda, b, kp, sx, sw, bias, out, ldo): rows [0, mr) of int16 activations at a (row
- * stride lda bytes) times one packed 8-column weight panel at b, kp k-pairs deep; writes
- * out[r, 0..8) = f32(acc) * (sx[r] * sw[0..8)) (+ bias[0..8)), ldo bytes between output rows.
+ * micro_mr(a, b, kp, sx, sw, bias, out, ldo): rows [0, mr) of a block of four rows of int16
+ * activations at a, packed as [k-pair][4 rows][2] (16 bytes a k-pair), times one packed 8-column
+ * weight panel at b, kp k-pairs deep; writes out[r, 0..8) = f32(acc) * (sx[r] * sw[0..8))
+ * (+ bias[0..8)), ldo bytes between output rows.
+ * NOTE: one k-pair a loop trip, through one activation and one weight pointer with constant
+ * offsets: unrolling (4 k-pairs a trip) made TurboFan load every operand of the trip up front and
+ * spill a third of them (9-15 multiply-adds a ns against 22-26 now); one pointer a row cost
+ * three more adds a trip.
  */
 function micro(mr: number): FuncDef {
-  const L = new Locals([i32, i32, i32, i32, i32, i32, i32, i32, i32]);
-  const [A, LDA, B, KP, SX, SW, BIAS, OUT, LDO] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const kk = L.add(i32);
-  const pa = Array.from({ length: mr }, () => L.add(i32));
+  const L = new Locals([i32, i32, i32, i32, i32, i32, i32, i32]);
+  const [A, B, KP, SX, SW, BIAS, OUT, LDO] = [0, 1, 2, 3, 4, 5, 6, 7];
   const acc = Array.from({ length: mr }, () => [L.add(v128), L.add(v128)]);
   const bv = [L.add(v128), L.add(v128)];
   const av = L.add(v128);
-  const step = (u: number): Code => seq(
-    set(bv[0]!, vload(get(B), 32 * u)), set(bv[1]!, vload(get(B), 32 * u + 16)),
-    ...pa.map((p, r) => seq(
-      set(av, vloadSplat(4, get(p), 4 * u)),
-      set(acc[r]![0]!, iadd(get(acc[r]![0]!), dot(get(av), get(bv[0]!)))),
-      set(acc[r]![1]!, iadd(get(acc[r]![1]!), dot(get(av), get(bv[1]!)))))),
-  );
   const dequant = (r: number, h: number): Code => {
     const v = fmul(fromI32(get(acc[r]![h]!)), fmul(splatF(loadF(get(SX), 4 * r)), vload(get(SW), 16 * h)));
     const out = add(get(OUT), mul(i32c(r), get(LDO)));
@@ -68,11 +67,15 @@ function micro(mr: number): FuncDef {
     locals: L, results: [],
     body: seq(
       ...acc.flat().map((l) => set(l, vzero())),
-      ...pa.map((l, r) => set(l, add(get(A), mul(i32c(r), get(LDA))))),
-      forRange(kk, i32c(0), get(KP), i32c(U),
-        ...Array.from({ length: U }, (_, u) => step(u)),
-        ...pa.map((p) => set(p, add(get(p), i32c(4 * U)))),
-        set(B, add(get(B), i32c(32 * U)))),
+      loop(
+        set(bv[0]!, vload(get(B))), set(bv[1]!, vload(get(B), 16)),
+        ...acc.map((pair, r) => seq(
+          set(av, vloadSplat(4, get(A), 4 * r)),
+          set(pair[0]!, iadd(get(pair[0]!), dot(get(av), get(bv[0]!)))),
+          set(pair[1]!, iadd(get(pair[1]!), dot(get(av), get(bv[1]!)))))),
+        set(A, add(get(A), i32c(16))), set(B, add(get(B), i32c(32))),
+        set(KP, sub(get(KP), i32c(1))),
+        brIf(0, get(KP))),
       ...Array.from({ length: mr }, (_, r) => seq(dequant(r, 0), dequant(r, 1))),
     ),
   };
@@ -92,16 +95,19 @@ export function int8Funcs(base: number): FuncDef[] {
   // as x * (127 / m) would for m below 127 / FLT_MAX); 0 / 0, inf / inf and NaN saturate to 0
   const quantRow = seq(
     set(row, add(get(x), mul(mul(get(r), get(K8)), i32c(4)))),
-    set(qrow, add(get(qx), mul(get(r), get(lda)))),
+    // the row's place in its block of four: [k-pair][4 rows][2 int16], 16 bytes a k-pair
+    set(qrow, add(add(get(qx), mul(shrS(get(r), i32c(2)), mul(get(K8), i32c(8)))), mul(andI(get(r), i32c(3)), i32c(4)))),
     set(vm, vzero()),
     forRange(k, i32c(0), mul(get(K8), i32c(4)), i32c(16), set(vm, fmax(get(vm), fabs(vload(add(get(row), get(k))))))),
     set(m, hmax),
     storeF(add(get(sx), mul(get(r), i32c(4))), fdivS(get(m), f32c(127))),
     set(inv, splatF(get(m))),
     forRange(k, i32c(0), get(K8), i32c(8),
-      vstore(add(get(qrow), mul(get(k), i32c(2))), narrow(
+      set(t, narrow(
         truncSat(nearest(fmul(fdiv(vload(add(get(row), mul(get(k), i32c(4)))), get(inv)), get(c127)))),
-        truncSat(nearest(fmul(fdiv(vload(add(get(row), mul(get(k), i32c(4))), 16), get(inv)), get(c127))))))),
+        truncSat(nearest(fmul(fdiv(vload(add(get(row), mul(get(k), i32c(4))), 16), get(inv)), get(c127)))))),
+      // its four k-pairs, each to its own 16-byte group
+      ...[0, 1, 2, 3].map((q) => store32Lane(add(get(qrow), mul(get(k), i32c(8))), get(t), 16 * q, q))),
   );
   // the fused activation over output bytes [b0, b1) of a row block: x > 0 ? x : 0 (NaN and -0 give
   // +0), or x (erf(x / sqrt 2) + 1) / 2 in gelu_f32's order. NOTE: GELU four vectors a trip (its
@@ -123,7 +129,8 @@ export function int8Funcs(base: number): FuncDef[] {
       forRange(k, get(k), get(b1), i32c(16), set(av, vload(get(k))), vstore(get(k), gelu(av)))],
     [forRange(k, get(b0), get(b1), i32c(16), set(av, vload(get(k))), vstore(get(k), relu(av)))])]);
   const call = (q: number): Code => [
-    ...add(get(qx), mul(get(i), get(lda))), ...get(lda), ...get(panel), ...[...get(K8), ...i32c(1), 0x75], // K8 >> 1 k-pairs
+    // i is a multiple of 4, so its block of rows starts at i * lda; K8 >> 1 k-pairs
+    ...add(get(qx), mul(get(i), get(lda))), ...get(panel), ...[...get(K8), ...i32c(1), 0x75],
     ...add(get(sx), mul(get(i), i32c(4))), ...add(get(sw), mul(get(p), i32c(4))),
     ...[...add(get(bias), mul(get(p), i32c(4))), ...i32c(0), ...get(bias), 0x1b],
     ...add(get(out), add(mul(get(i), get(ldo)), mul(get(p), i32c(4)))), ...get(ldo),
