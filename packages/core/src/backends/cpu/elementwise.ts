@@ -6,6 +6,7 @@ import { allocArray } from '../../dtype.js';
 import { decodeHalf, encodeHalf, isHalf } from '../../half.js';
 import { broadcastStrides, sizeOf } from '../../shape.js';
 import { coalesce } from '../../strided.js';
+import { BINARY_WASM_MIN, binaryF32, isWasmBinary } from './elementwise-wasm.js';
 import { dataOf, wrap } from './storage.js';
 
 type Fn = (...xs: number[]) => number;
@@ -116,6 +117,7 @@ function isContiguous(x: KernelInput): boolean {
  */
 export function elementwiseKernel(op: OpKey): Kernel {
   const loops = new Map<string, Loop>();
+  const wasmOp = isWasmBinary(op.name) && op.kind === 'elementwise' ? op.name : null;
   const run = (inputs: readonly KernelInput[], outShape: readonly number[], dtype: KernelInput['dtype'], res: unknown) => {
     const f = dtype === 'int32' && op.intScalar ? op.intScalar : op.scalar!;
     const boolOut = dtype === 'bool';
@@ -127,7 +129,11 @@ export function elementwiseKernel(op: OpKey): Kernel {
     if (!loop) loops.set(key, (loop = compile(inputs.length, boolOut, f, op.name)));
     const strides = inputs.map((x) => broadcastStrides(x.shape, x.strides, outShape));
     const [shape, cstrides] = coalesce(outShape, strides);
-    loop(res, shape, cstrides, arrays, inputs.map((x) => x.offset));
+    const offsets = inputs.map((x) => x.offset);
+    // float32 add/sub/mul/div of dense or broadcast operands: the wasm kernel (the same bits)
+    if (wasmOp && res instanceof Float32Array && f === op.scalar && sizeOf(outShape) >= BINARY_WASM_MIN && arrays.every((a) => a instanceof Float32Array) &&
+      binaryF32(wasmOp, shape, cstrides, arrays as Float32Array[], offsets, res)) return;
+    loop(res, shape, cstrides, arrays, offsets);
   };
   const kernel = (inputs: readonly KernelInput[], out: KernelOutput) => {
     const n = sizeOf(out.shape);
