@@ -1,7 +1,9 @@
 // Training on the device for 200 steps (a 2-layer MLP in core ops, manual SGD inside scope()):
-// the live-buffer count stays flat and no kernel is compiled after the first step.
+// the live-buffer count stays flat and no kernel is compiled after the first step; a new device
+// starts its count from zero whatever buffers of the last one are freed later.
 import { afterAll, expect, test } from 'vitest';
 import { dispose, gpuStats, manualSeed, noGrad, randn, scope, setBackend, shutdownBackend, synchronize, type Tensor } from '@tsgrad/core';
+import { Buf, drop } from '../src/backends/gpu/storage.js';
 import { reportUnavailable, startWebGpu } from './gpu-webgpu-setup.js';
 
 afterAll(() => shutdownBackend());
@@ -66,3 +68,17 @@ else {
     await checkFlat(200);
   });
 }
+
+test("a buffer of an earlier device, freed after a new setBackend, does not move the new device's count", async () => {
+  await setBackend('gpu', { mode: 'cpu' });
+  const buf = new Buf(4, new Float32Array(4) as never); // what a tensor of the first device holds
+  expect(gpuStats().liveBuffers).toBe(1);
+  await setBackend('gpu', { mode: 'cpu' }); // a new device: its counters start from zero
+  expect(gpuStats().liveBuffers).toBe(0);
+  drop(buf); // as the finalizer does once the old tensor is garbage
+  expect(gpuStats().liveBuffers).toBe(0);
+  const own = new Buf(4, new Float32Array(4) as never);
+  expect(gpuStats().liveBuffers).toBe(1);
+  drop(own);
+  expect(gpuStats().liveBuffers).toBe(0);
+});

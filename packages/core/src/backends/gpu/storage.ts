@@ -86,7 +86,9 @@ export function whenReady(b: Buf): Handle | Promise<Handle> {
 function maybeFree(b: Buf): void {
   if (!b.dropped || b.readers > 0 || b.freed || b.ready !== undefined) return;
   b.freed = true;
-  statsCounters.liveBuffers--;
+  // NOTE: the counters belong to the device that is set up now (setBackend starts them from
+  // zero): a buffer of an earlier device, freed late by the finalizer, is not one of its own
+  if (b.owner === device) statsCounters.liveBuffers--;
   if (b.handle !== undefined) b.owner.release(b.handle);
   b.handle = undefined;
 }
