@@ -6,6 +6,7 @@ import { allocArray, type TypedArray } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
 import { coalesce, offsetsOf } from '../../strided.js';
 import { dataOf, wrap } from './storage.js';
+import { sumRowsF32Wasm } from './vector-wasm.js';
 
 type ReduceKind = 'sum' | 'amax' | 'amin' | 'argmax' | 'argmin';
 
@@ -66,6 +67,15 @@ function sumRowsF32(data: Float32Array, inner: Int32Array, base: number, m: numb
   for (let j = 0; j < m; j++) res[j] = acc[j]!;
 }
 
+/** Elements from which a float32 sum over leading dims runs on the wasm kernel. */
+const SUM_ROWS_WASM_MIN = 2048;
+
+/** Whether the rows at these offsets follow each other with no gap (row k at k * m). */
+function denseRows(inner: Int32Array, m: number): boolean {
+  for (let k = 0; k < inner.length; k++) if (inner[k] !== k * m) return false;
+  return true;
+}
+
 function sumKernel(x: KernelInput, sp: Split, res: TypedArray): void {
   const data = dataOf(x.storage);
   const m = res.length;
@@ -81,6 +91,8 @@ function sumKernel(x: KernelInput, sp: Split, res: TypedArray): void {
   const inner = offsetsOf(sp.innerShape, sp.innerStrides);
   if (sp.outerShape.length === 1 && sp.outerStrides[0] === 1) {
     // leading-dim reduction (bias gradients): add whole contiguous rows into an accumulator
+    if (data instanceof Float32Array && res instanceof Float32Array && m * inner.length >= SUM_ROWS_WASM_MIN && denseRows(inner, m) &&
+      sumRowsF32Wasm(data, x.offset, inner.length, m, res)) return; // the same sums in wasm SIMD
     if (data instanceof Float32Array) sumRowsF32(data, inner, x.offset, m, res);
     else sumRows(data, inner, x.offset, m, res);
     return;

@@ -227,3 +227,17 @@ export function adamF32(p: Float32Array, g: Float32Array, m: Float32Array, v: Fl
   }
   return true;
 }
+
+/** The sum over the rows of the dense float32 [rows, cols] matrix at `x[offset]` into `res` (sumrows_f32: the loop's bits); false without wasm SIMD or room. */
+export function sumRowsF32Wasm(x: Float32Array, offset: number, rows: number, cols: number, res: Float32Array): boolean {
+  const g = wasmGemm();
+  if (!g) return false;
+  const xAt = freeFrom();
+  const oAt = align(xAt + 4 * rows * cols);
+  if (!ensureBytes(g, oAt + 4 * cols)) return false;
+  const buf = g.memory.buffer;
+  new Float32Array(buf, xAt, rows * cols).set(x.subarray(offset, offset + rows * cols));
+  runJobs(g, [kernelIndex('sumrows_f32'), xAt, oAt, rows, cols, 0, 0, 0, 0], [[0, 1, 0, 0, 0, 0]], []);
+  res.set(new Float32Array(buf, oAt, cols));
+  return true;
+}

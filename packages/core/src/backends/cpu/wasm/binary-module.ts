@@ -1,4 +1,4 @@
-// The float32 binary elementwise kernel of the wasm module: add, sub, mul, div of a dense
+// The float32 binary elementwise kernel of the wasm module (and the row sum of bias gradients): add, sub, mul, div of a dense
 // [rows, cols] matrix and a second operand that is dense too or broadcast (a per-row scalar, one
 // row for every row, or one scalar), with the reversed sub and div for a broadcast first operand.
 // Each f32x4 operation rounds once, as the TypeScript loop's float64 operation stored to float32
@@ -9,8 +9,10 @@
 //   elements, J6 = code = op + 6 * (b is a splat ? 1 : 0); rows [c0, c1).
 // op: 0 add, 1 sub, 2 mul, 3 div, 4 b - a, 5 b / a.
 
-import { add, f32, forRange, get, i32, i32c, ifThen, load, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, type Code, type FuncDef } from './emit.js';
-import { C0, C1, J1, J2, J3, J4, kernel, simd } from './simd-ops.js';
+import { add, f32, f64, forRange, get, i32, i32c, ifThen, load, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, vzero, type Code, type FuncDef } from './emit.js';
+import { C0, C1, dadd, demote, high, J1, J2, J3, J4, kernel, promoteLow, simd } from './simd-ops.js';
+
+const f64c0: Code = [0x44, 0, 0, 0, 0, 0, 0, 0, 0]; // f64.const 0
 
 const J5 = 6, J6 = 7; // the fifth and sixth job words' parameter indices
 
@@ -43,5 +45,49 @@ export function binaryFunc(): FuncDef {
     let body: Code = rows(OPS.length - 1, true);
     for (let c = 2 * OPS.length - 2; c >= 0; c--) body = ifThen(code(c), [rows(c % OPS.length, c >= OPS.length)], [body]);
     return seq(set(end, mul(get(J4), i32c(4))), body);
+  });
+}
+
+/**
+ * sumrows_f32: the sum over the J3 rows of a dense float32 [rows, cols] matrix at J1 (cols = J4),
+ * to float32 [cols] at J2: each column in float64, row after row, rounded once at the end, as
+ * the TypeScript loop (bias gradients) adds them, so the same bits. Four columns a vector (two
+ * f64x2 accumulators), sixteen a pass where they fit, the last cols % 4 one at a time. Chunk
+ * words unused (one call).
+ */
+export function sumRowsFunc(): FuncDef {
+  return kernel('sumrows_f32', (L) => {
+    const [j, r, p, stride, end] = [L.add(i32), L.add(i32), L.add(i32), L.add(i32), L.add(i32)];
+    const acc = Array.from({ length: 8 }, () => L.add(v128));
+    const v = L.add(v128);
+    const s = L.add(f64);
+    const pair = (lo: Code, hi: Code): Code => [...lo, ...hi, ...simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)];
+    // columns [j, j + 4 nv) down all rows: two f64x2 accumulators a vector
+    const group = (nv: number): Code => seq(
+      ...acc.slice(0, 2 * nv).map((a) => set(a, vzero())),
+      set(p, add(get(J1), mul(get(j), i32c(4)))),
+      forRange(r, i32c(0), get(J3), i32c(1),
+        ...Array.from({ length: nv }, (_, q) => seq(
+          set(v, vload(get(p), 16 * q)),
+          set(acc[2 * q]!, dadd(get(acc[2 * q]!), promoteLow(get(v)))),
+          set(acc[2 * q + 1]!, dadd(get(acc[2 * q + 1]!), promoteLow(high(get(v))))))),
+        set(p, add(get(p), get(stride)))),
+      ...Array.from({ length: nv }, (_, q) => vstore(add(get(J2), mul(get(j), i32c(4))), pair(demote(get(acc[2 * q]!)), demote(get(acc[2 * q + 1]!))), 16 * q)));
+    // NOTE: 16 columns a pass (a whole cache line of every row) where they fit: four columns a
+    // pass read each line of a wide matrix four times, slower than the loop on [2048, 4096]
+    return seq(
+      set(stride, mul(get(J4), i32c(4))),
+      set(end, sub(get(J4), i32c(15))),
+      set(j, i32c(0)),
+      forRange(j, get(j), get(end), i32c(16), group(4)),
+      set(end, sub(get(J4), i32c(3))),
+      forRange(j, get(j), get(end), i32c(4), group(1)),
+      forRange(j, get(j), get(J4), i32c(1),
+        set(s, f64c0),
+        set(p, add(get(J1), mul(get(j), i32c(4)))),
+        forRange(r, i32c(0), get(J3), i32c(1),
+          set(s, [...get(s), ...load(f32, get(p)), 0xbb, 0xa0]), // f64.promote_f32, f64.add
+          set(p, add(get(p), get(stride)))),
+        store(f32, add(get(J2), mul(get(j), i32c(4))), [...get(s), 0xb6]))); // f32.demote_f64
   });
 }
