@@ -241,3 +241,23 @@ export function sumRowsF32Wasm(x: Float32Array, offset: number, rows: number, co
   res.set(new Float32Array(buf, oAt, cols));
   return true;
 }
+
+/** softmax's backward of dense float32 rows (`g`, `y`: rows x n, n >= 4) into `res` (softmaxgrad_f32: the loop's bits); false without wasm SIMD or room. */
+export function softmaxGradF32(g: Float32Array, y: Float32Array, rows: number, n: number, scale: number, res: Float32Array): boolean {
+  const w = wasmGemm();
+  if (!w || n < 4) return false;
+  const len = rows * n;
+  const sAt = freeFrom();
+  const gAt = align(sAt + 8);
+  const yAt = align(gAt + 4 * len);
+  const oAt = align(yAt + 4 * len);
+  if (!ensureBytes(w, oAt + 4 * len)) return false;
+  const buf = w.memory.buffer;
+  new Float64Array(buf, sAt, 1)[0] = scale;
+  new Float32Array(buf, gAt, len).set(g);
+  new Float32Array(buf, yAt, len).set(y);
+  const { chunks, helpers } = chunksOf(w, rows, 1, len);
+  runJobs(w, [kernelIndex('softmaxgrad_f32'), gAt, yAt, oAt, n, sAt, 0, 0, 0], chunks, helpers);
+  res.set(new Float32Array(buf, oAt, len));
+  return true;
+}

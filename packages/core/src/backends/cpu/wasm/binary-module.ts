@@ -1,4 +1,5 @@
-// The float32 binary elementwise kernel of the wasm module (and the row sum of bias gradients): add, sub, mul, div of a dense
+// The float32 binary elementwise kernel of the wasm module (and the row sum of bias gradients and
+// softmax's backward, further down): add, sub, mul, div of a dense
 // [rows, cols] matrix and a second operand that is dense too or broadcast (a per-row scalar, one
 // row for every row, or one scalar), with the reversed sub and div for a broadcast first operand.
 // Each f32x4 operation rounds once, as the TypeScript loop's float64 operation stored to float32
@@ -10,9 +11,11 @@
 // op: 0 add, 1 sub, 2 mul, 3 div, 4 b - a, 5 b / a.
 
 import { add, f32, f64, forRange, get, i32, i32c, ifThen, load, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, vzero, type Code, type FuncDef } from './emit.js';
-import { C0, C1, dadd, demote, high, J1, J2, J3, J4, kernel, promoteLow, simd } from './simd-ops.js';
+import { C0, C1, dadd, demote, dmul, dsplat, dsub, high, J1, J2, J3, J4, kernel, promoteLow, simd } from './simd-ops.js';
 
 const f64c0: Code = [0x44, 0, 0, 0, 0, 0, 0, 0, 0]; // f64.const 0
+/** The two float32 lanes of each of two demoted vectors, as one f32x4. */
+const pairF32 = (lo: Code, hi: Code): Code => [...lo, ...hi, ...simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)];
 
 const J5 = 6, J6 = 7; // the fifth and sixth job words' parameter indices
 
@@ -61,7 +64,6 @@ export function sumRowsFunc(): FuncDef {
     const acc = Array.from({ length: 8 }, () => L.add(v128));
     const v = L.add(v128);
     const s = L.add(f64);
-    const pair = (lo: Code, hi: Code): Code => [...lo, ...hi, ...simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)];
     // columns [j, j + 4 nv) down all rows: two f64x2 accumulators a vector
     const group = (nv: number): Code => seq(
       ...acc.slice(0, 2 * nv).map((a) => set(a, vzero())),
@@ -72,7 +74,7 @@ export function sumRowsFunc(): FuncDef {
           set(acc[2 * q]!, dadd(get(acc[2 * q]!), promoteLow(get(v)))),
           set(acc[2 * q + 1]!, dadd(get(acc[2 * q + 1]!), promoteLow(high(get(v))))))),
         set(p, add(get(p), get(stride)))),
-      ...Array.from({ length: nv }, (_, q) => vstore(add(get(J2), mul(get(j), i32c(4))), pair(demote(get(acc[2 * q]!)), demote(get(acc[2 * q + 1]!))), 16 * q)));
+      ...Array.from({ length: nv }, (_, q) => vstore(add(get(J2), mul(get(j), i32c(4))), pairF32(demote(get(acc[2 * q]!)), demote(get(acc[2 * q + 1]!))), 16 * q)));
     // NOTE: 16 columns a pass (a whole cache line of every row) where they fit: four columns a
     // pass read each line of a wide matrix four times, slower than the loop on [2048, 4096]
     return seq(
@@ -89,5 +91,41 @@ export function sumRowsFunc(): FuncDef {
           set(s, [...get(s), ...load(f32, get(p)), 0xbb, 0xa0]), // f64.promote_f32, f64.add
           set(p, add(get(p), get(stride)))),
         store(f32, add(get(J2), mul(get(j), i32c(4))), [...get(s), 0xb6]))); // f32.demote_f64
+  });
+}
+
+/**
+ * softmaxgrad_f32: softmax's backward on dense float32 rows [c0, c1) of n = J4 columns: with
+ * s = the sum over the row of g y (float64, column after column), out = y (g - s) scale in
+ * float64, rounded once to float32, scale the float64 at address J5. The TypeScript loop's
+ * operations in its order, so the same bits; the second pass runs in f64x2 lanes.
+ */
+export function softmaxGradFunc(): FuncDef {
+  return kernel('softmaxgrad_f32', (L) => {
+    const [r, j, gp, yp, op, end, vend] = [L.add(i32), L.add(i32), L.add(i32), L.add(i32), L.add(i32), L.add(i32), L.add(i32)];
+    const [s, sc] = [L.add(f64), L.add(f64)];
+    const [vs, vsc, gv, yv] = [L.add(v128), L.add(v128), L.add(v128), L.add(v128)];
+    const promote = (x: Code): Code => [...x, 0xbb];
+    const fmul64 = (a: Code, b: Code): Code => [...a, ...b, 0xa2];
+    const part = (gx: Code, yx: Code): Code => dmul(dmul(yx, dsub(gx, get(vs))), get(vsc));
+    const at = (p: number): Code => add(get(p), get(j));
+    return seq(
+      set(end, mul(get(J4), i32c(4))),
+      set(vend, sub(get(end), i32c(12))),
+      set(sc, load(f64, get(J5))),
+      set(vsc, dsplat(get(sc))),
+      forRange(r, get(C0), get(C1), i32c(1),
+        set(gp, add(get(J1), mul(get(r), get(end)))),
+        set(yp, add(get(J2), mul(get(r), get(end)))),
+        set(op, add(get(J3), mul(get(r), get(end)))),
+        set(s, f64c0),
+        forRange(j, i32c(0), get(end), i32c(4),
+          set(s, [...get(s), ...fmul64(promote(load(f32, at(gp))), promote(load(f32, at(yp)))), 0xa0])),
+        set(vs, dsplat(get(s))),
+        forRange(j, i32c(0), get(vend), i32c(16),
+          set(gv, vload(at(gp))), set(yv, vload(at(yp))),
+          vstore(at(op), pairF32(demote(part(promoteLow(get(gv)), promoteLow(get(yv)))), demote(part(promoteLow(high(get(gv))), promoteLow(high(get(yv)))))))),
+        forRange(j, get(j), get(end), i32c(4),
+          store(f32, at(op), [...fmul64(fmul64(promote(load(f32, at(yp))), [...promote(load(f32, at(gp))), ...get(s), 0xa1]), get(sc)), 0xb6]))));
   });
 }

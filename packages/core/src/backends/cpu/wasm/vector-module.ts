@@ -9,7 +9,7 @@
 // and reads only the words it names below. Pointers are byte addresses.
 
 import { add, f32, f64, forRange, get, i32, i32c, ifThen, load, Locals, ltS, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, vzero, type Code, type FuncDef } from './emit.js';
-import { binaryFunc, sumRowsFunc } from './binary-module.js';
+import { binaryFunc, softmaxGradFunc, sumRowsFunc } from './binary-module.js';
 import { NORM_KERNELS, normFuncs } from './norm-module.js';
 import { andnot, bitselect, fadd, fdiv, fmul, fsqrt, fsub, splat, verf, vexp } from './approx.js';
 import { MASKED_SOFTMAX_KERNELS, ROW_KERNELS, maskedSoftmaxFuncs, rowFuncs } from './softmax-module.js';
@@ -123,8 +123,8 @@ function addRow(): FuncDef {
 
 /** The vector kernels, exported by name. */
 export function vectorFuncs(): FuncDef[] {
-  return [...rowFuncs(), gelu(false), gelu(true), adam(false), adam(true), ...normFuncs(), ...maskedSoftmaxFuncs(), dropout(), addRow(), binaryFunc(), sumRowsFunc()];
+  return [...rowFuncs(), gelu(false), gelu(true), adam(false), adam(true), ...normFuncs(), ...maskedSoftmaxFuncs(), dropout(), addRow(), binaryFunc(), sumRowsFunc(), softmaxGradFunc()];
 }
 
 /** Export names, in the order the thread pool indexes them after the GEMM's three. */
-export const VECTOR_KERNELS = [...ROW_KERNELS, 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', ...NORM_KERNELS, ...MASKED_SOFTMAX_KERNELS, 'dropout_f32', 'addrow_f32', 'binary_f32', 'sumrows_f32'] as const;
+export const VECTOR_KERNELS = [...ROW_KERNELS, 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', ...NORM_KERNELS, ...MASKED_SOFTMAX_KERNELS, 'dropout_f32', 'addrow_f32', 'binary_f32', 'sumrows_f32', 'softmaxgrad_f32'] as const;
