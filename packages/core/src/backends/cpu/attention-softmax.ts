@@ -4,7 +4,7 @@
 
 import type { Attrs, Kernel, KernelInput } from '../../backend.js';
 import { allocArray } from '../../dtype.js';
-import { broadcastStrides, contiguousStrides, sizeOf } from '../../shape.js';
+import { broadcastStrides, contiguousStrides, isContiguous, sizeOf } from '../../shape.js';
 import { offsetsOf } from '../../strided.js';
 import { dataOf, wrap } from './storage.js';
 import { expRowsF32, maskedSoftmaxF32, softmaxGradF32, type RowMask } from './vector-wasm.js';
@@ -16,16 +16,6 @@ function rowBuffer(n: number): Float64Array {
 }
 
 /** The storage offset of the start of every row along `dim` (outer dims in row-major order). */
-/** Whether x's elements are one dense row-major run of its storage (from its offset). */
-function denseRowMajor(x: KernelInput): boolean {
-  let expected = 1;
-  for (let d = x.shape.length - 1; d >= 0; d--) {
-    if (x.shape[d]! !== 1 && x.strides[d]! !== expected) return false;
-    expected *= x.shape[d]!;
-  }
-  return true;
-}
-
 function rowStarts(shape: readonly number[], strides: readonly number[], offset: number, dim: number): Int32Array {
   return offsetsOf(shape.map((s, i) => (i === dim ? 1 : s)), strides, offset);
 }
@@ -137,7 +127,7 @@ export const softmaxBackwardKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const yd = dataOf(y.storage);
   // float32 rows along the last dim, both operands dense: the wasm kernel (the same bits)
   if (res instanceof Float32Array && gd instanceof Float32Array && yd instanceof Float32Array && dim === rank - 1 && res.length >= 2048 &&
-    denseRowMajor(g) && denseRowMajor(y) && softmaxGradF32(gd.subarray(g.offset, g.offset + res.length), yd.subarray(y.offset, y.offset + res.length), res.length / n, n, scale, res)) {
+    isContiguous(g.shape, g.strides) && isContiguous(y.shape, y.strides) && softmaxGradF32(gd.subarray(g.offset, g.offset + res.length), yd.subarray(y.offset, y.offset + res.length), res.length / n, n, scale, res)) {
     return wrap(res, out.dtype);
   }
   const [gs, ys] = rank === 0 ? [0, 0] : [g.strides[dim]!, y.strides[dim]!];

@@ -4,7 +4,7 @@
 import type { Kernel, KernelInput, KernelOutput, OpKey } from '../../backend.js';
 import { allocArray } from '../../dtype.js';
 import { decodeHalf, encodeHalf, isHalf } from '../../half.js';
-import { broadcastStrides, sizeOf } from '../../shape.js';
+import { broadcastStrides, isContiguous, sizeOf } from '../../shape.js';
 import { coalesce } from '../../strided.js';
 import { BINARY_WASM_MIN, binaryF32, isWasmBinary } from './elementwise-wasm.js';
 import { dataOf, wrap } from './storage.js';
@@ -99,16 +99,6 @@ function genericLoop(arity: number, boolOut: boolean, f: Fn): Loop {
   };
 }
 
-/** Whether x is a dense row-major view (its elements one run of its storage). */
-function isContiguous(x: KernelInput): boolean {
-  let expected = 1;
-  for (let d = x.shape.length - 1; d >= 0; d--) {
-    if (x.shape[d]! !== 1 && x.strides[d]! !== expected) return false;
-    expected *= x.shape[d]!;
-  }
-  return true;
-}
-
 /**
  * Builds the CPU kernel for an elementwise op (cached per op by the backend). Its `inPlace` form
  * (`x.mul_(y)` and friends) writes the result over the first input when that input is a dense
@@ -147,7 +137,7 @@ export function elementwiseKernel(op: OpKey): Kernel {
     inPlace(inputs: readonly KernelInput[]): boolean {
       const dst = inputs[0]!;
       if (inputs.some((x) => isHalf(x.dtype))) return false; // half types compute in float32 and round back: the copy path
-      if (!isContiguous(dst) || inputs.slice(1).some((x) => x.storage === dst.storage)) return false;
+      if (!isContiguous(dst.shape, dst.strides) || inputs.slice(1).some((x) => x.storage === dst.storage)) return false;
       const n = sizeOf(dst.shape);
       if (n > 0) run(inputs, dst.shape, dst.dtype, (dataOf(dst.storage) as Float32Array).subarray(dst.offset, dst.offset + n));
       return true;

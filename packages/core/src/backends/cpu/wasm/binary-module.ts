@@ -11,11 +11,9 @@
 // op: 0 add, 1 sub, 2 mul, 3 div, 4 b - a, 5 b / a.
 
 import { add, f32, f64, forRange, get, i32, i32c, ifThen, load, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, vzero, type Code, type FuncDef } from './emit.js';
-import { C0, C1, dadd, demote, dmul, dsplat, dsub, high, J1, J2, J3, J4, kernel, promoteLow, simd } from './simd-ops.js';
+import { C0, C1, dadd, dmul, dsplat, dsub, high, J1, J2, J3, J4, kernel, packF32, promoteLow, simd } from './simd-ops.js';
 
 const f64c0: Code = [0x44, 0, 0, 0, 0, 0, 0, 0, 0]; // f64.const 0
-/** The two float32 lanes of each of two demoted vectors, as one f32x4. */
-const pairF32 = (lo: Code, hi: Code): Code => [...lo, ...hi, ...simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)];
 
 const J5 = 6, J6 = 7; // the fifth and sixth job words' parameter indices
 
@@ -74,7 +72,7 @@ export function sumRowsFunc(): FuncDef {
           set(acc[2 * q]!, dadd(get(acc[2 * q]!), promoteLow(get(v)))),
           set(acc[2 * q + 1]!, dadd(get(acc[2 * q + 1]!), promoteLow(high(get(v))))))),
         set(p, add(get(p), get(stride)))),
-      ...Array.from({ length: nv }, (_, q) => vstore(add(get(J2), mul(get(j), i32c(4))), pairF32(demote(get(acc[2 * q]!)), demote(get(acc[2 * q + 1]!))), 16 * q)));
+      ...Array.from({ length: nv }, (_, q) => vstore(add(get(J2), mul(get(j), i32c(4))), packF32(get(acc[2 * q]!), get(acc[2 * q + 1]!)), 16 * q)));
     // NOTE: 16 columns a pass (a whole cache line of every row) where they fit: four columns a
     // pass read each line of a wide matrix four times, slower than the loop on [2048, 4096]
     return seq(
@@ -124,7 +122,7 @@ export function softmaxGradFunc(): FuncDef {
         set(vs, dsplat(get(s))),
         forRange(j, i32c(0), get(vend), i32c(16),
           set(gv, vload(at(gp))), set(yv, vload(at(yp))),
-          vstore(at(op), pairF32(demote(part(promoteLow(get(gv)), promoteLow(get(yv)))), demote(part(promoteLow(high(get(gv))), promoteLow(high(get(yv)))))))),
+          vstore(at(op), packF32(part(promoteLow(get(gv)), promoteLow(get(yv))), part(promoteLow(high(get(gv))), promoteLow(high(get(yv))))))),
         forRange(j, get(j), get(end), i32c(4),
           store(f32, at(op), [...fmul64(fmul64(promote(load(f32, at(yp))), [...promote(load(f32, at(gp))), ...get(s), 0xa1]), get(sc)), 0xb6]))));
   });

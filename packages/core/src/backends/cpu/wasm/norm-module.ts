@@ -3,7 +3,7 @@
 // normBackwardKernel (../norms.ts) call them through vector-wasm.ts.
 
 import { add, f64, forRange, get, i32, i32c, ifThen, load, mul, set, seq, v128, vload, vstore, type Code, type FuncDef } from './emit.js';
-import { C0, C1, J1, J2, J3, J4, dadd, demote, dlane, dmul, dsplat, dsub, high, i32x4c, kernel, promoteLow, simd } from './simd-ops.js';
+import { C0, C1, J1, J2, J3, J4, dadd, dlane, dmul, dsplat, dsub, high, i32x4c, kernel, packF32, promoteLow, simd } from './simd-ops.js';
 
 const [J5, J6, J7] = [6, 7, 8];
 const lowD = (a: Code): Code => promoteLow(a);
@@ -12,8 +12,6 @@ const hsum = (a: Code): Code => [...dlane(a, 0), ...dlane(a, 1), 0xa0];
 const perD = (a: Code): Code => [...a, ...get(J3), 0xb7, 0xa3]; // a / f64(d)
 const f64c = (v: number): Code => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)];
 const ZERO = i32x4c(0, 0, 0, 0);
-/** The two f64x2 halves rounded to f32 and put back together as one f32x4. */
-const packF32 = (lo: Code, hi: Code): Code => [...demote(lo), ...demote(hi), ...simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)];
 
 /** The locals `rowStats` works in: the loop index, scratch vectors, and where the mean and rstd go (splat in f64x2). */
 interface StatLocals { j: number; bytes: number; v: number; acc: number; lo: number; hi: number; mv: number; rv: number }

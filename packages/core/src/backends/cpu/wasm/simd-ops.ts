@@ -20,6 +20,8 @@ export const demote = un(0x5e);
 export const promoteLow = un(0x5f);
 /** Lanes 2, 3 of a vector moved to lanes 0, 1 (for the high half's promotion to f64x2). */
 export const high = (a: Code): Code => [...a, ...a, ...simd(0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15)];
+/** Two f64x2 vectors demoted to float32 and packed as one f32x4 (lanes of lo, then of hi). */
+export const packF32 = (lo: Code, hi: Code): Code => [...demote(lo), ...demote(hi), ...simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)];
 /** i32x4 constant. */
 export const i32x4c = (a: number, b: number, c: number, d: number): Code => simd(0x0c, ...new Uint8Array(new Int32Array([a, b, c, d]).buffer));
 /** f64x2.extract_lane. */
