@@ -1,4 +1,4 @@
-// addmm with a float32 bias row (Linear's) adds the bias in the wasm GEMM's epilogue (addrow_f32,
+// addmm with a float32 bias row (Linear's) adds the bias in the wasm GEMM's epilogue (binary_f32's add,
 // in place in wasm memory before the product is copied out) instead of a TypeScript pass over the
 // output. Its promise is the composite's bits, matmul(a, b).add(bias), for any float32 bias value
 // (signed zeros, infinities, NaN, huge and tiny), row lengths off multiples of 4, bias views at an
@@ -33,7 +33,7 @@ function values(n: number, seed: number, specials: boolean): number[] {
   });
 }
 
-describe('addmm bias epilogue (addrow_f32)', () => {
+describe('addmm bias epilogue (binary_f32 in place)', () => {
   test('the bits of matmul(a, b).add(bias), for ragged, offset, transposed and threaded shapes', () => {
     fc.assert(fc.property(
       fc.oneof(fc.integer({ min: 1, max: 24 }), fc.constant(300)), fc.integer({ min: 1, max: 9 }),

@@ -7,11 +7,9 @@ import { broadcastStrides, contiguousStrides } from '../../shape.js';
 import { gatherStrided, offsetsOf } from '../../strided.js';
 import { dataOf } from './storage.js';
 import { poolSize, readyHelpers, runJobs } from './threads/pool.js';
+import { chunksOf } from './vector-wasm.js';
 import { BLOCKING, type WasmKind } from './wasm/gemm-module.js';
 import { align, ensureBytes, kernelIndex, WORKSPACE_BYTES, type WasmGemm } from './wasm/runtime.js';
-
-/** Elements of the product from which the bias epilogue is split over the matmul's threads. */
-const ROW_THREADED_MIN = 1 << 16;
 
 /** The problem after broadcasting: `batch` products of [M, K] x [K, N]. */
 export interface MatmulProblem {
@@ -128,11 +126,10 @@ export function matmulWasm(g: WasmGemm, kind: WasmKind, p: MatmulProblem, res: T
   }
   runJobs(g, [KIND_INDEX[kind], tableAt, M, N, K, A.si, A.sj, B.si, B.sj], chunks, helpers);
   if (bias) {
+    // C += bias row, in place: binary_f32's add with b one row for every row (row stride 0)
     new Float32Array(g.memory.buffer, biasAt, N).set(bias);
-    const rows = res.length / N;
-    const parts = rows * N >= ROW_THREADED_MIN ? helpers.length + 1 : 1;
-    const cut = (q: number) => Math.round((rows * q) / parts);
-    runJobs(g, [kernelIndex('addrow_f32'), cAt, biasAt, N, 0, 0, 0, 0, 0], Array.from({ length: parts }, (_, q) => [cut(q), cut(q + 1), 0, 0, 0, 0]), parts > 1 ? helpers : []);
+    const split = chunksOf(g, res.length / N, 1, res.length, helpers);
+    runJobs(g, [kernelIndex('binary_f32'), cAt, biasAt, cAt, N, 0, 0, 0, 0], split.chunks, split.helpers);
   }
   const out = heap.subarray(cAt / es, cAt / es + res.length);
   if (res instanceof Uint8Array) for (let i = 0; i < res.length; i++) res[i] = out[i] !== 0 ? 1 : 0;

@@ -9,9 +9,12 @@ import { align, ensureBytes, kernelIndex, wasmGemm, WORKSPACE_BYTES, type WasmGe
 /** Work (elements) below which the kernels stay on the calling thread. */
 const THREADED_MIN = 1 << 16;
 
-/** `n` units of work cut into about two chunks per thread, each a multiple of `unit` (but the last). */
-export function chunksOf(g: WasmGemm, n: number, unit: number, work: number): { chunks: Chunk[]; helpers: number[] } {
-  const helpers = work >= THREADED_MIN ? readyHelpers(g) : [];
+/**
+ * `n` units of work cut into about two chunks per thread, each a multiple of `unit` (but the last);
+ * the threads are the ready helpers, or those of `allowed` (a matmul's), from THREADED_MIN work.
+ */
+export function chunksOf(g: WasmGemm, n: number, unit: number, work: number, allowed?: readonly number[]): { chunks: Chunk[]; helpers: readonly number[] } {
+  const helpers = work < THREADED_MIN ? [] : allowed ?? readyHelpers(g);
   const parts = Math.max(1, Math.min(2 * (helpers.length + 1), Math.ceil(n / unit)));
   const cut = (q: number) => Math.min(n, Math.round((Math.ceil(n / unit) * q) / parts) * unit);
   return { chunks: Array.from({ length: parts }, (_, q) => [cut(q), cut(q + 1), 0, 0, 0, 0]), helpers };

@@ -7,7 +7,8 @@
 // difference, product or quotient): the same bits. Same GEMM-style signature as the other vector
 // kernels:
 //   binary_f32: J1 = a, J2 = b, J3 = out (byte addresses), J4 = cols, J5 = b's row stride in
-//   elements, J6 = code = op + 6 * (b is a splat ? 1 : 0); rows [c0, c1).
+//   elements, J6 = code = op + 6 * (b is a splat ? 1 : 0); rows [c0, c1). out may be a (each
+//   element is read before it is written): addmm adds its bias row in place this way.
 // op: 0 add, 1 sub, 2 mul, 3 div, 4 b - a, 5 b / a.
 
 import { add, f32, f64, forRange, get, i32, i32c, ifThen, load, mul, set, seq, store, sub, v128, vload, vloadSplat, vstore, vzero, type Code, type FuncDef } from './emit.js';

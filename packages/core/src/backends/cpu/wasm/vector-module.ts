@@ -100,31 +100,10 @@ function dropout(): FuncDef {
   });
 }
 
-/**
- * addrow_f32: rows [c0, c1) of the float32 [rows, n] matrix at J1 get the row vector at J2 added in
- * place, n = J3 (addmm's bias in the product's epilogue): f32x4.add, then one lane at a time past
- * the last whole vector. Each sum rounds once, as the TypeScript loop's float64 add stored to
- * float32 does (float64 holds more than twice float32's bits), so the bits are the same.
- */
-function addRow(): FuncDef {
-  return kernel('addrow_f32', (L) => {
-    const [r, j, row, end] = [L.add(i32), L.add(i32), L.add(i32), L.add(i32)];
-    const fadd1 = (a: Code, b: Code): Code => [...a, ...b, 0x92];
-    return seq(
-      set(end, mul(get(J3), i32c(4))),
-      forRange(r, get(C0), get(C1), i32c(1),
-        set(row, add(get(J1), mul(get(r), get(end)))),
-        forRange(j, i32c(0), sub(get(end), i32c(12)), i32c(16),
-          vstore(add(get(row), get(j)), fadd(vload(add(get(row), get(j))), vload(add(get(J2), get(j)))))),
-        forRange(j, get(j), get(end), i32c(4),
-          store(f32, add(get(row), get(j)), fadd1(load(f32, add(get(row), get(j))), load(f32, add(get(J2), get(j))))))));
-  });
-}
-
 /** The vector kernels, exported by name. */
 export function vectorFuncs(): FuncDef[] {
-  return [...rowFuncs(), gelu(false), gelu(true), adam(false), adam(true), ...normFuncs(), ...maskedSoftmaxFuncs(), dropout(), addRow(), binaryFunc(), sumRowsFunc(), softmaxGradFunc()];
+  return [...rowFuncs(), gelu(false), gelu(true), adam(false), adam(true), ...normFuncs(), ...maskedSoftmaxFuncs(), dropout(), binaryFunc(), sumRowsFunc(), softmaxGradFunc()];
 }
 
 /** Export names, in the order the thread pool indexes them after the GEMM's three. */
-export const VECTOR_KERNELS = [...ROW_KERNELS, 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', ...NORM_KERNELS, ...MASKED_SOFTMAX_KERNELS, 'dropout_f32', 'addrow_f32', 'binary_f32', 'sumrows_f32', 'softmaxgrad_f32'] as const;
+export const VECTOR_KERNELS = [...ROW_KERNELS, 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', ...NORM_KERNELS, ...MASKED_SOFTMAX_KERNELS, 'dropout_f32', 'binary_f32', 'sumrows_f32', 'softmaxgrad_f32'] as const;
