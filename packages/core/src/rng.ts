@@ -92,6 +92,31 @@ export class Generator {
   }
 
   /**
+   * Fills `out` with keep flags of the next `out.length` draws of {@link nextUint32}: 1 where the
+   * draw is at least `cut`, else 0 (dropout's mask as an integer test; the generator ends in the
+   * state those draws leave). Runs on a backend's faster loop where one is installed.
+   * @param out - The flags to fill.
+   * @param cut - The least kept draw, an integer in [0, 2^32] (2^32 keeps nothing).
+   * @internal
+   */
+  fillKeepMask(out: Uint8Array, cut: number): void {
+    if (keepMaskFill?.(this.s, out, cut)) return;
+    const s = this.s;
+    let s0 = s[0]!, s1 = s[1]!, s2 = s[2]!, s3 = s[3]!;
+    for (let i = 0; i < out.length; i++) {
+      out[i] = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0 >= cut ? 1 : 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+    }
+    s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+  }
+
+  /**
    * A uniform number in [0, 1) with 32 random bits.
    * @returns The number.
    */
@@ -162,6 +187,24 @@ export class Generator {
     this.s.set(state.s);
     return this;
   }
+}
+
+/**
+ * A faster {@link Generator.fillKeepMask}: given the four state words (to advance in place), the
+ * flags and the cut, it fills them as the JavaScript loop would, or returns false to leave it to that loop.
+ * @internal
+ */
+export type KeepMaskFill = (state: Uint32Array, out: Uint8Array, cut: number) => boolean;
+
+let keepMaskFill: KeepMaskFill | null = null;
+
+/**
+ * Installs a backend's keep-mask loop (the CPU backend's WebAssembly one), or removes it with null.
+ * @param fill - The loop.
+ * @internal
+ */
+export function setKeepMaskFill(fill: KeepMaskFill | null): void {
+  keepMaskFill = fill;
 }
 
 /** A generator's saved state: the seed and the four xoshiro128** words. */

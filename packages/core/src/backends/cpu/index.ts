@@ -1,8 +1,10 @@
 // The CPU backend: TypedArray storage, generated elementwise loops and hand-written kernels for
 // the primitives where the loop is the point. It registers itself as device 'cpu'.
 
+import { setKeepMaskFill } from '../../rng.js';
 import { registerBackend, type Backend, type Kernel, type OpKey } from '../../backend.js';
 import type { DType, TypedArray } from '../../dtype.js';
+import { keepMaskWasm } from './dropout.js';
 import { cloneKernel, catKernel, copyInto, sliceScatterKernel, unfoldBackwardKernel } from './copy.js';
 import { elementwiseKernel } from './elementwise.js';
 import { fusedKernels } from './fused.js';
@@ -67,3 +69,4 @@ export const cpuBackend: Backend = {
 };
 
 registerBackend(cpuBackend);
+setKeepMaskFill(keepMaskWasm); // dropout masks on the CPU's wasm loop, whichever device the tensor is on

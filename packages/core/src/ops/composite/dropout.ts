@@ -29,13 +29,7 @@ export const dropoutOp: PrimitiveDef<{ readonly p: number }> = definePrimitive<{
  */
 function keepMask(shape: Shape, n: number, p: number, generator: Generator, device: string): Tensor {
   const keep = new Uint8Array(n);
-  const cut = keepThreshold(p);
-  const bits = new Uint32Array(Math.min(n, 1 << 16));
-  for (let at = 0; at < n; at += bits.length) {
-    const chunk = bits.length <= n - at ? bits : bits.subarray(0, n - at);
-    generator.fillUint32(chunk); // the stream generator.random() draws, in bulk
-    for (let i = 0; i < chunk.length; i++) keep[at + i] = chunk[i]! >= cut ? 1 : 0;
-  }
+  generator.fillKeepMask(keep, keepThreshold(p)); // the stream generator.random() draws
   return new Tensor(getBackend(device).fromArray(keep, 'bool'), shape); // built of 0s and 1s: fromArray's check of every byte is not needed
 }
 

@@ -12,6 +12,7 @@ import { add, f32, f64, forRange, get, i32, i32c, ifThen, load, Locals, ltS, mul
 import { binaryFunc, softmaxGradFunc, sumRowsFunc } from './binary-module.js';
 import { NORM_KERNELS, normFuncs } from './norm-module.js';
 import { andnot, bitselect, fadd, fdiv, fmul, fsqrt, fsub, splat, verf, vexp } from './approx.js';
+import { RANDOM_KERNELS, randomFuncs } from './random-module.js';
 import { MASKED_SOFTMAX_KERNELS, ROW_KERNELS, maskedSoftmaxFuncs, rowFuncs } from './softmax-module.js';
 import { C0, C1, J1, J2, J3, J4, kernel, simd } from './simd-ops.js';
 
@@ -102,8 +103,8 @@ function dropout(): FuncDef {
 
 /** The vector kernels, exported by name. */
 export function vectorFuncs(): FuncDef[] {
-  return [...rowFuncs(), gelu(false), gelu(true), adam(false), adam(true), ...normFuncs(), ...maskedSoftmaxFuncs(), dropout(), binaryFunc(), sumRowsFunc(), softmaxGradFunc()];
+  return [...rowFuncs(), gelu(false), gelu(true), adam(false), adam(true), ...normFuncs(), ...maskedSoftmaxFuncs(), dropout(), binaryFunc(), sumRowsFunc(), softmaxGradFunc(), ...randomFuncs()];
 }
 
 /** Export names, in the order the thread pool indexes them after the GEMM's three. */
-export const VECTOR_KERNELS = [...ROW_KERNELS, 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', ...NORM_KERNELS, ...MASKED_SOFTMAX_KERNELS, 'dropout_f32', 'binary_f32', 'sumrows_f32', 'softmaxgrad_f32'] as const;
+export const VECTOR_KERNELS = [...ROW_KERNELS, 'gelu_f32', 'gelugrad_f32', 'adam_f32', 'adaml2_f32', ...NORM_KERNELS, ...MASKED_SOFTMAX_KERNELS, 'dropout_f32', 'binary_f32', 'sumrows_f32', 'softmaxgrad_f32', ...RANDOM_KERNELS] as const;
