@@ -15,7 +15,7 @@ const NOT_DIFFERENTIABLE = new Set([
   'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor', 'logicalNot', 'isnan', 'isinf', 'isfinite', 'argmax', 'argmin', 'oneHot',
   'all', 'any', 'unique', 'bincount', 'searchsorted', 'nonzero',
   'sign', 'floor', 'ceil', 'round', 'trunc', // zero gradient (checked with the elementwise suite)
-  'erfScalar', 'sliceAttrs', 'inferShape', 'viewStrides', 'moved', 'checkHolds', 'adamStep', 'adamStep_', 'adamComposite', 'linearDynamicInt8', 'quantizeWeightInt8', 'apply', 'definePrimitive', 'primitives',
+  'erfScalar', 'sliceAttrs', 'inferShape', 'viewStrides', 'moved', 'checkHolds', 'adamStep', 'adamStep_', 'adamComposite', 'linearDynamicInt8', 'quantizeWeightInt8', 'linearCrossEntropyPacked', 'apply', 'definePrimitive', 'primitives',
 ]);
 
 const covered = new Set(allSpecs.flatMap((s) => s.covers.map((c) => c.split(' ')[0]!)));

@@ -45,6 +45,25 @@ describe('GPT forward', () => {
     expect(gradRows[5]!.some((v) => v !== 0)).toBe(true); // token 5 is not in the input: only the head reaches it
   });
 
+  test('loss (the head and cross-entropy fused) has the value and gradients of crossEntropy over forward, tied or not', () => {
+    for (const tieWeights of [true, false]) {
+      manualSeed(3);
+      const gpt = new GPT({ vocabSize: 11, blockSize: 6, nLayer: 1, nHead: 2, nEmbd: 8, tieWeights });
+      const idx = randint(0, 11, [3, 6], { dtype: 'int32' });
+      const targets = randint(0, 11, [3, 6], { dtype: 'int32' }); // class 4 stands for ignored below
+      const grads = (f: () => Tensor): [Tensor, Tensor[]] => {
+        gpt.zeroGrad();
+        const l = f();
+        l.backward();
+        return [l, gpt.parameters().map((p) => p.grad!.clone())];
+      };
+      const [l1, g1] = grads(() => gpt.loss(idx, targets, { ignoreIndex: 4 }));
+      const [l2, g2] = grads(() => crossEntropy(gpt.forward(idx).reshape([-1, 11]), targets.reshape([-1]), { ignoreIndex: 4 }));
+      assertClose(l1, l2, { rtol: 1e-6 }, `loss (tieWeights ${tieWeights})`);
+      g1.forEach((g, i) => assertClose(g, g2[i]!, { rtol: 1e-4, atol: 1e-6 }, `gradient ${i} (tieWeights ${tieWeights})`));
+    }
+  });
+
   test('the context may not exceed blockSize', () => {
     const gpt = new GPT({ vocabSize: 5, blockSize: 3, nLayer: 1, nHead: 1, nEmbd: 4 });
     expect(() => gpt.forward(tensor([[1, 2, 3, 4]], { dtype: 'int32' }))).toThrow(/cannot forward a sequence of length 4, the block size is only 3/);

@@ -26,6 +26,7 @@ export * from './random.js';
 export * from './sampling.js';
 export * from './fused/attention-softmax.js';
 export * from './fused/cross-entropy.js';
+export * from './fused/linear-cross-entropy.js';
 export * from './fused/gelu.js';
 export * from './fused/linear-int8.js';
 export * from './fused/norms.js';

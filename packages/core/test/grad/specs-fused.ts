@@ -3,7 +3,7 @@
 // differentiated through their decompositions (so gradgradcheck of the forward ops goes through them).
 
 import {
-  cat, crossEntropyBackward, geluBackward, layerNormBackward, rmsNormBackward, scaledMaskedSoftmax, softmax, softmaxBackward, sumSquares, tensor, where,
+  cat, crossEntropyBackward, geluBackward, linearCrossEntropy, layerNormBackward, rmsNormBackward, scaledMaskedSoftmax, softmax, softmaxBackward, sumSquares, tensor, where,
   type Tensor,
 } from '@tsgrad/core';
 import { fc, indexTensor, leaf, shapeArb, shapeAndDim, type GradSpec } from './helpers.js';
@@ -78,6 +78,21 @@ export const fusedSpecs: GradSpec[] = [
             return { f: (a: Tensor, b?: Tensor) => crossEntropyBackward(a, b!, target, opts), inputs: [g, x] };
           });
       }),
+  },
+  {
+    // the fused path (reduction 'mean' / 'sum', no smoothing: the op's VJP, and the composite for
+    // second order) and the composite it falls back to ('none', smoothing)
+    covers: ['linearCrossEntropy'],
+    secondOrder: true,
+    arb: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 2, max: 5 }),
+      fc.constantFrom('mean' as const, 'sum' as const, 'none' as const), fc.constantFrom(0, 0, 0.1))
+      .chain(([n, d, v, reduction, labelSmoothing]) =>
+        fc.tuple(leaf([n, d], { min: -2, max: 2 }), leaf([v, d], { min: -2, max: 2 }), indexTensor([n], v + 1))
+          .filter(([, , t0]) => [...t0.dataSync()].some((c) => c !== v)) // 'mean' over no target is 0/0
+          .map(([x, w, t0]) => {
+            const target = where(t0.eq(v), -100, t0); // class v stands for an ignored target
+            return { f: (a: Tensor, b?: Tensor) => linearCrossEntropy(a, b!, target, { reduction, labelSmoothing }), inputs: [x, w] };
+          })),
   },
   {
     covers: ['sumSquares'],

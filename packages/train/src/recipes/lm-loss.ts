@@ -15,8 +15,7 @@ function deviceOf(model: { parameters(): Tensor[] }): string {
 /** Next-token cross-entropy of a GPT on a packed batch (moved to the model's device). */
 export function causalLmLoss(model: GPT, b: LMBatch): Tensor {
   const device = deviceOf(model);
-  const logits = model.forward(b.inputIds.to(device)); // (B, T, V)
-  return crossEntropy(logits.reshape([-1, logits.shape[2]!]), b.targets.to(device).reshape([-1]));
+  return model.loss(b.inputIds.to(device), b.targets.to(device)); // the head and the loss fused: no (B, T, V) logits tensor
 }
 
 /**

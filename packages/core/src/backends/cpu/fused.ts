@@ -7,6 +7,7 @@ import { scaledMaskedSoftmaxKernel, softmaxBackwardKernel } from './attention-so
 import { crossEntropyBackwardKernel, crossEntropyKernel } from './cross-entropy.js';
 import { dropoutKernel } from './dropout.js';
 import { geluBackwardKernel, geluKernel } from './gelu.js';
+import { linearCrossEntropyKernel, linearCrossEntropyPackedKernel } from './linear-cross-entropy.js';
 import { linearInt8Kernel } from './linear-int8.js';
 import { normBackwardKernel, normKernel, sumSquaresKernel } from './norms.js';
 
@@ -22,6 +23,8 @@ export const fusedKernels: Record<string, Kernel> = {
   softmaxBackward: softmaxBackwardKernel,
   crossEntropy: crossEntropyKernel,
   crossEntropyBackward: crossEntropyBackwardKernel,
+  linearCrossEntropy: linearCrossEntropyKernel,
+  linearCrossEntropyPacked: linearCrossEntropyPackedKernel,
   dropout: dropoutKernel,
   adamStep: adamStepKernel,
   linearDynamicInt8: linearInt8Kernel,

@@ -12,7 +12,7 @@ import { matmulWasm, type MatmulProblem } from './matmul-wasm.js';
 import { dataOf, wrap } from './storage.js';
 import { numThreads } from './threads/pool.js';
 import type { WasmKind } from './wasm/gemm-module.js';
-import { wasmGemm } from './wasm/runtime.js';
+import { wasmGemm, type WasmGemm } from './wasm/runtime.js';
 
 /** Which implementation runs: chosen per call ('auto'), or forced (tests, benchmarks). */
 export type MatmulPath = 'auto' | 'ts' | 'wasm';
@@ -85,6 +85,15 @@ export function foldBatch(p: MatmulProblem): MatmulProblem {
 }
 
 /**
+ * The wasm module and thread count the dispatch would give a float32 product of `macs`
+ * multiply-adds (null: the TypeScript GEMM), for kernels that run products inside wasm memory.
+ */
+export function wasmPlan(macs: number): { g: WasmGemm; threads: number } | null {
+  const g = options.path === 'ts' || (options.path === 'auto' && macs < options.wasmMinMacs) ? null : wasmGemm();
+  return g ? { g, threads: macs >= options.threadMinMacs ? Math.min(options.maxThreads, numThreads()) : 1 } : null;
+}
+
+/**
  * The product A B into a new contiguous array of `dtype` ([...batch, M, N] from `shape`). With
  * `bias` (float32, length N), the wasm path adds it to every row as it copies the product out;
  * `biased` says whether it did (the other paths leave the bias to the caller).
@@ -97,10 +106,9 @@ function product(a: KernelInput, b: KernelInput, shape: readonly number[], dtype
   if (res.length === 0 || K === 0) return { res, biased: false };
   const p = foldBatch({ a, b, batch: shape.slice(0, -2), M, N, K });
   const macs = res.length * K;
-  const g = options.path === 'ts' || (options.path === 'auto' && macs < options.wasmMinMacs) ? null : wasmGemm();
-  const threads = macs >= options.threadMinMacs ? Math.min(options.maxThreads, numThreads()) : 1;
+  const plan = wasmPlan(macs);
   const withBias = bias !== undefined && dtype === 'float32';
-  if (g && matmulWasm(g, KIND[dtype], p, res, threads, withBias ? bias : undefined)) return { res, biased: withBias };
+  if (plan && matmulWasm(plan.g, KIND[dtype], p, res, plan.threads, withBias ? bias : undefined)) return { res, biased: withBias };
   if (dtype === 'bool') {
     const tmp = new Int32Array(res.length);
     matmulTs(p, tmp, true);
