@@ -5,6 +5,7 @@ import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { apply, argInfo, definePrimitive } from './define.js';
 import { promoteDtypes } from './helpers.js';
+import { gradLike } from './products/grad-layout.js';
 
 const hint = 'a is [..., M, K] and b must be [..., K, N]; did you mean b.transpose(-1, -2)?';
 
@@ -45,9 +46,9 @@ export const matmulOp = definePrimitive({
 // dB = A^T dC. NOTE: a 2-D B under a batched A (x W^T in linear layers) gets the batch folded into
 // the contraction, [K, B*M] @ [B*M, N], instead of a [..., K, N] product the engine then sums
 function weightGrad(a: Tensor, b: Tensor, g: Tensor): Tensor {
-  if (b.ndim !== 2 || a.ndim <= 2) return a.mT.matmul(g);
+  if (b.ndim !== 2 || a.ndim <= 2) return b.ndim === 2 && a.ndim === 2 ? gradLike(b, a, g) : a.mT.matmul(g);
   const [k, n] = [a.shape[a.ndim - 1]!, g.shape[g.ndim - 1]!];
-  return a.reshape([-1, k]).mT.matmul(g.reshape([-1, n]));
+  return gradLike(b, a.reshape([-1, k]), g.reshape([-1, n]));
 }
 
 /**

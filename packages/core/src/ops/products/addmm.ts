@@ -7,6 +7,7 @@ import { broadcastShapes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { apply, argInfo, definePrimitive } from '../define.js';
 import { matmul, matmulOp } from '../matmul.js';
+import { gradLike } from './grad-layout.js';
 import type { ScaleOptions } from './arithmetic.js';
 
 /** @internal The primitive behind {@link addmm} (beta = alpha = 1): shape and dtype rules, kernel key and VJP. */
@@ -33,7 +34,7 @@ export const addmmOp = definePrimitive({
   dtype: (inputs, attrs) => matmulOp.dtype(inputs, attrs),
   save: { inputs: true },
   // out = c + A B: dc = g (summed to c's shape by the engine), dA = g B^T, dB = A^T g
-  vjp: (g, { inputs: [, a, b], needsInputGrad: [nc, na, nb] }) => [nc ? g : null, na ? g.matmul(b!.mT) : null, nb ? a!.mT.matmul(g) : null],
+  vjp: (g, { inputs: [, a, b], needsInputGrad: [nc, na, nb] }) => [nc ? g : null, na ? g.matmul(b!.mT) : null, nb ? gradLike(b!, a!, g) : null],
   decompose: ([c, a, b]) => matmul(a!, b!).add(c!),
   testDomain: { min: -2, max: 2 },
 });
