@@ -28,27 +28,35 @@ let pool: Pool | null | undefined;
 type NodeProcess = { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined>; versions?: { node?: string } };
 const nodeProcess = (globalThis as { process?: NodeProcess }).process;
 
-/** Logical cores available to this process (1 where unknown). */
+let cores: number | undefined;
+let envThreads: number | undefined;
+
+/** Logical cores available to this process (1 where unknown), read once. */
 export function coreCount(): number {
-  const os = nodeProcess?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-  const n = os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-  return Math.max(1, n ?? 1);
+  if (cores === undefined) {
+    const os = nodeProcess?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+    const n = os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+    cores = Math.max(1, n ?? 1);
+  }
+  return cores;
 }
 
 /**
  * Sets how many threads (the caller's included) a large matmul may use; 1 disables helpers.
  * The pool starts with the first large wasm matmul, with at most one helper per other core (one
- * on a single core); later calls can only lower the count. Default: TSGRAD_NUM_THREADS, else the
- * core count.
+ * on a single core); later calls can only lower the count. Default: TSGRAD_NUM_THREADS (read at
+ * the first kernel call), else the core count.
  */
 export function setNumThreads(n: number): void {
   requested = Math.max(1, Math.floor(n));
 }
 
-/** The thread count asked for (see setNumThreads). */
+/** The thread count asked for (see setNumThreads; TSGRAD_NUM_THREADS is read once). */
 export function numThreads(): number {
-  const env = Number(nodeProcess?.env?.['TSGRAD_NUM_THREADS']);
-  return requested ?? (env >= 1 ? Math.floor(env) : coreCount());
+  // NOTE: cached: every matmul and vector kernel asks, and reading process.env and the core count
+  // each time cost about 1% of a fine-tuning step
+  envThreads ??= Math.floor(Number(nodeProcess?.env?.['TSGRAD_NUM_THREADS'])) || 0;
+  return requested ?? (envThreads >= 1 ? envThreads : coreCount());
 }
 
 /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
