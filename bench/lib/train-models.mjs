@@ -162,18 +162,22 @@ async function tsgradTrainer(kind, cfg, weights) {
     before: kind === 'tsgrad-1t' ? () => void (saved = cpuMatmul.setMatmulOptions({ maxThreads: 1 })) : undefined,
     after: kind === 'tsgrad-1t' ? () => void cpuMatmul.setMatmulOptions(saved) : undefined,
     step(xs, ys) {
-      const t0 = performance.now();
-      const x = core.fromArray(xs, [B, T]);
-      const y = core.fromArray(ys, [B * T]);
-      // the recipe's loss (causalLmLoss): the tied head and cross-entropy fused, no (B, T, V) logits tensor
-      const loss = model.loss(x, y.reshape([B, T]));
-      const t1 = performance.now();
-      loss.backward();
-      const t2 = performance.now();
-      opt.step();
-      opt.zeroGrad();
-      const value = loss.item();
-      return { loss: value, marks: [t0, t1, t2, performance.now()] };
+      // as the recipe's train() runs a step: one scope, with CPU memory reuse on (each step's
+      // arrays serve the next), the tied head and cross-entropy fused (causalLmLoss: GPT.loss)
+      core.setCpuMemoryReuse(true);
+      return core.scope(() => {
+        const t0 = performance.now();
+        const x = core.fromArray(xs, [B, T]);
+        const y = core.fromArray(ys, [B, T]);
+        const loss = model.loss(x, y);
+        const t1 = performance.now();
+        loss.backward();
+        const t2 = performance.now();
+        opt.step();
+        for (const p of model.parameters()) p.grad = null;
+        const value = loss.item();
+        return { loss: value, marks: [t0, t1, t2, performance.now()] };
+      });
     },
   };
 }

@@ -66,14 +66,22 @@ function classifierSteps(cfg, n) {
   const ft = batch(16, 24);
   const inf = batch(64, 24);
   model.train();
+  // the step as the recipe's train() runs it: one stepScope with CPU memory reuse on
+  const reuseWas = core.setCpuMemoryReuse(true);
   const ftMs = timeSteps(() => {
-    core.scope(() => core.crossEntropy(model.forward(ft.ids, { keyPaddingMask: ft.pad }), ft.labels).backward());
-    train.clipGradNorm_(model.parameters(), 1);
-    opt.step();
-    opt.zeroGrad();
+    core.scope(() => {
+      core.crossEntropy(model.forward(ft.ids, { keyPaddingMask: ft.pad }), ft.labels).backward();
+      train.clipGradNorm_(model.parameters(), 1);
+      opt.step();
+      for (const p of model.parameters()) p.grad = null;
+    });
   }, n);
+  core.setCpuMemoryReuse(reuseWas);
   model.eval();
+  // inference as the recipe's predict() runs it: a scope per batch, CPU memory reuse on
+  const infReuse = core.setCpuMemoryReuse(true);
   const infMs = timeSteps(() => core.noGrad(() => core.scope(() => model.forward(inf.ids, { keyPaddingMask: inf.pad }).argmax(-1).dataSync())), n);
+  core.setCpuMemoryReuse(infReuse);
   return [
     { workload: 'fine-tuning step (B 16 x T 24, AdamW)', tokens: 16 * 24, ms: ftMs, flops: 3 * forwardFlops(cfg, 16 * 24, 24, true) },
     { workload: 'inference forward (B 64 x T 24)', tokens: 64 * 24, ms: infMs, flops: forwardFlops(cfg, 64 * 24, 24, true) },

@@ -17,6 +17,7 @@ export { isGradEnabled } from './grad-mode.js';
 export { noGrad, enableGrad, grad, valueAndGrad, type GradOptions } from './autograd/api.js';
 export { backward, autogradGrad, type BackwardOptions } from './autograd/backward.js';
 export { cpuBackend } from './backends/cpu/index.js';
+export { cpuMemoryReuse, setCpuMemoryReuse, type CpuMemoryReuseOptions } from './backends/cpu/reuse.js';
 export { canReadSync, dispose, keep, scope, scopeData, stepScope, toDevice, trackStorage, type TensorContainer } from './memory.js';
 export * from './backends/gpu/index.js';
 export { type PrimitiveDef, type VjpContext, apply, definePrimitive, kernelFor, primitives } from './ops/define.js';

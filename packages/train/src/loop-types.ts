@@ -126,6 +126,13 @@ export interface TrainConfig<B> {
   resumeFrom?: string | CheckpointData;
   /** Generator whose state is saved and restored (dropout uses the default one). */
   generator?: Generator;
+  /**
+   * Reuse the memory of each step's CPU tensors in the next step (`setCpuMemoryReuse` for the
+   * run; default true). The step's tensors are freed at its end on every backend anyway, so
+   * results are the same bits; a `loss` function that stores a step's tensor for later must
+   * `keep()` it, as on the GPU.
+   */
+  cpuMemoryReuse?: boolean;
   /** Called after every optimizer step with its record (minGPT's on_batch_end callback). */
   onStep?: (record: StepRecord) => void;
   /** More callbacks (after those the options above make), called in order. */

@@ -1,7 +1,7 @@
 // The one training loop, train(config): gradient accumulation, clipping and the LR schedule per
 // step; evaluation, early stopping and checkpoints are callbacks (callbacks.ts); exact resume.
 
-import { Tensor, ValueError, defaultGenerator, stepScope } from '@tsgrad/core';
+import { Tensor, ValueError, defaultGenerator, setCpuMemoryReuse, stepScope } from '@tsgrad/core';
 import { EarlyStopping, Evaluation, ModelCheckpoint } from './callbacks.js';
 import { loadCheckpoint } from './checkpoint.js';
 import type { Callback, StepRecord, TrainConfig, TrainContext, TrainerState, TrainResult } from './loop-types.js';
@@ -73,7 +73,7 @@ function checkConfig<B>(config: TrainConfig<B>): void {
  */
 export async function train<B>(config: TrainConfig<B>): Promise<TrainResult> {
   checkConfig(config);
-  const { model, optimizer, data, steps, gradAccumSteps = 1 } = config;
+  const { model, optimizer, data, steps } = config;
   const callbacks = callbacksOf(config);
   const gen = config.generator ?? defaultGenerator;
   const label = config.log?.label ?? 'train';
@@ -96,10 +96,24 @@ export async function train<B>(config: TrainConfig<B>): Promise<TrainResult> {
     log: (record) => jsonl?.write(record),
     snapshot: () => Object.assign(st, { rng: gen.getState(), data: data.stateDict() }),
   };
-  const params = model.parameters();
-
   model.train();
   optimizer.zeroGrad(); // once, for gradients left from before the run; each step clears its own
+  const reuseWas = setCpuMemoryReuse(config.cpuMemoryReuse ?? true);
+  try {
+    await steps_(config, ctx, callbacks, progress, jsonl);
+  } finally {
+    setCpuMemoryReuse(reuseWas);
+  }
+  for (const c of callbacks) await c.onTrainEnd?.(ctx);
+  model.eval();
+  return { step: st.step, history: st.history, evals: st.evals, best: st.best, stoppedEarly: ctx.stop, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The optimizer steps of {@link train}, each in one stepScope, with the callbacks after each. */
+async function steps_<B>(config: TrainConfig<B>, ctx: TrainContext, callbacks: Callback[], progress: Progress, jsonl: JsonlLog | undefined): Promise<void> {
+  const { optimizer, data, steps, gradAccumSteps = 1 } = config;
+  const st = ctx.state;
+  const params = config.model.parameters();
   while (st.step < steps && !ctx.stop) {
     setLr(config, optimizer, st.step);
     const extra: Record<string, number> = {};
@@ -125,7 +139,4 @@ export async function train<B>(config: TrainConfig<B>): Promise<TrainResult> {
     config.onStep?.(rec);
     for (const c of callbacks) await c.onStepEnd?.(ctx, rec);
   }
-  for (const c of callbacks) await c.onTrainEnd?.(ctx);
-  model.eval();
-  return { step: st.step, history: st.history, evals: st.evals, best: st.best, stoppedEarly: ctx.stop, seconds: (performance.now() - t0) / 1000 };
 }

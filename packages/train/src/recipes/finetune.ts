@@ -2,7 +2,7 @@
 // separate head LR, optional freezing (linear probe) and layer-wise LR decay, warmup + linear
 // decay, early stopping on validation accuracy with the best weights restored, test metrics.
 
-import { Generator, ValueError, crossEntropy, manualSeed, noGrad, scopeData } from '@tsgrad/core';
+import { Generator, ValueError, crossEntropy, manualSeed, noGrad, scopeData, setCpuMemoryReuse } from '@tsgrad/core';
 import type { Pooling, SequenceClassifier } from '@tsgrad/nn';
 import type { CheckpointData } from '../checkpoint.js';
 import { DataLoader } from '../data/dataloader.js';
@@ -105,11 +105,16 @@ export async function predict(model: SequenceClassifier, examples: readonly Enco
   model.eval();
   // batches of similar lengths pad little: visit the examples by length, write back in order
   const order = examples.map((_, i) => i).sort((a, b) => examples[a]!.ids.length - examples[b]!.ids.length);
-  for (let i = 0; i < order.length; i += batchSize) {
-    const idx = order.slice(i, i + batchSize);
-    const b = collateClassification(idx.map((j) => examples[j]!), { padId });
-    const vals = await noGrad(() => scopeData(() => model.forward(b.inputIds.to(device), { keyPaddingMask: b.attentionMask.logicalNot().to(device) }).argmax(-1))); // (B)
-    idx.forEach((j, k) => (out[j] = vals[k]!));
+  const reuseWas = setCpuMemoryReuse(true); // each batch's tensors are freed with its scope: their memory serves the next
+  try {
+    for (let i = 0; i < order.length; i += batchSize) {
+      const idx = order.slice(i, i + batchSize);
+      const b = collateClassification(idx.map((j) => examples[j]!), { padId });
+      const vals = await noGrad(() => scopeData(() => model.forward(b.inputIds.to(device), { keyPaddingMask: b.attentionMask.logicalNot().to(device) }).argmax(-1))); // (B)
+      idx.forEach((j, k) => (out[j] = vals[k]!));
+    }
+  } finally {
+    setCpuMemoryReuse(reuseWas);
   }
   return out;
 }

@@ -4,11 +4,12 @@
 // Float32 runs its multiple-of-4 head in the wasm f32x4 kernel on the helper threads.
 
 import type { Attrs, Kernel, KernelInput, KernelOutput } from '../../backend.js';
-import { allocArray, type TypedArray } from '../../dtype.js';
+import type { TypedArray } from '../../dtype.js';
 import type { AdamAttrs } from '../../ops/fused/adam.js';
 import { sizeOf } from '../../shape.js';
 import { contiguousData, dataOf, wrap } from './storage.js';
 import { adamF32 } from './vector-wasm.js';
+import { allocOut } from './reuse.js';
 
 // x's elements as one dense run: the storage array and where the run starts (a copy only for strided views)
 function dense(x: KernelInput): { data: TypedArray; at: number } {
@@ -53,7 +54,7 @@ const views = (inputs: readonly KernelInput[]) => [inputs[0]!, inputs[2]!, input
  */
 export const adamStepKernel: Kernel = Object.assign((inputs: readonly KernelInput[], out: KernelOutput, attrs: Attrs) => {
   const n = sizeOf(inputs[0]!.shape);
-  const data = allocArray(out.dtype, (inputs.length - 1) * n);
+  const data = allocOut(out.dtype, (inputs.length - 1) * n);
   const src = views(inputs).map((x) => (x ? dense(x) : undefined));
   step(src, src.map((x, j) => x && { data, at: j * n }), contiguousData(inputs[1]!), n, out.dtype === 'float32', attrs as AdamAttrs);
   return wrap(data, out.dtype);

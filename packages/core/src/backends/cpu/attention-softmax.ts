@@ -3,11 +3,11 @@
 // Float32 rows of 4 or more take the wasm row kernels for exp, max and sum (within float32 rounding).
 
 import type { Attrs, Kernel, KernelInput } from '../../backend.js';
-import { allocArray } from '../../dtype.js';
 import { broadcastStrides, contiguousStrides, isContiguous, sizeOf } from '../../shape.js';
 import { offsetsOf } from '../../strided.js';
 import { dataOf, wrap } from './storage.js';
 import { expRowsF32, maskedSoftmaxF32, softmaxGradF32, type RowMask } from './vector-wasm.js';
+import { allocOut } from './reuse.js';
 
 let tmp = new Float64Array(256); // one row of exponentials, reused across calls
 function rowBuffer(n: number): Float64Array {
@@ -64,7 +64,7 @@ export const scaledMaskedSoftmaxKernel: Kernel = (inputs, out, attrs: Attrs) => 
   const x = inputs[0]!;
   const rank = out.shape.length;
   const n = rank === 0 ? 1 : out.shape[rank - 1]!;
-  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const res = allocOut(out.dtype, sizeOf(out.shape));
   if (res.length === 0) return wrap(res, out.dtype);
   const L = rank >= 2 ? out.shape[rank - 2]! : 1;
   const last = Math.max(rank - 1, 0);
@@ -119,7 +119,7 @@ export const scaledMaskedSoftmaxKernel: Kernel = (inputs, out, attrs: Attrs) => 
 export const softmaxBackwardKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const { dim, scale } = attrs as { dim: number; scale: number };
   const [g, y] = [inputs[0]!, inputs[1]!];
-  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const res = allocOut(out.dtype, sizeOf(out.shape));
   if (res.length === 0) return wrap(res, out.dtype);
   const rank = out.shape.length;
   const n = rank === 0 ? 1 : out.shape[dim]!;

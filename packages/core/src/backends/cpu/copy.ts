@@ -1,15 +1,16 @@
 // Copy kernels: clone (materialise a view), cat, sliceScatter, and in-place copyInto.
 
 import type { Attrs, Kernel, KernelInput } from '../../backend.js';
-import { allocArray, type TypedArray } from '../../dtype.js';
+import type { TypedArray } from '../../dtype.js';
 import { broadcastStrides, contiguousStrides, sizeOf } from '../../shape.js';
 import { gatherStrided, scatterStrided } from '../../strided.js';
 import { contiguousData, dataOf, wrap } from './storage.js';
+import { allocOut } from './reuse.js';
 
 /** Copies a view into new contiguous storage of the output dtype. */
 export const cloneKernel: Kernel = (inputs, out) => {
   const x = inputs[0]!;
-  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const res = allocOut(out.dtype, sizeOf(out.shape));
   gatherStrided(dataOf(x.storage), x.shape, x.strides, x.offset, res);
   return wrap(res, out.dtype);
 };
@@ -22,7 +23,7 @@ function writeRegion(dst: TypedArray, region: { shape: readonly number[]; stride
 /** Concatenation: each input is copied into its slab of the output. */
 export const catKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const dim = attrs['dim'] as number;
-  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const res = allocOut(out.dtype, sizeOf(out.shape));
   const strides = contiguousStrides(out.shape);
   let start = 0;
   for (const x of inputs) {
@@ -36,7 +37,7 @@ export const catKernel: Kernel = (inputs, out, attrs: Attrs) => {
 export const sliceScatterKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const [x, src] = [inputs[0]!, inputs[1]!];
   const { dim, start, step } = attrs as { dim: number; start: number; step: number };
-  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const res = allocOut(out.dtype, sizeOf(out.shape));
   gatherStrided(dataOf(x.storage), x.shape, x.strides, x.offset, res);
   const strides = contiguousStrides(out.shape);
   writeRegion(res, { shape: src.shape, strides: strides.map((s, i) => (i === dim ? s * step : s)), offset: start * strides[dim]! }, src);
@@ -47,7 +48,7 @@ export const sliceScatterKernel: Kernel = (inputs, out, attrs: Attrs) => {
 export const unfoldBackwardKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const g = inputs[0]!;
   const { dim, step } = attrs as { dim: number; step: number };
-  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const res = allocOut(out.dtype, sizeOf(out.shape));
   const strides = contiguousStrides(out.shape);
   // grad[..., w (at dim), ..., j] lands at w step + j along dim: unfold's own strides over the output
   const region = [...strides.map((s, i) => (i === dim ? s * step : s)), strides[dim]!];

@@ -4,11 +4,12 @@
 // logits take the wasm SIMD row kernels (threaded exp, max and sum), within float32 rounding.
 
 import type { Attrs, Kernel, KernelInput } from '../../backend.js';
-import { allocArray, type TypedArray } from '../../dtype.js';
+import type { TypedArray } from '../../dtype.js';
 import { contiguousStrides } from '../../shape.js';
 import { offsetsOf } from '../../strided.js';
 import { contiguousData, dataOf, wrap } from './storage.js';
 import { expRowsF32 } from './vector-wasm.js';
+import { allocOut } from './reuse.js';
 
 type CeAttrs = { ignoreIndex: number; reduction: 'mean' | 'sum' | 'none'; labelSmoothing: number; hasWeight: boolean };
 
@@ -99,7 +100,7 @@ export const crossEntropyKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const n = starts.length;
   const stats = rowStats(x, xd, starts, cs, classes);
   const none = reduction === 'none';
-  const res = allocArray(out.dtype, none ? n : 1);
+  const res = allocOut(out.dtype, none ? n : 1);
   let lossSum = 0;
   let wSum = 0;
   let smoothSum = 0;
@@ -146,7 +147,7 @@ export const crossEntropyBackwardKernel: Kernel = (inputs, out, attrs: Attrs) =>
   const t = contiguousData(inputs[2]!);
   const w = hasWeight ? contiguousData(inputs[3]!) : null;
   const n = starts.length;
-  const res = allocArray(out.dtype, x.shape.reduce((a, b) => a * b, 1));
+  const res = allocOut(out.dtype, x.shape.reduce((a, b) => a * b, 1));
   let wTotal = classes;
   if (w) {
     wTotal = 0;

@@ -3,12 +3,12 @@
 // scalar is), so results match it bit for bit in float32 too.
 
 import type { Attrs, Kernel } from '../../backend.js';
-import { allocArray } from '../../dtype.js';
 import { contiguousData, wrap } from './storage.js';
 import type { KeepMaskFill } from '../../rng.js';
 import { runJobs } from './threads/pool.js';
 import { dropoutF32, freeFrom } from './vector-wasm.js';
 import { align, ensureBytes, kernelIndex, wasmGemm } from './wasm/runtime.js';
+import { allocOut } from './reuse.js';
 
 /** y = (x * keep) / q, q = 1 - p in the output dtype; float32 on the wasm SIMD kernel where it runs (the same bits). */
 export const dropoutKernel: Kernel = (inputs, out, attrs: Attrs) => {
@@ -17,7 +17,7 @@ export const dropoutKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const p = attrs['p'] as number;
   const q = out.dtype === 'float32' ? Math.fround(1 - p) : 1 - p;
   const n = x.length;
-  const y = allocArray(out.dtype, n);
+  const y = allocOut(out.dtype, n);
   const wasm = x instanceof Float32Array && keep instanceof Uint8Array && y instanceof Float32Array && dropoutF32(x, keep, q, y);
   if (!wasm) for (let i = 0; i < n; i++) y[i] = (x[i]! * keep[i]!) / q;
   return wrap(y, out.dtype);

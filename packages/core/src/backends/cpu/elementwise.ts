@@ -2,12 +2,12 @@
 // V8 sees one monomorphic call per loop and can inline it. Inputs are strided and broadcast.
 
 import type { Kernel, KernelInput, KernelOutput, OpKey } from '../../backend.js';
-import { allocArray } from '../../dtype.js';
 import { decodeHalf, encodeHalf, isHalf } from '../../half.js';
 import { broadcastStrides, isContiguous, sizeOf } from '../../shape.js';
 import { coalesce } from '../../strided.js';
 import { BINARY_WASM_MIN, binaryF32, isWasmBinary } from './elementwise-wasm.js';
 import { dataOf, wrap } from './storage.js';
+import { allocOut } from './reuse.js';
 
 type Fn = (...xs: number[]) => number;
 type Loop = (out: unknown, shape: number[], strides: number[][], arrays: unknown[], offsets: number[]) => void;
@@ -128,7 +128,7 @@ export function elementwiseKernel(op: OpKey): Kernel {
   const kernel = (inputs: readonly KernelInput[], out: KernelOutput) => {
     const n = sizeOf(out.shape);
     const halfOut = isHalf(out.dtype);
-    const res = halfOut ? new Float32Array(n) : allocArray(out.dtype, n); // half types compute in float32
+    const res = halfOut ? new Float32Array(n) : allocOut(out.dtype, n); // half types compute in float32
     if (n === 0) return wrap(halfOut ? new Uint16Array(0) : res, out.dtype);
     run(inputs, out.shape, out.dtype, res);
     return halfOut ? wrap(encodeHalf(res as Float32Array, out.dtype as 'float16' | 'bfloat16'), out.dtype) : wrap(res, out.dtype);

@@ -3,10 +3,10 @@
 // runs in the wasm SIMD kernels (polynomial erf and exp, within float32 rounding), threaded.
 
 import type { Attrs, Kernel } from '../../backend.js';
-import { allocArray } from '../../dtype.js';
 import { erfScalar } from '../../ops/unary/erf.js';
 import { contiguousData, wrap } from './storage.js';
 import { geluF32 } from './vector-wasm.js';
+import { allocOut } from './reuse.js';
 
 const TANH_C = Math.sqrt(2 / Math.PI);
 const TANH_A = 0.044715;
@@ -55,7 +55,7 @@ export function geluExact(x: ArrayLike<number>, y: Float32Array | Float64Array):
 export const geluKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const x = contiguousData(inputs[0]!);
   const n = x.length;
-  const y = allocArray(out.dtype, n);
+  const y = allocOut(out.dtype, n);
   if (attrs['approximate'] === 'tanh') {
     const cube = out.dtype === 'float64' ? cube64 : cube32;
     for (let i = 0; i < n; i++) {
@@ -71,7 +71,7 @@ export const geluBackwardKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const g = contiguousData(inputs[0]!);
   const x = contiguousData(inputs[1]!);
   const n = x.length;
-  const dx = allocArray(out.dtype, n);
+  const dx = allocOut(out.dtype, n);
   if (attrs['approximate'] !== 'tanh' && x instanceof Float32Array && g instanceof Float32Array && geluF32(x, dx as Float32Array, g)) return wrap(dx, out.dtype);
   if (attrs['approximate'] === 'tanh') {
     const cube = out.dtype === 'float64' ? cube64 : cube32;

@@ -56,7 +56,7 @@ export const cpuBackend: Backend = {
   fromArray: (data: TypedArray, dtype: DType) => new CpuStorage(data, dtype),
   read: async (s) => dataOf(s),
   readSync: (s) => dataOf(s),
-  dispose: () => {},
+  dispose: (s) => (s as CpuStorage).release(), // a no-op unless memory reuse is on (reuse.ts)
   copyInto,
   kernel(op) {
     const k = kernels[op.name];

@@ -2,11 +2,12 @@
 // index of whole slices). Out-of-range indices throw an IndexError naming the op.
 
 import type { Attrs, Kernel, KernelInput } from '../../backend.js';
-import { allocArray, type TypedArray } from '../../dtype.js';
+import type { TypedArray } from '../../dtype.js';
 import { IndexError, type ArgInfo } from '../../errors.js';
 import { contiguousStrides, sizeOf } from '../../shape.js';
 import { gatherStrided, offsetsOf, scatterStrided } from '../../strided.js';
 import { contiguousData, dataOf, wrap } from './storage.js';
+import { allocOut } from './reuse.js';
 
 // The arguments as errors show them (names as in the op definitions: x, index, then src/source).
 function argsOf(inputs: readonly KernelInput[], third: string): Record<string, ArgInfo> {
@@ -25,7 +26,7 @@ function checkedIndex(op: string, v: number, size: number, dim: number, inputs: 
 export const gatherKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const [x, index] = [inputs[0]!, inputs[1]!];
   const dim = attrs['dim'] as number;
-  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const res = allocOut(out.dtype, sizeOf(out.shape));
   const idx = contiguousData(index);
   const base = offsetsOf(index.shape, x.strides.map((s, i) => (i === dim ? 0 : s)), x.offset);
   const data = dataOf(x.storage);
@@ -39,7 +40,7 @@ export const gatherKernel: Kernel = (inputs, out, attrs: Attrs) => {
 export const scatterAddKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const [x, index, src] = [inputs[0]!, inputs[1]!, inputs[2]!];
   const dim = attrs['dim'] as number;
-  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const res = allocOut(out.dtype, sizeOf(out.shape));
   gatherStrided(dataOf(x.storage), x.shape, x.strides, x.offset, res);
   const idx = contiguousData(index);
   const vals = contiguousData(src);
@@ -61,7 +62,7 @@ function slabOf(x: { shape: readonly number[]; strides: readonly number[] }, dim
 export const indexSelectKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const [x, index] = [inputs[0]!, inputs[1]!];
   const dim = attrs['dim'] as number;
-  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const res = allocOut(out.dtype, sizeOf(out.shape));
   const idx = contiguousData(index);
   const data = dataOf(x.storage);
   if (x.shape.length === 0) {
@@ -86,7 +87,7 @@ export const indexSelectKernel: Kernel = (inputs, out, attrs: Attrs) => {
 export const indexAddKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const [x, index, source] = [inputs[0]!, inputs[1]!, inputs[2]!];
   const dim = attrs['dim'] as number;
-  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const res = allocOut(out.dtype, sizeOf(out.shape));
   gatherStrided(dataOf(x.storage), x.shape, x.strides, x.offset, res);
   const idx = contiguousData(index);
   if (x.shape.length === 0) {

@@ -7,7 +7,7 @@
 // the CPU's own matmul and cross-entropy kernels, the composite's steps.
 
 import type { Attrs, Kernel, KernelInput } from '../../backend.js';
-import { allocArray, type TypedArray } from '../../dtype.js';
+import type { TypedArray } from '../../dtype.js';
 import { contiguousStrides } from '../../shape.js';
 import { crossEntropyBackwardKernel, crossEntropyKernel } from './cross-entropy.js';
 import { gemmResidentF32 } from './matmul-wasm.js';
@@ -16,6 +16,7 @@ import { contiguousData, dataOf, wrap } from './storage.js';
 import { readyHelpers, runJobs } from './threads/pool.js';
 import { chunksOf, freeFrom } from './vector-wasm.js';
 import { align, ensureBytes, kernelIndex } from './wasm/runtime.js';
+import { allocOut } from './reuse.js';
 
 type LceAttrs = { ignoreIndex: number; reduction: 'mean' | 'sum' };
 
@@ -79,7 +80,7 @@ function composed(x: KernelInput, w: KernelInput, t: KernelInput, N: number, d: 
   const logits = input(dataOf(matmulKernel([x, wT], { shape: [N, V], dtype }, {})), [N, V], dtype);
   const ceAttrs: Attrs = { ...a, labelSmoothing: 0, hasWeight: false };
   const loss = dataOf(crossEntropyKernel([logits, t], { shape: [], dtype }, ceAttrs));
-  const one = input(allocArray(dtype, 1).fill(1), [], dtype);
+  const one = input(allocOut(dtype, 1).fill(1), [], dtype);
   const dl = dataOf(crossEntropyBackwardKernel([one, logits, t], { shape: [N, V], dtype }, ceAttrs));
   const dx = dataOf(matmulKernel([input(dl, [N, V], dtype), w], { shape: [N, d], dtype }, {}));
   const dlT = input(dl, [V, N], dtype, [1, V]);
@@ -95,7 +96,7 @@ export const linearCrossEntropyPackedKernel: Kernel = (inputs, out, attrs: Attrs
   const [N, d] = [x.shape[0]!, x.shape[1]!];
   const V = w.shape[0]!;
   const a = attrs as LceAttrs;
-  const res = allocArray(out.dtype, 1 + N * d + V * d);
+  const res = allocOut(out.dtype, 1 + N * d + V * d);
   const td = contiguousData(t);
   if (res instanceof Float32Array && x.dtype === 'float32' && w.dtype === 'float32' &&
     fusedF32(contiguousData(x) as Float32Array, contiguousData(w) as Float32Array, td, N, d, V, a, res)) return wrap(res, out.dtype);
@@ -106,7 +107,7 @@ export const linearCrossEntropyPackedKernel: Kernel = (inputs, out, attrs: Attrs
 /** The loss: element 0 of the packed result. */
 export const linearCrossEntropyKernel: Kernel = (inputs, out) => {
   const p = inputs[3]!;
-  const res = allocArray(out.dtype, 1);
+  const res = allocOut(out.dtype, 1);
   res[0] = dataOf(p.storage)[p.offset]!;
   return wrap(res, out.dtype);
 };

@@ -4,7 +4,7 @@
 // threads pay from ~4M (they add wake-up latency of 0.05-2 ms on a VM).
 
 import type { Kernel, KernelInput } from '../../backend.js';
-import { allocArray, promoteTypes, type DType, type TypedArray } from '../../dtype.js';
+import { promoteTypes, type DType, type TypedArray } from '../../dtype.js';
 import { broadcastStrides, sizeOf } from '../../shape.js';
 import { offsetsOf } from '../../strided.js';
 import { gemmTs, tsWorkspace } from './gemm-ts.js';
@@ -13,6 +13,7 @@ import { dataOf, wrap } from './storage.js';
 import { numThreads } from './threads/pool.js';
 import type { WasmKind } from './wasm/gemm-module.js';
 import { wasmGemm, type WasmGemm } from './wasm/runtime.js';
+import { allocOut } from './reuse.js';
 
 /** Which implementation runs: chosen per call ('auto'), or forced (tests, benchmarks). */
 export type MatmulPath = 'auto' | 'ts' | 'wasm';
@@ -99,7 +100,7 @@ export function wasmPlan(macs: number): { g: WasmGemm; threads: number } | null 
  * `biased` says whether it did (the other paths leave the bias to the caller).
  */
 function product(a: KernelInput, b: KernelInput, shape: readonly number[], dtype: DType, bias?: Float32Array): { res: TypedArray; biased: boolean } {
-  const res = allocArray(dtype, sizeOf(shape));
+  const res = allocOut(dtype, sizeOf(shape));
   const r = shape.length;
   const [M, N] = [shape[r - 2]!, shape[r - 1]!];
   const K = a.shape[a.shape.length - 1]!;
@@ -142,7 +143,7 @@ export const addmmKernel: Kernel = (inputs, out) => {
   const row = out.dtype === 'float32' && c.dtype === 'float32' && sm === 0 && sn === 1 ? (C as Float32Array).subarray(c.offset, c.offset + N) : undefined;
   const { res: prod, biased } = product(a, b, out.shape, pd, row);
   if (biased) return wrap(prod, out.dtype);
-  const res = pd === out.dtype ? prod : allocArray(out.dtype, prod.length);
+  const res = pd === out.dtype ? prod : allocOut(out.dtype, prod.length);
   for (let i = 0, row = c.offset; i < M; i++, row += sm!) {
     const o = i * N;
     if (sn === 0) {

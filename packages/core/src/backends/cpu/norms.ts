@@ -5,9 +5,10 @@
 // bits), and sumSquares (a whole tensor's squared 2-norm).
 
 import type { Attrs, Kernel } from '../../backend.js';
-import { allocArray, type TypedArray } from '../../dtype.js';
+import type { TypedArray } from '../../dtype.js';
 import { contiguousData, wrap } from './storage.js';
 import { normGradRowsF32, normRowsF32 } from './vector-wasm.js';
+import { allocOut } from './reuse.js';
 
 // per-row scratch (the centred row, then gh), grown as needed and reused across calls
 let scratch = new Float64Array(256);
@@ -52,7 +53,7 @@ export function normKernel(rms: boolean): Kernel {
     const w = hasWeight ? contiguousData(inputs[1]!) : null;
     const b = hasBias ? contiguousData(inputs[hasWeight ? 2 : 1]!) : null;
     const [rows, d] = sizes(inputs[0]!.shape, k);
-    const y = allocArray(out.dtype, rows * d);
+    const y = allocOut(out.dtype, rows * d);
     const f32 = (a: TypedArray | null) => a === null || a instanceof Float32Array;
     if (x instanceof Float32Array && y instanceof Float32Array && f32(w) && f32(b) && normRowsF32(x, rows, d, w as Float32Array | null, b as Float32Array | null, eps, rms, y)) return wrap(y, out.dtype);
     rowScratch(d);
@@ -79,7 +80,7 @@ export function normBackwardKernel(rms: boolean): Kernel {
     const x = contiguousData(inputs[1]!);
     const w = hasWeight ? contiguousData(inputs[2]!) : null;
     const [rows, d] = sizes(inputs[1]!.shape, k);
-    const res = allocArray(out.dtype, out.shape[0]! * d);
+    const res = allocOut(out.dtype, out.shape[0]! * d);
     const dw = hasWeight ? new Float64Array(d) : null;
     const db = hasBias ? new Float64Array(d) : null;
     const f32 = g instanceof Float32Array && x instanceof Float32Array && res instanceof Float32Array && (w === null || w instanceof Float32Array);
@@ -124,7 +125,7 @@ export const sumSquaresKernel: Kernel = (inputs, out) => {
   let acc = 0;
   if (x instanceof Float32Array) for (let i = 0; i < x.length; i++) acc += Math.fround(x[i]! * x[i]!);
   else for (let i = 0; i < x.length; i++) acc += x[i]! * x[i]!;
-  const res = allocArray(out.dtype, 1);
+  const res = allocOut(out.dtype, 1);
   res[0] = acc;
   return wrap(res, out.dtype);
 };

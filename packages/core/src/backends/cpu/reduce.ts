@@ -2,11 +2,12 @@
 // Reducing the contiguous last axis is a plain loop; reducing leading dims adds whole rows.
 
 import type { Attrs, Kernel, KernelInput } from '../../backend.js';
-import { allocArray, type TypedArray } from '../../dtype.js';
+import type { TypedArray } from '../../dtype.js';
 import { sizeOf } from '../../shape.js';
 import { coalesce, offsetsOf } from '../../strided.js';
 import { dataOf, wrap } from './storage.js';
 import { sumRowsF32Wasm } from './vector-wasm.js';
+import { allocOut } from './reuse.js';
 
 type ReduceKind = 'sum' | 'amax' | 'amin' | 'argmax' | 'argmin';
 
@@ -133,7 +134,7 @@ export function reduceKernel(kind: ReduceKind): Kernel {
   return (inputs, out, attrs: Attrs) => {
     const x = inputs[0]!;
     const dims = attrs['dims'] as readonly number[];
-    const res = allocArray(out.dtype, sizeOf(out.shape));
+    const res = allocOut(out.dtype, sizeOf(out.shape));
     if (res.length > 0) {
       const sp = split(x, dims);
       if (kind === 'sum') {

@@ -3,11 +3,12 @@
 // scatterReduce's sum, prod, mean, amax and amin, with or without x's own values.
 
 import type { Attrs, Kernel, KernelInput } from '../../backend.js';
-import { allocArray, type TypedArray } from '../../dtype.js';
+import type { TypedArray } from '../../dtype.js';
 import { IndexError } from '../../errors.js';
 import { contiguousStrides, sizeOf } from '../../shape.js';
 import { gatherStrided, offsetsOf } from '../../strided.js';
 import { contiguousData, dataOf, wrap } from './storage.js';
+import { allocOut } from './reuse.js';
 
 // x copied, then f(p, i) called for output position p and index/src position i
 function each(op: string, inputs: readonly KernelInput[], outShape: readonly number[], res: TypedArray, dim: number, f: (p: number, i: number) => void): void {
@@ -29,7 +30,7 @@ function each(op: string, inputs: readonly KernelInput[], outShape: readonly num
 /** out = x; out[pos with dim replaced by index[pos]] = src[pos] (or += / *= with `reduce`). */
 export const scatterKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const reduce = attrs['reduce'] as 'none' | 'add' | 'multiply';
-  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const res = allocOut(out.dtype, sizeOf(out.shape));
   const vals = contiguousData(inputs[2]!);
   each('scatter', inputs, out.shape, res, attrs['dim'] as number, (p, i) => {
     res[p] = reduce === 'add' ? res[p]! + vals[i]! : reduce === 'multiply' ? res[p]! * vals[i]! : vals[i]!;
@@ -43,7 +44,7 @@ const IDENTITY = { sum: 0, mean: 0, prod: 1, amax: -Infinity, amin: Infinity } a
 export const scatterReduceKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const reduce = attrs['reduce'] as keyof typeof IDENTITY;
   const includeSelf = attrs['includeSelf'] as boolean;
-  const res = allocArray(out.dtype, sizeOf(out.shape));
+  const res = allocOut(out.dtype, sizeOf(out.shape));
   const vals = contiguousData(inputs[2]!);
   const count = new Int32Array(res.length);
   const dim = attrs['dim'] as number;
@@ -55,7 +56,7 @@ export const scatterReduceKernel: Kernel = (inputs, out, attrs: Attrs) => {
   });
   const pick = (a: number, b: number, max: boolean) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : max ? Math.max(a, b) : Math.min(a, b));
   const seen = new Uint8Array(res.length);
-  each('scatterReduce', inputs, out.shape, allocArray(out.dtype, res.length), dim, (p, i) => {
+  each('scatterReduce', inputs, out.shape, allocOut(out.dtype, res.length), dim, (p, i) => {
     const v = vals[i]!;
     const r = res[p]!;
     res[p] = reduce === 'sum' || reduce === 'mean' ? r + v : reduce === 'prod' ? r * v : pick(r, v, reduce === 'amax');

@@ -1,16 +1,16 @@
 // Fused softmax/logSoftmax along one dim: max, sum of exponentials and output in one pass per row.
 
 import type { Attrs, Kernel } from '../../backend.js';
-import { allocArray } from '../../dtype.js';
 import { contiguousStrides, sizeOf } from '../../shape.js';
 import { offsetsOf } from '../../strided.js';
 import { dataOf, wrap } from './storage.js';
+import { allocOut } from './reuse.js';
 
 function rowwise(log: boolean): Kernel {
   return (inputs, out, attrs: Attrs) => {
     const x = inputs[0]!;
     const dim = attrs['dim'] as number;
-    const res = allocArray(out.dtype, sizeOf(out.shape));
+    const res = allocOut(out.dtype, sizeOf(out.shape));
     if (res.length === 0) return wrap(res, out.dtype);
     if (x.shape.length === 0) {
       res[0] = log ? 0 : 1;

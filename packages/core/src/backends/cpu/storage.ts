@@ -1,18 +1,40 @@
 // CPU storage: a TypedArray owned by the GC, and helpers to read kernel inputs as flat arrays.
 
 import type { KernelInput, Storage } from '../../backend.js';
-import { allocArray, type DType, type TypedArray } from '../../dtype.js';
+import type { DType, TypedArray } from '../../dtype.js';
 import { BackendError } from '../../errors.js';
 import { sizeOf } from '../../shape.js';
 import { gatherStrided } from '../../strided.js';
+import { trackStorage } from '../../memory.js';
+import { cpuMemoryReuse, holdArray, releaseArray } from './reuse.js';
+import { allocOut } from './reuse.js';
 
 /** A CPU buffer: the TypedArray itself. */
 export class CpuStorage implements Storage {
   readonly device = 'cpu';
   version = 0;
-  constructor(readonly data: TypedArray, readonly dtype: DType) {}
+  #data: TypedArray | null;
+  constructor(data: TypedArray, readonly dtype: DType) {
+    this.#data = data;
+    holdArray(data);
+    if (cpuMemoryReuse()) trackStorage(this); // the innermost scope owns it, as it owns GPU buffers
+  }
+  /** The elements; throws once the storage is disposed with memory reuse on. */
+  get data(): TypedArray {
+    if (this.#data === null) {
+      throw new BackendError('cpu', 'this tensor was disposed (its scope ended, or dispose() was called) and its memory reused', {},
+        'return it from the scope or keep() it, or turn memory reuse off (setCpuMemoryReuse(false))');
+    }
+    return this.#data;
+  }
   get size(): number {
     return this.data.length;
+  }
+  /** Disposes the storage: with memory reuse on, its array may serve later kernels (a no-op otherwise). */
+  release(): void {
+    if (this.#data === null || !cpuMemoryReuse()) return;
+    releaseArray(this.#data);
+    this.#data = null;
   }
 }
 
@@ -33,7 +55,7 @@ export function contiguousData(x: KernelInput): TypedArray {
     expected *= x.shape[i]!;
   }
   if (contiguous) return data;
-  const out = allocArray(x.dtype, n);
+  const out = allocOut(x.dtype, n);
   gatherStrided(data, x.shape, x.strides, x.offset, out);
   return out;
 }
