@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { cpuBackend, cpuMemoryReuse, dispose, keep, manualSeed, noGrad, ones, randn, scope, setCpuMemoryReuse, tensor, zeros, type Tensor } from '@tsgrad/core';
 import { allocOut, holdArray, poolStats, releaseArray } from '../src/backends/cpu/reuse.js';
 import { CpuStorage } from '../src/backends/cpu/storage.js';
+import { setMatmulOptions } from '../src/backends/cpu/matmul.js';
 
 afterEach(() => void setCpuMemoryReuse(false));
 
@@ -113,6 +114,28 @@ describe('CPU memory reuse', () => {
     expect(mid.buffer).toBe(bigBuffer);
     expect(mid.length).toBe(40000);
     expect(poolStats().hits).toBeGreaterThan(0);
+  });
+
+  test('kernels that skip zeroing a reused buffer still give the values: products on every path, K = 0, elementwise', () => {
+    const a = randn([256, 64]);
+    const b = randn([64, 256]);
+    const mismatches = (x: ArrayLike<number>, y: ArrayLike<number>) => Array.from(x).filter((v, i) => !Object.is(v, y[i])).length;
+    for (const path of ['wasm', 'ts'] as const) {
+      const saved = setMatmulOptions({ path });
+      try {
+        setCpuMemoryReuse(false);
+        const want = a.matmul(b).dataSync();
+        setCpuMemoryReuse(true);
+        scope(() => void ones([256, 256]).mul(9)); // dirty buffers of the product's size go back to the pool
+        expect(mismatches(a.matmul(b).dataSync(), want), path).toBe(0);
+        scope(() => void ones([256, 256]).mul(9));
+        expect(zeros([256, 0]).matmul(zeros([0, 256])).sum().item(), `${path}, K = 0`).toBe(0);
+      } finally {
+        setMatmulOptions(saved);
+      }
+    }
+    scope(() => void ones([256, 256]).mul(9));
+    expect(zeros([256, 256]).add(zeros([256, 256])).sum().item()).toBe(0);
   });
 
   test('the same training steps give the same bits with reuse on and off', () => {

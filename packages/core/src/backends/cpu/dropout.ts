@@ -17,7 +17,7 @@ export const dropoutKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const p = attrs['p'] as number;
   const q = out.dtype === 'float32' ? Math.fround(1 - p) : 1 - p;
   const n = x.length;
-  const y = allocOut(out.dtype, n);
+  const y = allocOut(out.dtype, n, false); // every element is written
   const wasm = x instanceof Float32Array && keep instanceof Uint8Array && y instanceof Float32Array && dropoutF32(x, keep, q, y);
   if (!wasm) for (let i = 0; i < n; i++) y[i] = (x[i]! * keep[i]!) / q;
   return wrap(y, out.dtype);

@@ -128,7 +128,7 @@ export function elementwiseKernel(op: OpKey): Kernel {
   const kernel = (inputs: readonly KernelInput[], out: KernelOutput) => {
     const n = sizeOf(out.shape);
     const halfOut = isHalf(out.dtype);
-    const res = halfOut ? new Float32Array(n) : allocOut(out.dtype, n); // half types compute in float32
+    const res = halfOut ? new Float32Array(n) : allocOut(out.dtype, n, false); // half types compute in float32; every element is written
     if (n === 0) return wrap(halfOut ? new Uint16Array(0) : res, out.dtype);
     run(inputs, out.shape, out.dtype, res);
     return halfOut ? wrap(encodeHalf(res as Float32Array, out.dtype as 'float16' | 'bfloat16'), out.dtype) : wrap(res, out.dtype);

@@ -55,7 +55,7 @@ export function geluExact(x: ArrayLike<number>, y: Float32Array | Float64Array):
 export const geluKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const x = contiguousData(inputs[0]!);
   const n = x.length;
-  const y = allocOut(out.dtype, n);
+  const y = allocOut(out.dtype, n, false); // every element is written
   if (attrs['approximate'] === 'tanh') {
     const cube = out.dtype === 'float64' ? cube64 : cube32;
     for (let i = 0; i < n; i++) {
@@ -71,7 +71,7 @@ export const geluBackwardKernel: Kernel = (inputs, out, attrs: Attrs) => {
   const g = contiguousData(inputs[0]!);
   const x = contiguousData(inputs[1]!);
   const n = x.length;
-  const dx = allocOut(out.dtype, n);
+  const dx = allocOut(out.dtype, n, false); // every element is written
   if (attrs['approximate'] !== 'tanh' && x instanceof Float32Array && g instanceof Float32Array && geluF32(x, dx as Float32Array, g)) return wrap(dx, out.dtype);
   if (attrs['approximate'] === 'tanh') {
     const cube = out.dtype === 'float64' ? cube64 : cube32;

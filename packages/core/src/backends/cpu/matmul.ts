@@ -100,11 +100,11 @@ export function wasmPlan(macs: number): { g: WasmGemm; threads: number } | null 
  * `biased` says whether it did (the other paths leave the bias to the caller).
  */
 function product(a: KernelInput, b: KernelInput, shape: readonly number[], dtype: DType, bias?: Float32Array): { res: TypedArray; biased: boolean } {
-  const res = allocOut(dtype, sizeOf(shape));
+  const res = allocOut(dtype, sizeOf(shape), false); // every path writes every element (K = 0 is zero-filled below)
   const r = shape.length;
   const [M, N] = [shape[r - 2]!, shape[r - 1]!];
   const K = a.shape[a.shape.length - 1]!;
-  if (res.length === 0 || K === 0) return { res, biased: false };
+  if (res.length === 0 || K === 0) return { res: res.fill(0), biased: false };
   const p = foldBatch({ a, b, batch: shape.slice(0, -2), M, N, K });
   const macs = res.length * K;
   const plan = wasmPlan(macs);

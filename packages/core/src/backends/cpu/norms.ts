@@ -53,7 +53,7 @@ export function normKernel(rms: boolean): Kernel {
     const w = hasWeight ? contiguousData(inputs[1]!) : null;
     const b = hasBias ? contiguousData(inputs[hasWeight ? 2 : 1]!) : null;
     const [rows, d] = sizes(inputs[0]!.shape, k);
-    const y = allocOut(out.dtype, rows * d);
+    const y = allocOut(out.dtype, rows * d, false); // every element is written
     const f32 = (a: TypedArray | null) => a === null || a instanceof Float32Array;
     if (x instanceof Float32Array && y instanceof Float32Array && f32(w) && f32(b) && normRowsF32(x, rows, d, w as Float32Array | null, b as Float32Array | null, eps, rms, y)) return wrap(y, out.dtype);
     rowScratch(d);

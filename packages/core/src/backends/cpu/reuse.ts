@@ -89,8 +89,11 @@ export function cpuMemoryReuse(): boolean {
   return enabled;
 }
 
-/** A zero-filled array for a kernel's output: from the pool where a buffer of its size class is free. */
-export function allocOut(dtype: DType, n: number): TypedArray {
+/**
+ * A zero-filled array for a kernel's output: from the pool where a buffer of its size class is
+ * free. `filled: false` skips zeroing a reused buffer, for callers that write every element.
+ */
+export function allocOut(dtype: DType, n: number, filled = true): TypedArray {
   const Ctor = allocArray(dtype, 0).constructor as { new (b: ArrayBuffer, at: number, n: number): TypedArray; BYTES_PER_ELEMENT: number };
   const bytes = n * Ctor.BYTES_PER_ELEMENT;
   if (!enabled || bytes < MIN_BYTES) return allocArray(dtype, n);
@@ -101,7 +104,7 @@ export function allocOut(dtype: DType, n: number): TypedArray {
   const buf = pooled ?? new ArrayBuffer(cls); // a new one is zero-filled
   poolable.add(buf);
   const out = new Ctor(buf, 0, n);
-  return pooled ? out.fill(0) : out;
+  return pooled && filled ? out.fill(0) : out;
 }
 
 /** A pooled buffer of the smallest class from `cls` up to 2 cls (shapes change from step to step), if any. */
