@@ -101,19 +101,12 @@ export class Generator {
    */
   fillKeepMask(out: Uint8Array, cut: number): void {
     if (keepMaskFill?.(this.s, out, cut)) return;
-    const s = this.s;
-    let s0 = s[0]!, s1 = s[1]!, s2 = s[2]!, s3 = s[3]!;
-    for (let i = 0; i < out.length; i++) {
-      out[i] = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0 >= cut ? 1 : 0;
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl(s3, 11);
+    const bits = new Uint32Array(Math.min(out.length, 1 << 16));
+    for (let at = 0; at < out.length; at += bits.length) {
+      const chunk = bits.length <= out.length - at ? bits : bits.subarray(0, out.length - at);
+      this.fillUint32(chunk);
+      for (let i = 0; i < chunk.length; i++) out[at + i] = chunk[i]! >= cut ? 1 : 0;
     }
-    s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
   }
 
   /**
