@@ -193,7 +193,7 @@ let tfjsModule = null;
  * its ESM build does, but imports its files without extensions, so a resolve hook adds '.js'
  * (the gradients land in tfjs's global registry, which the Node bundle's engine reads).
  */
-async function tfjsWithGradients() {
+export async function tfjsWithGradients() {
   if (tfjsModule) return tfjsModule;
   const { register } = await import('node:module');
   register('data:text/javascript,' + encodeURIComponent(

@@ -4,11 +4,13 @@
 // - the pretraining step (B 32 windows; forward + backward + AdamW), tsgrad against tfjs-wasm on
 //   the same weights and batch, interleaved in this process (suites/train-step.mjs does the work);
 // - the classifier fine-tuning step (B 16 x T 24 with a key-padding mask, mean+max pooling, AdamW)
-//   and the inference forward (B 64 x T 24), tsgrad;
+//   and the inference forward (B 64 x T 24), tsgrad and then tfjs-wasm (lib/tfjs-classifier.mjs)
+//   from the same weights, whose logits must agree;
 // each with tokens/s, GFLOP/s (6 x parameters x tokens + attention for training, 2 x for the
 // forward) and its share of the 2-thread 1024^3 GEMM rate measured in this same run.
 
 import { mdTable, textTable } from '../lib/harness.mjs';
+import { tfjsClassifier } from '../lib/tfjs-classifier.mjs';
 import { run as trainStep } from './train-step.mjs';
 
 const core = await import('../../packages/core/dist/index.js');
@@ -52,7 +54,7 @@ function timeSteps(step, n, warm = 2) {
 }
 
 /** The fine-tuning step and the inference forward of the recipe classifier, on random token batches. */
-function classifierSteps(cfg, n) {
+async function classifierSteps(cfg, n) {
   core.manualSeed(0);
   const shape = { nLayer: cfg.nLayer, nHead: cfg.nHead, nEmbd: cfg.nEmbd, blockSize: cfg.seq, dropout: 0.1, dimFeedforward: cfg.dimFeedforward };
   const model = train.classifierFor({ objective: 'clm', vocabSize: cfg.vocab, padId: 0, shape }, 2, { pooling: 'mean+max' });
@@ -65,6 +67,15 @@ function classifierSteps(cfg, n) {
   };
   const ft = batch(16, 24);
   const inf = batch(64, 24);
+  // tfjs-wasm: the same classifier from the same weights, checked on the inference batch's logits
+  const arrays = (b, B, T) => ({ ids: Int32Array.from(b.ids.dataSync()), pad: Int32Array.from(b.pad.dataSync()), labels: Int32Array.from(b.labels.dataSync()), B, T });
+  const [ftA, infA] = [arrays(ft, 16, 24), arrays(inf, 64, 24)];
+  const tfc = await tfjsClassifier(Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, { data: Float32Array.from(t.dataSync()), shape: t.shape }])), cfg);
+  model.eval();
+  const want = core.noGrad(() => model.forward(inf.ids, { keyPaddingMask: inf.pad }).dataSync());
+  const got = tfc.logits(infA);
+  const logitDiff = Math.max(...Array.from(want, (v, i) => Math.abs(v - got[i])));
+  if (!(logitDiff < 1e-3) || tfc.params !== model.numParameters()) throw new Error(`tfjs-wasm classifier differs from tsgrad's: logits ${logitDiff}, params ${tfc.params} vs ${model.numParameters()}`);
   model.train();
   // the step as the recipe's train() runs it: one stepScope with CPU memory reuse on
   const reuseWas = core.setCpuMemoryReuse(true);
@@ -82,9 +93,14 @@ function classifierSteps(cfg, n) {
   const infReuse = core.setCpuMemoryReuse(true);
   const infMs = timeSteps(() => core.noGrad(() => core.scope(() => model.forward(inf.ids, { keyPaddingMask: inf.pad }).argmax(-1).dataSync())), n);
   core.setCpuMemoryReuse(infReuse);
+  const nTf = Math.max(2, Math.ceil(n / 5));
+  const ftTfMs = timeSteps(() => tfc.step(ftA), nTf, 1);
+  const infTfMs = timeSteps(() => tfc.predict(infA), nTf, 1);
   return [
     { workload: 'fine-tuning step (B 16 x T 24, AdamW)', tokens: 16 * 24, ms: ftMs, flops: 3 * forwardFlops(cfg, 16 * 24, 24, true) },
     { workload: 'inference forward (B 64 x T 24)', tokens: 64 * 24, ms: infMs, flops: forwardFlops(cfg, 64 * 24, 24, true) },
+    { workload: 'fine-tuning step (B 16 x T 24, AdamW), tfjs-wasm', tokens: 16 * 24, ms: ftTfMs, flops: 3 * forwardFlops(cfg, 16 * 24, 24, true), peerOf: 'fine-tuning' },
+    { workload: 'inference forward (B 64 x T 24), tfjs-wasm', tokens: 64 * 24, ms: infTfMs, flops: forwardFlops(cfg, 64 * 24, 24, true), peerOf: 'inference', logitDiff },
   ];
 }
 
@@ -102,7 +118,7 @@ export async function run({ quick = false, args = {} } = {}) {
     const pre = await trainStep({ quick, args: { impls: 'tsgrad,tfjs-wasm', rounds: quick ? 2 : 3, ...args }, config: cfg, title: `Recipe preset '${name}', pretraining step` });
     const rows = [];
     for (const s of pre.state) rows.push({ workload: `pretraining step (B ${cfg.batch} x T ${cfg.seq}), ${s.kind}`, tokens: cfg.batch * cfg.seq, ms: s.stepMs, flops: pre.flops, kind: s.kind });
-    rows.push(...classifierSteps(cfg, quick ? 5 : 15));
+    rows.push(...(await classifierSteps(cfg, quick ? 5 : 15)));
     const gemm = (gemmBefore + gemmRate()) / 2;
     const header = ['workload', 'ms (median)', 'tokens/s', 'GFLOP/s', `share of the 1024^3 GEMM (${gemm.toFixed(1)} GFLOP/s)`];
     const table = rows.map((r) => [r.workload, r.ms.toFixed(1), ((r.tokens * 1000) / r.ms).toFixed(0), (r.flops / r.ms / 1e6).toFixed(1), `${((100 * r.flops) / r.ms / 1e6 / gemm).toFixed(0)}%`]);
@@ -110,6 +126,11 @@ export async function run({ quick = false, args = {} } = {}) {
     const ts = rows.find((r) => r.kind === 'tsgrad');
     const tf = rows.find((r) => r.kind === 'tfjs-wasm');
     if (ts && tf) targets.push(`- '${name}' pretraining step: tsgrad ${(tf.ms / ts.ms).toFixed(2)}x tfjs-wasm's tokens/s (target >= 3x), ${((100 * ts.flops) / ts.ms / 1e6 / gemm).toFixed(0)}% of the GEMM rate (target >= 50%)`);
+    for (const peer of rows.filter((r) => r.peerOf)) {
+      const own = rows.find((r) => r.workload.startsWith(peer.peerOf) && !r.peerOf);
+      targets.push(`- '${name}' ${own.workload}: tsgrad ${(peer.ms / own.ms).toFixed(2)}x tfjs-wasm's tokens/s (target >= 3x), ${((100 * own.flops) / own.ms / 1e6 / gemm).toFixed(0)}% of the GEMM rate (target >= 50%)` +
+        (peer.logitDiff !== undefined ? `; tfjs-wasm's logits from the same weights within ${peer.logitDiff.toExponential(1)} of tsgrad's` : ''));
+    }
     sections.push(`### Preset '${name}'\n\n${mdTable(header, table)}\n\n${pre.markdown}`);
   }
   console.log(`\n${targets.join('\n')}`);
