@@ -5,7 +5,7 @@
 // (tf.dropout: the same work, other masks) and AdamW as tf.train.adam plus decoupled decay;
 // tfjs-wasm has no kernel for gather's gradient, so training embeds tokens by a one-hot matmul.
 
-import { tfjsWithGradients } from './train-models.mjs';
+import { tfjsGptBody, tfjsWithGradients } from './train-models.mjs';
 
 /**
  * @param {Record<string, { data: Float32Array, shape: number[] }>} weights  tsgrad's state dict, as arrays
@@ -17,52 +17,26 @@ export async function tfjsClassifier(weights, cfg, opts = {}) {
   const tf = await tfjsWithGradients();
   await tf.setBackend('wasm');
   await tf.ready();
-  const { nEmbd: C, nHead: H, vocab: V } = cfg;
-  const D = C / H;
+  const { nEmbd: C, vocab: V } = cfg;
+  const { P, vars: bodyVars, ln, linear, blocks } = tfjsGptBody(tf, weights, { ...cfg, layerNormEps: eps });
   const w = (key) => tf.variable(tf.tensor(weights[key].data, weights[key].shape, 'float32'));
-  const layer = (i) => {
-    const p = `transformer.h.${i}.`;
-    return {
-      g1: w(`${p}norm1.weight`), b1: w(`${p}norm1.bias`), wqkv: w(`${p}self_attn.in_proj_weight`), bqkv: w(`${p}self_attn.in_proj_bias`),
-      wo: w(`${p}self_attn.out_proj.weight`), bo: w(`${p}self_attn.out_proj.bias`), g2: w(`${p}norm2.weight`), b2: w(`${p}norm2.bias`),
-      w1: w(`${p}linear1.weight`), bf1: w(`${p}linear1.bias`), w2: w(`${p}linear2.weight`), bf2: w(`${p}linear2.bias`),
-    };
-  };
-  const P = {
-    wte: w('transformer.wte.weight'), wpe: w('transformer.wpe.weight'), layers: Array.from({ length: cfg.nLayer }, (_, i) => layer(i)),
-    gf: w('transformer.ln_f.weight'), bf: w('transformer.ln_f.bias'), head: w('classifier.weight'), hb: w('classifier.bias'),
-  };
-  const vars = [P.wte, P.wpe, P.gf, P.bf, P.head, P.hb, ...P.layers.flatMap((l) => Object.values(l))];
-  const { add, mul, sub, matMul, reshape, transpose } = tf;
-  const ln = (x, g, b) => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    return add(mul(mul(sub(x, mean), tf.rsqrt(add(variance, eps))), g), b);
-  };
-  const linear = (x2, wt, b) => add(matMul(x2, wt, false, true), b); // PyTorch layout: W (out, in)
-  const gelu = (x) => mul(mul(x, 0.5), add(tf.erf(mul(x, Math.SQRT1_2)), 1));
+  const [head, hb] = [w('classifier.weight'), w('classifier.bias')];
+  const vars = [...bodyVars, head, hb];
+  const { add, mul, sub, matMul, reshape } = tf;
 
   /** Logits (B, 2) of ids (B, T) int32 with pad (B, T) 1 = padding. */
   const forward = (ids, pad, B, T, training) => {
     const drop = (x) => (training ? tf.dropout(x, dropout) : x);
     const tok = training ? matMul(tf.oneHot(reshape(ids, [B * T]), V), P.wte) : tf.gather(P.wte, reshape(ids, [B * T])); // (B T, C)
-    let x = drop(add(reshape(tok, [B, T, C]), tf.slice(P.wpe, [0, 0], [T, C]))); // (B, T, C)
+    const emb = drop(add(reshape(tok, [B, T, C]), tf.slice(P.wpe, [0, 0], [T, C]))); // (B, T, C)
     const padF = tf.cast(pad, 'float32'); // (B, T)
     const causal = mul(sub(1, tf.linalg.bandPart(tf.ones([T, T]), -1, 0)), -1e9); // 0 on and below the diagonal
     const mask = add(causal, reshape(mul(padF, -1e9), [B, 1, 1, T])); // (B, 1, T, T)
-    for (const l of P.layers) {
-      const h = reshape(ln(x, l.g1, l.b1), [B * T, C]);
-      const [q, k, v] = tf.unstack(transpose(reshape(linear(h, l.wqkv, l.bqkv), [B, T, 3, H, D]), [2, 0, 3, 1, 4])); // 3 x (B, H, T, D)
-      const att = drop(tf.softmax(add(mul(matMul(q, k, false, true), 1 / Math.sqrt(D)), mask)));
-      const y = reshape(transpose(matMul(att, v), [0, 2, 1, 3]), [B * T, C]);
-      x = add(x, drop(reshape(linear(y, l.wo, l.bo), [B, T, C])));
-      const f = drop(gelu(linear(reshape(ln(x, l.g2, l.b2), [B * T, C]), l.w1, l.bf1)));
-      x = add(x, drop(reshape(linear(f, l.w2, l.bf2), [B, T, C])));
-    }
-    x = ln(x, P.gf, P.bf);
+    const x = ln(blocks(emb, mask, drop), P.gf, P.bf);
     const keep = reshape(sub(1, padF), [B, T, 1]);
     const mean = tf.div(tf.sum(mul(x, keep), 1), tf.sum(keep, 1)); // (B, C)
     const max = tf.max(tf.where(tf.cast(reshape(pad, [B, T, 1]), 'bool'), tf.fill([B, T, C], -Infinity), x), 1); // (B, C)
-    return linear(drop(tf.concat([mean, max], -1)), P.head, P.hb); // (B, 2)
+    return linear(drop(tf.concat([mean, max], -1)), head, hb); // (B, 2)
   };
   const adam = tf.train.adam(lr, 0.9, 0.999, 1e-8);
   const decay = 1 - lr * weightDecay;

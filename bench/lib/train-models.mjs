@@ -209,14 +209,14 @@ export async function tfjsWithGradients() {
   return tf;
 }
 
-async function tfjsTrainer(kind, cfg, weights) {
-  const tf = await tfjsWithGradients();
-  const backend = kind === 'tfjs-wasm' ? 'wasm' : 'cpu';
-  await tf.setBackend(backend);
-  await tf.ready();
-  // NOTE: tfjs-wasm has no kernel for the gather gradient (UnsortedSegmentSum): one-hot matmuls
-  const oneHotEmbedding = backend === 'wasm';
-  const { batch: B, seq: T, vocab: V, nEmbd: C, nHead: H, layerNormEps } = cfg;
+/**
+ * The GPT body in tfjs ops from tsgrad's weights (PyTorch keys): variables for the embeddings, the
+ * blocks and the final LayerNorm (`P`, all of them in `vars`), LayerNorm and PyTorch-layout linear
+ * helpers, and `blocks(x, mask, drop)`: the pre-norm blocks (exact GELU) over x (B, T, C) with an
+ * additive attention mask, `drop` applied where tsgrad's layers have dropout.
+ */
+export function tfjsGptBody(tf, weights, cfg) {
+  const { nEmbd: C, nHead: H, layerNormEps = 1e-5 } = cfg;
   const D = C / H;
   const w = (key) => tf.variable(tf.tensor(weights[key].data, weights[key].shape, 'float32'));
   const layer = (i) => {
@@ -230,25 +230,42 @@ async function tfjsTrainer(kind, cfg, weights) {
   const P = { wte: w('transformer.wte.weight'), wpe: w('transformer.wpe.weight'), layers: Array.from({ length: cfg.nLayer }, (_, i) => layer(i)), gf: w('transformer.ln_f.weight'), bf: w('transformer.ln_f.bias') };
   const vars = [P.wte, P.wpe, P.gf, P.bf, ...P.layers.flatMap((l) => Object.values(l))];
   const { add, mul, sub, matMul, reshape, transpose } = tf;
-  const mask = tf.tidy(() => mul(sub(1, tf.linalg.bandPart(tf.ones([T, T]), -1, 0)), -1e9)); // 0 on and below the diagonal
   const ln = (x, g, b) => {
     const { mean, variance } = tf.moments(x, -1, true);
     return add(mul(mul(sub(x, mean), tf.rsqrt(add(variance, layerNormEps))), g), b);
   };
   const linear = (x2, wt, b) => add(matMul(x2, wt, false, true), b); // PyTorch layout: W (out, in)
   const gelu = (x) => mul(mul(x, 0.5), add(tf.erf(mul(x, Math.SQRT1_2)), 1));
-  const lossOf = (xs, ys) => {
-    const tok = oneHotEmbedding ? matMul(tf.oneHot(xs, V), P.wte) : tf.gather(P.wte, xs); // (B T, C)
-    let x = add(reshape(tok, [B, T, C]), P.wpe); // (B, T, C)
+  const blocks = (x, mask, drop) => {
+    const [B, T] = x.shape;
     for (const l of P.layers) {
       const h = reshape(ln(x, l.g1, l.b1), [B * T, C]);
       const [q, k, v] = tf.unstack(transpose(reshape(linear(h, l.wqkv, l.bqkv), [B, T, 3, H, D]), [2, 0, 3, 1, 4])); // 3 x (B, H, T, D)
-      const att = tf.softmax(add(mul(matMul(q, k, false, true), 1 / Math.sqrt(D)), mask));
+      const att = drop(tf.softmax(add(mul(matMul(q, k, false, true), 1 / Math.sqrt(D)), mask)));
       const y = reshape(transpose(matMul(att, v), [0, 2, 1, 3]), [B * T, C]);
-      x = add(x, reshape(linear(y, l.wo, l.bo), [B, T, C]));
-      const f = gelu(linear(reshape(ln(x, l.g2, l.b2), [B * T, C]), l.w1, l.bf1));
-      x = add(x, reshape(linear(f, l.w2, l.bf2), [B, T, C]));
+      x = add(x, drop(reshape(linear(y, l.wo, l.bo), [B, T, C])));
+      const f = drop(gelu(linear(reshape(ln(x, l.g2, l.b2), [B * T, C]), l.w1, l.bf1)));
+      x = add(x, drop(reshape(linear(f, l.w2, l.bf2), [B, T, C])));
     }
+    return x;
+  };
+  return { P, vars, ln, linear, blocks };
+}
+
+async function tfjsTrainer(kind, cfg, weights) {
+  const tf = await tfjsWithGradients();
+  const backend = kind === 'tfjs-wasm' ? 'wasm' : 'cpu';
+  await tf.setBackend(backend);
+  await tf.ready();
+  // NOTE: tfjs-wasm has no kernel for the gather gradient (UnsortedSegmentSum): one-hot matmuls
+  const oneHotEmbedding = backend === 'wasm';
+  const { batch: B, seq: T, vocab: V, nEmbd: C } = cfg;
+  const { P, vars, ln, blocks } = tfjsGptBody(tf, weights, cfg);
+  const { add, mul, sub, matMul, reshape } = tf;
+  const mask = tf.tidy(() => mul(sub(1, tf.linalg.bandPart(tf.ones([T, T]), -1, 0)), -1e9)); // 0 on and below the diagonal
+  const lossOf = (xs, ys) => {
+    const tok = oneHotEmbedding ? matMul(tf.oneHot(xs, V), P.wte) : tf.gather(P.wte, xs); // (B T, C)
+    const x = blocks(add(reshape(tok, [B, T, C]), P.wpe), mask, (t) => t); // (B, T, C)
     const logits = matMul(reshape(ln(x, P.gf, P.bf), [B * T, C]), P.wte, false, true); // tied head: (B T, V)
     return tf.losses.softmaxCrossEntropy(tf.oneHot(ys, V), logits); // mean over the B T rows
   };

@@ -12,7 +12,7 @@
 // (kernels may wrap an input's array as their output), and only if it was taken from here while
 // reuse was on (never a user's array). A disposed CPU tensor throws when read, as a GPU one does.
 
-import { allocArray, type DType, type TypedArray } from '../../dtype.js';
+import { ARRAY_OF, allocArray, type DType, type TypedArray } from '../../dtype.js';
 
 /** Arrays from this size (bytes) are pooled; smaller ones come cheaply from the allocator's heap. */
 const MIN_BYTES = 64 * 1024;
@@ -94,7 +94,7 @@ export function cpuMemoryReuse(): boolean {
  * free. `filled: false` skips zeroing a reused buffer, for callers that write every element.
  */
 export function allocOut(dtype: DType, n: number, filled = true): TypedArray {
-  const Ctor = allocArray(dtype, 0).constructor as { new (b: ArrayBuffer, at: number, n: number): TypedArray; BYTES_PER_ELEMENT: number };
+  const Ctor = ARRAY_OF[dtype] as unknown as { new (b: ArrayBuffer, at: number, n: number): TypedArray; BYTES_PER_ELEMENT: number };
   const bytes = n * Ctor.BYTES_PER_ELEMENT;
   if (!enabled || bytes < MIN_BYTES) return allocArray(dtype, n);
   if (++tick % 1024 === 0) evict();
