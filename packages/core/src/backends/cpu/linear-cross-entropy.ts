@@ -42,7 +42,7 @@ function fusedF32(x: Float32Array, w: Float32Array, t: TypedArray, N: number, d:
   const buf = g.memory.buffer;
   new Float32Array(buf, xAt, N * d).set(x);
   new Float32Array(buf, wAt, V * d).set(w);
-  gemmResidentF32(g, tableAt, xAt, wAt, lAt, { M: N, N: V, K: d, sam: d, sak: 1, sbk: 1, sbn: d }, threads);
+  gemmResidentF32(g, tableAt, xAt, wAt, lAt, { M: N, N: V, K: d, sam: d, sak: 1, sbk: 1, sbn: d }, helpers);
   const rows = chunksOf(g, N, 1, N * V, helpers);
   runJobs(g, [kernelIndex('rowexp_f32'), lAt, eAt, V, sAt, 0, 0, 0, 0], rows.chunks, rows.helpers);
   // the loss as crossEntropy's kernel computes it: logp[t] = x[t] - max - log(sum), in float64
@@ -65,8 +65,8 @@ function fusedF32(x: Float32Array, w: Float32Array, t: TypedArray, N: number, d:
     if (t[i] === a.ignoreIndex) e.fill(0, i * V, (i + 1) * V); // exactly 0, as crossEntropyBackward's
     else e[i * V + t[i]!] = e[i * V + t[i]!]! - coef;
   }
-  gemmResidentF32(g, tableAt, eAt, wAt, hAt, { M: N, N: d, K: V, sam: V, sak: 1, sbk: d, sbn: 1 }, threads);
-  gemmResidentF32(g, tableAt, eAt, xAt, dwAt, { M: V, N: d, K: N, sam: 1, sak: V, sbk: d, sbn: 1 }, threads);
+  gemmResidentF32(g, tableAt, eAt, wAt, hAt, { M: N, N: d, K: V, sam: V, sak: 1, sbk: d, sbn: 1 }, helpers);
+  gemmResidentF32(g, tableAt, eAt, xAt, dwAt, { M: V, N: d, K: N, sam: 1, sak: V, sbk: d, sbn: 1 }, helpers);
   res[0] = a.reduction === 'mean' ? lossSum / count : lossSum;
   res.set(new Float32Array(buf, hAt, N * d), 1);
   res.set(new Float32Array(buf, dwAt, V * d), 1 + N * d);

@@ -140,11 +140,11 @@ export function matmulWasm(g: WasmGemm, kind: WasmKind, p: MatmulProblem, res: T
 /**
  * The float32 product of operands already in wasm memory: C (at byte `cAt`, [M, N] contiguous) =
  * A B, A at `aAt` with strides (sam, sak), B at `bAt` with (sbk, sbn), in elements; the one-entry
- * batch table goes at `tableAt` (12 bytes). Runs on this thread and up to `threads - 1` helpers.
+ * batch table goes at `tableAt` (12 bytes). Runs on this thread and the `helpers` (readyHelpers'
+ * indices, taken before the layout: starting the pool moves freeFrom()).
  */
-export function gemmResidentF32(g: WasmGemm, tableAt: number, aAt: number, bAt: number, cAt: number, dims: { M: number; N: number; K: number; sam: number; sak: number; sbk: number; sbn: number }, threads: number): void {
+export function gemmResidentF32(g: WasmGemm, tableAt: number, aAt: number, bAt: number, cAt: number, dims: { M: number; N: number; K: number; sam: number; sak: number; sbk: number; sbn: number }, helpers: readonly number[]): void {
   const { M, N, K, sam, sak, sbk, sbn } = dims;
-  const helpers = threads > 1 ? readyHelpers(g).slice(0, threads - 1) : [];
   const chunks = helpers.length === 0 ? [[0, 1, 0, M, 0, N]] : splitWork((helpers.length + 1) * chunksPerThread, 1, M, N, BLOCKING.f32);
   new Int32Array(g.memory.buffer, tableAt, 3).set([aAt, bAt, cAt]);
   runJobs(g, [KIND_INDEX.f32, tableAt, M, N, K, sam, sak, sbk, sbn], chunks, helpers);
