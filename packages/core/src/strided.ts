@@ -97,6 +97,13 @@ export function scatterStrided(
     dst[offset] = accumulate ? dst[offset]! + src[srcOffset]! : src[srcOffset]!;
     return;
   }
+  if (!accumulate && src instanceof Float32Array && dst instanceof Float32Array) {
+    // float32 writes in a loop that sees no other array type (as gatherStrided's): the generic
+    // walk below is megamorphic, several times slower (attention's packed gradients, cat)
+    const [cs, [ct, cst]] = coalesce(shape, [strides, srcStrides]);
+    scatterF32(dst, cs, ct!, offset, src, cst!, srcOffset);
+    return;
+  }
   const n = shape[rank - 1]!;
   const s = strides[rank - 1]!;
   const t = srcStrides[rank - 1]!;
@@ -117,6 +124,26 @@ export function scatterStrided(
       sbase -= srcStrides[d]! * shape[d]!;
       idx[d] = 0;
     }
+  }
+}
+
+/** scatterStrided's walk between float32 arrays, without accumulation (coalesced shape). */
+function scatterF32(dst: Float32Array, shape: readonly number[], strides: readonly number[], offset: number, src: Float32Array, srcStrides: readonly number[], srcOffset: number): void {
+  const rank = shape.length;
+  const n = shape[rank - 1]!;
+  const [s, t] = [strides[rank - 1]!, srcStrides[rank - 1]!];
+  const outer = sizeOfOuter(shape);
+  if (outer === 0 || n === 0) return;
+  const idx = new Int32Array(rank);
+  const sidx = new Int32Array(rank);
+  let base = offset;
+  let sbase = srcOffset;
+  for (let r = 0; r < outer; r++) {
+    if (s === 1 && t === 1 && n >= 64) dst.set(src.subarray(sbase, sbase + n), base); // a native block copy per long row
+    else if (s === 1 && t === 1) for (let j = 0; j < n; j++) dst[base + j] = src[sbase + j]!;
+    else for (let j = 0, p = base, q = sbase; j < n; j++, p += s, q += t) dst[p] = src[q]!;
+    base = nextRow(idx, shape, strides, base);
+    sbase = nextRow(sidx, shape, srcStrides, sbase);
   }
 }
 

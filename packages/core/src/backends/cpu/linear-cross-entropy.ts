@@ -30,7 +30,7 @@ function fusedF32(x: Float32Array, w: Float32Array, t: TypedArray, N: number, d:
   const { g, threads } = plan;
   const helpers = threads > 1 ? readyHelpers(g).slice(0, threads - 1) : []; // starts the pool first: its workspaces come before freeFrom()
   const tableAt = freeFrom();
-  const xAt = align(tableAt + 12);
+  const xAt = align(tableAt + 16);
   const wAt = align(xAt + 4 * N * d);
   const lAt = align(wAt + 4 * V * d); // logits
   const eAt = align(lAt + 4 * N * V); // exp(logits - max), then the logits' gradient

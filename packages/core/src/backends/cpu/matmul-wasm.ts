@@ -43,18 +43,52 @@ function span(x: KernelInput): { lo: number; hi: number; distinct: number } {
   return { lo, hi, distinct };
 }
 
+/**
+ * Whether a view is copied by one memcpy of its span rather than gathered element by element: a
+ * memcpy moves ~28 GB/s and the strided gather a few ns an element, so copying up to 4x the
+ * elements read still wins (the heads of a packed (B, L, 3E) projection read a third of theirs).
+ */
+const spanned = (s: { lo: number; hi: number; distinct: number }): boolean => s.hi - s.lo + 1 <= 4 * s.distinct + 64;
+
+/** Elements the union of two views' spans takes (stagePair's copy). */
+function pairElems(a: KernelInput, b: KernelInput): number {
+  const [sa, sb] = [span(a), span(b)];
+  return Math.max(sa.hi, sb.hi) - Math.min(sa.lo, sb.lo) + 1;
+}
+
 /** Bytes `x` takes once staged: its span when dense enough to memcpy, else its distinct elements. */
 function stagedElems(x: KernelInput): number {
-  const { lo, hi, distinct } = span(x);
-  return hi - lo + 1 <= 2 * distinct + 64 ? hi - lo + 1 : distinct;
+  const s = span(x);
+  return spanned(s) ? s.hi - s.lo + 1 : s.distinct;
+}
+
+/** Where view x's batch matrices start once the elements [lo, ...] of its storage sit at heap[at]. */
+function placed(x: KernelInput, batch: readonly number[], lo: number, at: number): Staged {
+  const r = x.shape.length;
+  const ptrs = offsetsOf(batch, broadcastStrides(x.shape.slice(0, -2), x.strides.slice(0, -2), batch), at + x.offset - lo);
+  return { ptrs, si: x.strides[r - 2]!, sj: x.strides[r - 1]! };
+}
+
+/**
+ * A and B staged by one memcpy when they view the same storage closely (the queries and keys of
+ * one packed projection): the union of their spans, if it is dense enough; else null.
+ */
+function stagePair(a: KernelInput, b: KernelInput, batch: readonly number[], heap: TypedArray, at: number): [Staged, Staged] | null {
+  if (a.storage !== b.storage) return null;
+  const [sa, sb] = [span(a), span(b)];
+  const u = { lo: Math.min(sa.lo, sb.lo), hi: Math.max(sa.hi, sb.hi), distinct: sa.distinct + sb.distinct };
+  if (!spanned(u)) return null;
+  heap.set(dataOf(a.storage).subarray(u.lo, u.hi + 1) as never, at);
+  return [placed(a, batch, u.lo, at), placed(b, batch, u.lo, at)];
 }
 
 function stage(x: KernelInput, batch: readonly number[], heap: TypedArray, at: number): Staged {
-  const { lo, hi, distinct } = span(x);
+  const s = span(x);
+  const { lo, hi } = s;
   const data = dataOf(x.storage);
   let strides = x.strides;
   let offset: number;
-  if (hi - lo + 1 <= 2 * distinct + 64) {
+  if (spanned(s)) {
     // NOTE: TypedArray.set converts between element types (int32 or bool inputs of a float matmul)
     heap.set(data.subarray(lo, hi + 1) as never, at);
     offset = at + x.offset - lo;
@@ -96,35 +130,41 @@ export function splitWork(parts: number, nb: number, M: number, N: number, bl: {
   return cut.slice(1).map((e, q) => (byRows ? [0, nb, cut[q]!, e, 0, N] : [0, nb, 0, M, cut[q]!, e]));
 }
 
+/** One batched product of {@link productsWasm}: C of batch t goes to `res[at[t]]` on, rows `ldc` elements apart. */
+export interface ProductJob {
+  readonly p: MatmulProblem;
+  readonly at: Int32Array;
+  readonly ldc: number;
+}
+
 /**
- * Computes the product into `res` (contiguous [...batch, M, N], already zero) on the wasm module,
- * with up to `maxThreads` threads; a float32 `bias` row of length N (f32 only) is added to every
- * row of the product before it is copied out (addmm's epilogue). Returns false (and does nothing)
- * if it does not fit in memory.
+ * Computes the products of `jobs` into `res` on the wasm module, each batch's C written where its
+ * job says (a contiguous [...batch, M, N] product, or heads into a (B, L, H D) layout), with up to
+ * `maxThreads` threads; the jobs together must write every element of `res` (it is copied out
+ * whole). A float32 `bias` row of length N (f32, one job writing `res` contiguously) is added to
+ * every row before the copy (addmm's epilogue). Returns false (and does nothing) if it does not fit.
  */
-export function matmulWasm(g: WasmGemm, kind: WasmKind, p: MatmulProblem, res: TypedArray, maxThreads: number, bias?: Float32Array): boolean {
-  const { M, N, K } = p;
-  const nb = res.length / (M * N);
+export function productsWasm(g: WasmGemm, kind: WasmKind, jobs: readonly ProductJob[], res: TypedArray, maxThreads: number, bias?: Float32Array): boolean {
   const es = kind === 'f64' ? 8 : 4;
   const helpers = maxThreads > 1 ? readyHelpers(g).slice(0, maxThreads - 1) : [];
   const threads = helpers.length + 1;
-  const chunks = threads === 1 ? [[0, nb, 0, M, 0, N]] : splitWork(threads * chunksPerThread, nb, M, N, BLOCKING[kind]);
+  const most = (f: (j: ProductJob) => number) => Math.max(...jobs.map(f));
   const tableAt = WORKSPACE_BYTES * (threads === 1 ? 1 : poolSize() + 1); // a workspace per thread
-  const aAt = align(tableAt + 12 * nb);
-  const bAt = align(aAt + es * stagedElems(p.a));
-  const cAt = align(bAt + es * stagedElems(p.b));
-  const biasAt = align(cAt + es * res.length);
+  const cAt = align(tableAt + 16 * most((j) => j.at.length));
+  const aAt = align(cAt + es * res.length);
+  const bAt = align(aAt + es * most((j) => Math.max(stagedElems(j.p.a), j.p.a.storage === j.p.b.storage ? pairElems(j.p.a, j.p.b) : 0)));
+  const biasAt = align(bAt + es * most((j) => stagedElems(j.p.b)));
+  const N = jobs[0]!.p.N;
   if (!ensureBytes(g, biasAt + (bias ? 4 * N : 0))) return false;
   const heap = new HEAP[kind](g.memory.buffer);
-  const A = stage(p.a, p.batch, heap, aAt / es);
-  const B = stage(p.b, p.batch, heap, bAt / es);
-  const table = new Int32Array(g.memory.buffer, tableAt, 3 * nb);
-  for (let t = 0; t < nb; t++) {
-    table[3 * t] = A.ptrs[t]! * es;
-    table[3 * t + 1] = B.ptrs[t]! * es;
-    table[3 * t + 2] = cAt + t * M * N * es;
+  for (const { p, at, ldc } of jobs) {
+    const nb = at.length;
+    const [A, B] = stagePair(p.a, p.b, p.batch, heap, aAt / es) ?? [stage(p.a, p.batch, heap, aAt / es), stage(p.b, p.batch, heap, bAt / es)];
+    const table = new Int32Array(g.memory.buffer, tableAt, 4 * nb);
+    for (let t = 0; t < nb; t++) table.set([A.ptrs[t]! * es, B.ptrs[t]! * es, cAt + at[t]! * es, ldc * es], 4 * t);
+    const chunks = threads === 1 ? [[0, nb, 0, p.M, 0, p.N]] : splitWork(threads * chunksPerThread, nb, p.M, p.N, BLOCKING[kind]);
+    runJobs(g, [KIND_INDEX[kind], tableAt, p.M, p.N, p.K, A.si, A.sj, B.si, B.sj], chunks, helpers);
   }
-  runJobs(g, [KIND_INDEX[kind], tableAt, M, N, K, A.si, A.sj, B.si, B.sj], chunks, helpers);
   if (bias) {
     // C += bias row, in place: binary_f32's add with b one row for every row (row stride 0)
     new Float32Array(g.memory.buffer, biasAt, N).set(bias);
@@ -138,14 +178,25 @@ export function matmulWasm(g: WasmGemm, kind: WasmKind, p: MatmulProblem, res: T
 }
 
 /**
+ * Computes the product into `res` (contiguous [...batch, M, N]) on the wasm module, with up to
+ * `maxThreads` threads and an optional float32 `bias` row (see {@link productsWasm}). Returns false
+ * (and does nothing) if it does not fit in memory.
+ */
+export function matmulWasm(g: WasmGemm, kind: WasmKind, p: MatmulProblem, res: TypedArray, maxThreads: number, bias?: Float32Array): boolean {
+  const size = p.M * p.N;
+  const at = Int32Array.from({ length: res.length / size }, (_, t) => t * size);
+  return productsWasm(g, kind, [{ p, at, ldc: p.N }], res, maxThreads, bias);
+}
+
+/**
  * The float32 product of operands already in wasm memory: C (at byte `cAt`, [M, N] contiguous) =
  * A B, A at `aAt` with strides (sam, sak), B at `bAt` with (sbk, sbn), in elements; the one-entry
- * batch table goes at `tableAt` (12 bytes). Runs on this thread and the `helpers` (readyHelpers'
+ * batch table goes at `tableAt` (16 bytes). Runs on this thread and the `helpers` (readyHelpers'
  * indices, taken before the layout: starting the pool moves freeFrom()).
  */
 export function gemmResidentF32(g: WasmGemm, tableAt: number, aAt: number, bAt: number, cAt: number, dims: { M: number; N: number; K: number; sam: number; sak: number; sbk: number; sbn: number }, helpers: readonly number[]): void {
   const { M, N, K, sam, sak, sbk, sbn } = dims;
   const chunks = helpers.length === 0 ? [[0, 1, 0, M, 0, N]] : splitWork((helpers.length + 1) * chunksPerThread, 1, M, N, BLOCKING.f32);
-  new Int32Array(g.memory.buffer, tableAt, 3).set([aAt, bAt, cAt]);
+  new Int32Array(g.memory.buffer, tableAt, 4).set([aAt, bAt, cAt, 4 * N]);
   runJobs(g, [KIND_INDEX.f32, tableAt, M, N, K, sam, sak, sbk, sbn], chunks, helpers);
 }

@@ -8,7 +8,7 @@ import { promoteTypes, type DType, type TypedArray } from '../../dtype.js';
 import { broadcastStrides, sizeOf } from '../../shape.js';
 import { offsetsOf } from '../../strided.js';
 import { gemmTs, tsWorkspace } from './gemm-ts.js';
-import { matmulWasm, type MatmulProblem } from './matmul-wasm.js';
+import { matmulWasm, productsWasm, type MatmulProblem, type ProductJob } from './matmul-wasm.js';
 import { dataOf, wrap } from './storage.js';
 import { numThreads } from './threads/pool.js';
 import type { WasmKind } from './wasm/gemm-module.js';
@@ -92,6 +92,25 @@ export function foldBatch(p: MatmulProblem): MatmulProblem {
 export function wasmPlan(macs: number): { g: WasmGemm; threads: number } | null {
   const g = options.path === 'ts' || (options.path === 'auto' && macs < options.wasmMinMacs) ? null : wasmGemm();
   return g ? { g, threads: macs >= options.threadMinMacs ? Math.min(options.maxThreads, numThreads()) : 1 } : null;
+}
+
+/**
+ * Batched float products written into `res` where each job says (per batch element an offset and
+ * a row stride: attention's heads straight into a (B, L, H D) layout), on the wasm GEMM, as the
+ * dispatch would run each of them there; the jobs must write every element of `res`. Returns
+ * false (nothing written) where the dispatch would take another path: the caller then runs the
+ * products one by one and copies (the same bits either way).
+ */
+export function productsInto(jobs: readonly { a: KernelInput; b: KernelInput; batch: readonly number[]; at: Int32Array; ldc: number }[], res: TypedArray, dtype: DType): boolean {
+  if (dtype !== 'float32' && dtype !== 'float64') return false;
+  const full: ProductJob[] = jobs.map(({ a, b, batch, at, ldc }) => {
+    const [M, K] = a.shape.slice(-2) as [number, number];
+    return { p: { a, b, batch, M, N: b.shape[b.shape.length - 1]!, K }, at, ldc };
+  });
+  const macs = full.map(({ p, at }) => p.M * p.N * p.K * at.length);
+  if (macs.some((m) => m === 0)) return false;
+  const plan = wasmPlan(Math.min(...macs)); // each product takes the path matmul would give it
+  return plan !== null && productsWasm(plan.g, KIND[dtype], full, res, plan.threads);
 }
 
 /**

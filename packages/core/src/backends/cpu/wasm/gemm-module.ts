@@ -35,7 +35,8 @@ export function workspaceBytes(b: Blocking, es: number): number {
  *   base+1 packB(src, sbk, sbn, kc, nc, dst)  cols of B in slivers of NR, zero-padded
  *   base+2 micro(kc, pa, pb, pc, ldc, accum)  C[MR, NR] (+)= Ap Bp, ldc in bytes
  *   base+3 gemm(table, b0, b1, M, N, K, sam, sak, sbk, sbn, i0, i1, j0, j1, ws)   exported
- * Pointers are byte addresses, strides are in elements. The table holds (A, B, C) byte addresses per batch.
+ * Pointers are byte addresses, strides are in elements. The table holds per batch the byte addresses
+ * of A, B and C and the row stride of C in bytes (16 bytes an entry).
  */
 function kindFuncs(kind: WasmKind, bl: Blocking, base: number, relaxed: boolean): FuncDef[] {
   const U = bl.U ?? 1;
@@ -162,11 +163,11 @@ function kindFuncs(kind: WasmKind, bl: Blocking, base: number, relaxed: boolean)
       set(apack, get(ws)),
       set(bpack, add(get(ws), i32c(bl.MC * bl.KC * es))),
       set(scratch, add(get(bpack), i32c(bl.KC * bl.NC * es))),
-      set(ldcB, esC(get(N))),
       forRange(t, get(b0), get(b1), i32c(1),
-        set(A, load(i32, add(get(table), mul(get(t), i32c(12))))),
-        set(B, load(i32, add(get(table), mul(get(t), i32c(12))), 4)),
-        set(C, load(i32, add(get(table), mul(get(t), i32c(12))), 8)),
+        set(A, load(i32, add(get(table), mul(get(t), i32c(16))))),
+        set(B, load(i32, add(get(table), mul(get(t), i32c(16))), 4)),
+        set(C, load(i32, add(get(table), mul(get(t), i32c(16))), 8)),
+        set(ldcB, load(i32, add(get(table), mul(get(t), i32c(16))), 12)),
         forRange(jc, get(j0), get(j1), i32c(bl.NC),
           set(ncl, minS(i32c(bl.NC), sub(get(j1), get(jc)))),
           forRange(pc, i32c(0), get(K), i32c(bl.KC),
@@ -179,7 +180,7 @@ function kindFuncs(kind: WasmKind, bl: Blocking, base: number, relaxed: boolean)
                 set(nr, minS(i32c(NR), sub(get(ncl), get(jr)))),
                 forRange(ir, i32c(0), get(mcl), i32c(MR),
                   set(mr, minS(i32c(MR), sub(get(mcl), get(ir)))),
-                  set(cptr, add(get(C), esC(add(mul(add(get(ic), get(ir)), get(N)), add(get(jc), get(jr)))))),
+                  set(cptr, add(add(get(C), mul(add(get(ic), get(ir)), get(ldcB))), esC(add(get(jc), get(jr))))),
                   ifThen(ltS(add(sub(get(mr), i32c(MR)), sub(get(nr), i32c(NR))), i32c(0)),
                     [ // edge tile: run the full kernel on a scratch tile seeded from C
                       ifThen(accFlag, [zeroScratch(), edgeCopy(true)]),
