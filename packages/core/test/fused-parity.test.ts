@@ -8,7 +8,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   addmmOp, apply, autogradGrad, crossEntropyBackwardOp, crossEntropyOp, dropoutOp, geluBackwardOp, geluOp, layerNormBackwardOp, layerNormOp,
-  noGrad, rmsNormBackwardOp, rmsNormOp, scaledMaskedSoftmaxOp, softmax, softmaxBackwardOp, sumSquaresOp, tensor, where, type PrimitiveDef, type Tensor,
+  noGrad, packedAttentionBackwardOp, packedAttentionOp, packedAttentionWeightsOp, rmsNormBackwardOp, rmsNormOp, scaledMaskedSoftmaxOp, softmax, softmaxBackwardOp, sumSquaresOp, tensor, where, type PrimitiveDef, type Tensor,
 } from '@tsgrad/core';
 import { FC, fc, indexTensor, leaf, shapeArb, shapeAndDim } from './grad/helpers.js';
 
@@ -105,7 +105,30 @@ const addmmCase = fc.tuple(fc.constantFrom(1, 2, 3, 17), fc.constantFrom(1, 2, 5
   .chain(([n, m, p, which, transposed]) => fc.tuple(leaf([[n, p], [p], [1, p], [n, 1], []][which]!), leaf([n, m]), leaf(transposed ? [p, m] : [m, p]))
     .map(([c, a, b]): Case => ({ inputs: [c, a, transposed ? b.detach().mT : b], attrs: {} }))); // a view of a leaf would be backpropagated twice
 
+// packed attention: qkv (B, L, 3E) in any layout, a bool (B, 1, 1, L) or additive (L, L) mask or
+// causal or none, a random keep mask (p > 0) or none; the weights input is the weights op's
+// result for that qkv (what packedAttention passes); sizes reach the wasm GEMM (2 x 9 x 2 x 16)
+const packedCase = (part: 'weights' | 'forward' | 'backward') =>
+  fc.tuple(fc.constantFrom([1, 1, 1, 1], [2, 3, 1, 2], [1, 4, 2, 1], [3, 2, 2, 3], [2, 9, 2, 16]), fc.constantFrom('none', 'causal', 'bool', 'additive'), fc.constantFrom(0, 0.25))
+    .chain(([[B, L, H, D], m, p0]) => {
+      const p = part === 'weights' ? 0 : p0;
+      const n = B! * H! * L! * L!;
+      return fc.tuple(leaf([B!, L!, 3 * H! * D!], { min: -1.5, max: 1.5 }), leaf([L!, L!]), leaf([B!, L!, H! * D!]), fc.array(fc.boolean(), { minLength: n, maxLength: n }), fc.array(fc.boolean(), { minLength: B! * L!, maxLength: B! * L! }))
+        .map(([qkv, add, g, bits, keys]): Case => {
+          const mask = m === 'bool' ? tensor(keys.map((k, i) => k || i % L! === 0), { shape: [B!, 1, 1, L!] }) : m === 'additive' ? add.detach() : null;
+          const attrs = { numHeads: H!, scale: 1 / Math.sqrt(D!), isCausal: m === 'causal', mask: mask === null ? 'none' : m, p };
+          if (part === 'weights') return { inputs: mask ? [qkv, mask] : [qkv], attrs };
+          const w = noGrad(() => apply(packedAttentionWeightsOp, mask ? [qkv, mask] : [qkv], attrs));
+          const keep = p > 0 ? [tensor(bits, { shape: [B!, H!, L!, L!] })] : [];
+          if (part === 'forward') return { inputs: [qkv, w, ...keep, ...(mask ? [mask] : [])], attrs };
+          return { inputs: [g, qkv, w, ...keep], attrs };
+        });
+    });
+
 describe('fused kernels against their decompositions', () => {
+  parity('packedAttentionWeights', packedAttentionWeightsOp, packedCase('weights'), F32);
+  parity('packedAttention', packedAttentionOp, packedCase('forward'), F32, GRAD);
+  parity('packedAttentionBackward', packedAttentionBackwardOp, packedCase('backward'), F32);
   parity('addmm', addmmOp, addmmCase, { rtol: 0, atol: 0 }, GRAD);
   parity('gelu', geluOp, shapeArb().chain((s) => fc.tuple(leaf(s, { min: -6, max: 6 }), approx).map(([x, a]) => ({ inputs: [x], attrs: { approximate: a } }))), F32, GRAD);
   parity('geluBackward', geluBackwardOp, shapeArb().chain((s) => fc.tuple(leaf(s), leaf(s, { min: -6, max: 6 }), approx).map(([g, x, a]) => ({ inputs: [g, x], attrs: { approximate: a } }))), F32);

@@ -25,6 +25,7 @@ export * from './creation.js';
 export * from './random.js';
 export * from './sampling.js';
 export * from './fused/attention-softmax.js';
+export * from './fused/packed-attention.js';
 export * from './fused/cross-entropy.js';
 export * from './fused/linear-cross-entropy.js';
 export * from './fused/gelu.js';

@@ -3,8 +3,8 @@
 // differentiated through their decompositions (so gradgradcheck of the forward ops goes through them).
 
 import {
-  cat, crossEntropyBackward, geluBackward, linearCrossEntropy, layerNormBackward, rmsNormBackward, scaledMaskedSoftmax, softmax, softmaxBackward, sumSquares, tensor, where,
-  type Tensor,
+  Generator, cat, crossEntropyBackward, geluBackward, linearCrossEntropy, layerNormBackward, packedAttention, packedAttentionBackward, packedAttentionWeights, rmsNormBackward, scaledMaskedSoftmax, softmax, softmaxBackward, sumSquares,
+  tensor, where, type Tensor,
 } from '@tsgrad/core';
 import { fc, indexTensor, leaf, shapeArb, shapeAndDim, type GradSpec } from './helpers.js';
 
@@ -93,6 +93,45 @@ export const fusedSpecs: GradSpec[] = [
             const target = where(t0.eq(v), -100, t0); // class v stands for an ignored target
             return { f: (a: Tensor, b?: Tensor) => linearCrossEntropy(a, b!, target, { reduction, labelSmoothing }), inputs: [x, w] };
           })),
+  },
+  {
+    // qkv (B, L, 3E) with E = H D; no mask, causal, a bool key mask (B, 1, 1, L) or an additive
+    // (L, L) mask, with and without dropout (a fresh generator of one seed per call: one keep mask);
+    // sizes from the TypeScript GEMM up to the wasm one (2 x 9 x 2 heads of 16)
+    covers: ['packedAttention'],
+    secondOrder: true,
+    arb: fc.tuple(fc.constantFrom([1, 1, 1, 1], [2, 3, 1, 2], [1, 4, 2, 1], [3, 2, 2, 3], [2, 9, 2, 16]), fc.constantFrom('none', 'causal', 'bool', 'additive'), fc.constantFrom(0, 0.3), fc.integer({ min: 0, max: 99 }))
+      .chain(([[B, L, H, D], mask, p, seed]) =>
+        fc.tuple(leaf([B!, L!, 3 * H! * D!], { min: -1.5, max: 1.5 }), leaf([L!, L!])).map(([qkv, add]) => {
+          const keys = tensor(Array.from({ length: B! * L! }, (_, i) => i % L! === 0 || (i + seed) % 3 !== 0), { shape: [B!, 1, 1, L!] }); // key 0 always visible
+          const attnMask = mask === 'bool' ? keys : mask === 'additive' ? add.detach() : null;
+          return {
+            f: (x: Tensor) => packedAttention(x, H!, { attnMask, isCausal: mask === 'causal', dropoutP: p, generator: new Generator(seed) }),
+            inputs: [qkv],
+            rtol: 1e-4,
+          };
+        })),
+  },
+  {
+    // the weights alone (differentiated through their decomposition)
+    covers: ['packedAttentionWeights'],
+    secondOrder: true,
+    arb: fc.tuple(fc.constantFrom([1, 1, 1, 1], [2, 3, 1, 2], [1, 4, 2, 1], [2, 5, 2, 8]), fc.constantFrom('none', 'causal', 'bool'))
+      .chain(([[B, L, H, D], mask]) => leaf([B!, L!, 3 * H! * D!], { min: -1.5, max: 1.5 }).map((qkv) => {
+        const attnMask = mask === 'bool' ? tensor(Array.from({ length: L! * L! }, (_, i) => i % L! <= Math.floor(i / L!)), { shape: [L!, L!] }) : null;
+        return { f: (x: Tensor) => packedAttentionWeights(x, H!, { attnMask, isCausal: mask === 'causal' }), inputs: [qkv] };
+      })),
+  },
+  {
+    // the backward as a function of the output gradient, qkv and any weights (through its decomposition)
+    covers: ['packedAttentionBackward'],
+    secondOrder: true,
+    arb: fc.tuple(fc.constantFrom([1, 1, 1, 1], [2, 3, 1, 2], [1, 4, 2, 1], [2, 5, 2, 8]), fc.boolean(), fc.integer({ min: 0, max: 99 }))
+      .chain(([[B, L, H, D], dropped, seed]) =>
+        fc.tuple(leaf([B!, L!, H! * D!]), leaf([B!, L!, 3 * H! * D!]), leaf([B!, H!, L!, L!], { min: 0, max: 1 })).map(([g, qkv, w]) => {
+          const keep = dropped ? tensor(Array.from({ length: w.numel() }, (_, i) => (i + seed) % 4 !== 0), { shape: w.shape }) : null;
+          return { f: (a: Tensor, b?: Tensor, c?: Tensor) => packedAttentionBackward(a, b!, c!, H!, { keep, dropoutP: 0.25 }), inputs: [g, qkv, w] };
+        })),
   },
   {
     covers: ['sumSquares'],

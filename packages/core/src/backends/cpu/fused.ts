@@ -10,6 +10,7 @@ import { geluBackwardKernel, geluKernel } from './gelu.js';
 import { linearCrossEntropyKernel, linearCrossEntropyPackedKernel } from './linear-cross-entropy.js';
 import { linearInt8Kernel } from './linear-int8.js';
 import { normBackwardKernel, normKernel, sumSquaresKernel } from './norms.js';
+import { packedAttentionBackwardKernel, packedAttentionKernel, packedAttentionWeightsKernel } from './packed-attention.js';
 
 /** Kernels by primitive name. */
 export const fusedKernels: Record<string, Kernel> = {
@@ -21,6 +22,9 @@ export const fusedKernels: Record<string, Kernel> = {
   rmsNormBackward: normBackwardKernel(true),
   scaledMaskedSoftmax: scaledMaskedSoftmaxKernel,
   softmaxBackward: softmaxBackwardKernel,
+  packedAttention: packedAttentionKernel,
+  packedAttentionWeights: packedAttentionWeightsKernel,
+  packedAttentionBackward: packedAttentionBackwardKernel,
   crossEntropy: crossEntropyKernel,
   crossEntropyBackward: crossEntropyBackwardKernel,
   linearCrossEntropy: linearCrossEntropyKernel,
