@@ -140,6 +140,31 @@ describe('MultiheadAttention golden values', () => {
     expect(evalOut.tolist()).toEqual(plain.tolist());
   });
 
+  test('self-attention without weights takes the packed path: the outputs and gradients of the general one, within float32 rounding', () => {
+    // query === key === value runs one in-projection and packedAttention; a copy of x as key/value
+    // runs three projections and the composite; float32, in training with dropout from one seed
+    for (const [opts, fwd] of [
+      [{ batchFirst: true, dropout: 0.2 }, { isCausal: true }],
+      [{ batchFirst: false, dropout: 0 }, { keyPaddingMask: tensor([[false, false, true, true], [false, true, true, true]]) }],
+      [{ batchFirst: true, dropout: 0.1 }, { attnMask: tensor([[false, true, true, true], [false, false, true, true], [false, false, false, true], [false, false, false, false]]) }],
+    ] as const) {
+      const m = new MultiheadAttention(8, 2, opts);
+      m.train();
+      const x = randn(opts.batchFirst ? [2, 4, 8] : [4, 2, 8]);
+      const run = (packed: boolean) => {
+        const xi = x.detach().requiresGrad_(true);
+        m.zeroGrad();
+        manualSeed(5);
+        const [y] = m.forward(xi, packed ? xi : xi.mul(1), packed ? xi : xi.mul(1), { ...fwd, needWeights: false });
+        y.mul(y).sum().backward();
+        return { y: y.detach(), grads: [xi.grad!, ...m.parameters().map((p) => p.grad!)] };
+      };
+      const [a, b] = [run(true), run(false)];
+      assertClose(a.y, b.y, { rtol: 1e-5, atol: 1e-6 });
+      a.grads.forEach((g, i) => assertClose(g, b.grads[i]!, { rtol: 1e-5, atol: 1e-6 }));
+    }
+  });
+
   test('shape errors name what is wrong', () => {
     const m = mha();
     expect(() => m.forward(seqFirst(L, 1).narrow(2, 0, 3), k, v)).toThrow(/was expecting embedding dimension of 4, but got 3/);

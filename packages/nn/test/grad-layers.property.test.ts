@@ -97,11 +97,12 @@ const specs: { name: string; arb: fc.Arbitrary<ModuleCase>; numRuns?: number }[]
     numRuns: 10,
   },
   {
-    name: 'MultiheadAttention (layouts, self/cross, kdim/vdim, bias, addBiasKv, masks)',
+    name: 'MultiheadAttention (layouts, self/cross, kdim/vdim, bias, addBiasKv, masks, packed self-attention)',
     numRuns: 24,
     arb: fc.record({
       heads: fc.constantFrom(1, 2), headDim: dim(2), L: dim(), S: dim(), B: dim(2), layout: fc.constantFrom('seq', 'batch', 'unbatched'),
       self: fc.boolean(), kdim: fc.option(dim(), { nil: undefined }), bias: fc.boolean(), biasKv: fc.boolean(), causal: fc.boolean(), kpm: fc.boolean(), average: fc.boolean(),
+      weights: fc.boolean(), // without them, self-attention takes the packed path (one in-projection, packedAttention)
     }).chain((o) => {
       const E = o.heads * o.headDim;
       const S = o.self ? o.L : o.S;
@@ -115,8 +116,8 @@ const specs: { name: string; arb: fc.Arbitrary<ModuleCase>; numRuns?: number }[]
         const kpm = o.kpm ? (o.layout === 'unbatched' ? pad.select(0, 0) : pad) : null;
         const isCausal = o.causal && o.L <= S;
         const run = (a: Tensor, b?: Tensor, c?: Tensor) => {
-          const [y, w] = m.forward(a, o.self ? a : b!, o.self ? a : c!, { keyPaddingMask: kpm, isCausal, averageAttnWeights: o.average });
-          return y.sum().add(w!.mul(w!).sum()); // output and weights both checked
+          const [y, w] = m.forward(a, o.self ? a : b!, o.self ? a : c!, { keyPaddingMask: kpm, isCausal, averageAttnWeights: o.average, needWeights: o.weights });
+          return w ? y.sum().add(w.mul(w).sum()) : y.mul(y).sum(); // output and weights both checked
         };
         return moduleCase(m, o.self ? [q] : [q, k, v], run);
       });

@@ -1,7 +1,7 @@
 // MultiheadAttention as torch.nn.MultiheadAttention: packed in_proj_weight (or q/k/v_proj_weight),
 // out_proj, PyTorch's mask rules, per-head or averaged weights, plus a KV cache and optional RoPE.
 
-import { ShapeError, type Tensor, ValueError, attentionWeights, cat, dropout, linear, linearDynamicInt8, zeros } from '@tsgrad/core';
+import { ShapeError, type Tensor, ValueError, attentionWeights, cat, dropout, linear, linearDynamicInt8, packedAttention, zeros } from '@tsgrad/core';
 import { constant_, xavierNormal_, xavierUniform_ } from '../init.js';
 import { Linear } from '../layers/linear.js';
 import { Module } from '../module.js';
@@ -207,6 +207,16 @@ export class MultiheadAttention extends Module {
     const [B, L] = [q.shape[0]!, q.shape[1]!];
     const [E, H, D] = [this.embedDim, this.numHeads, this.headDim];
     const heads = (x: Tensor) => x.reshape([x.shape[0]!, x.shape[1]!, H, D]).transpose(1, 2); // (B, T, E) -> (B, H, T, D)
+    const kpm = opts.keyPaddingMask && !batched ? opts.keyPaddingMask.unsqueeze(0) : opts.keyPaddingMask; // (B, S)
+    const p = this.training ? this.dropout : 0;
+    if (query === key && key === value && this.in_proj_weight && !needWeights && !cache && !rope && !staticKv && !this.bias_k && !opts.attnMask?.requiresGrad && !kpm?.requiresGrad) {
+      // self-attention: one product for Q, K and V, and the heads read from it in place (packedAttention)
+      const causal = !!opts.isCausal && !opts.attnMask && !kpm;
+      const mask = causal ? null : mergeMasks({ attnMask: opts.attnMask, keyPaddingMask: kpm, isCausal: opts.isCausal, B, H, L, S: L, dtype: q.dtype, device: q.device, op: 'MultiheadAttention' });
+      const y = packedAttention(linear(q, this.in_proj_weight, this.in_proj_bias), H, { attnMask: mask, isCausal: causal, dropoutP: p });
+      const out = this.out_proj.forward(y);
+      return [!batched ? out.squeeze(0) : this.batchFirst ? out : out.transpose(0, 1), null];
+    }
     let qh: Tensor, kh: Tensor, vh: Tensor;
     if (reuse) {
       if (staticKv.key!.shape[0] !== B) throw new ShapeError('MultiheadAttention', `staticKv holds keys for a batch of ${staticKv.key!.shape[0]}, the query has ${B} rows`, { query: query.shape, staticKey: staticKv.key!.shape });
@@ -236,14 +246,12 @@ export class MultiheadAttention extends Module {
       cache.value = vh;
     }
     const S = kh.shape[2]!;
-    const kpm = opts.keyPaddingMask && !batched ? opts.keyPaddingMask.unsqueeze(0) : opts.keyPaddingMask; // (B, S)
     const sBefore = this.bias_k ? S - 1 : S;
     // NOTE: a plain causal mask with L = S needs no mask tensor: the fused softmax masks j > i itself
     const causalOnly = !!opts.isCausal && !opts.attnMask && !kpm && !this.bias_k && L === S;
     let mask = causalOnly ? null : mergeMasks({ attnMask: opts.attnMask, keyPaddingMask: kpm, isCausal: opts.isCausal, B, H, L, S: sBefore, dtype: qh.dtype, device: qh.device, op: 'MultiheadAttention' });
     if (mask && this.bias_k) mask = cat([mask, zeros([...mask.shape.slice(0, -1), 1], { dtype: mask.dtype, device: mask.device })], -1); // the bias key is never masked
     const w = attentionWeights(qh, kh, { attnMask: mask, isCausal: causalOnly }); // (B, H, L, S)
-    const p = this.training ? this.dropout : 0;
     const wd = p > 0 ? dropout(w, p, true) : w;
     const y = wd.matmul(vh).transpose(1, 2).reshape([B, L, E]); // (B, H, L, D) -> (B, L, H, D) -> (B, L, E)
     const out = this.out_proj.forward(y); // (B, L, E)
