@@ -4,7 +4,9 @@
 // tables and writes bench/RESULTS.md. Options: --suite=NAME (matmul | train-step | recipe |
 // quantize), --quick (tsgrad vs tfjs-wasm only), --out=FILE (another report file, relative to
 // bench/); train-step also takes --impls=a,b --rounds=N --turn-ms=MS --no-rss (see
-// suites/train-step.mjs); quantize takes --ckpt=PATH --rounds=N (see suites/quantize.mjs).
+// suites/train-step.mjs); recipe takes --presets=small,base and --kernels (each tsgrad step's
+// per-kernel breakdown, see suites/recipe.mjs); quantize takes --ckpt=PATH --rounds=N (see
+// suites/quantize.mjs).
 // Benchmarks are never tests: nothing here is asserted.
 
 import { execSync } from 'node:child_process';

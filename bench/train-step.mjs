@@ -12,6 +12,7 @@
 
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { kernelTable, kernelTimer } from './lib/kernel-times.mjs';
 import { KINDS, configFrom, createTrainer, fixedBatch, loadWeights, referenceWeights } from './lib/train-models.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => {
@@ -34,36 +35,24 @@ obs.observe({ entryTypes: ['gc'] });
 const intervals = []; // [start, end, phase] of every recorded phase
 
 // tsgrad-only instrumentation: --kernels times every CPU kernel call by primitive and input shapes
-// (adds a little overhead); --unfused runs the composites instead of the fused CPU kernels and the
-// composite Adam update (an A/B of the fused paths in one tree)
-const kernelTimes = new Map();
+// over the recorded steps (lib/kernel-times.mjs; adds a little overhead); --unfused runs the
+// composites instead of the fused CPU kernels and the composite Adam update (an A/B of the fused
+// paths in one tree)
+let timer = null;
 if (isTsgrad && (args.kernels || args.unfused)) {
   const core = await import('../packages/core/dist/index.js');
   const train = await import('../packages/train/dist/index.js');
-  const FUSED = new Set(['gelu', 'geluBackward', 'layerNorm', 'layerNormBackward', 'rmsNorm', 'rmsNormBackward', 'scaledMaskedSoftmax', 'softmaxBackward', 'crossEntropy', 'crossEntropyBackward', 'dropout']);
-  const inner = core.cpuBackend.kernel.bind(core.cpuBackend);
-  core.cpuBackend.kernel = (op) => {
-    if (args.unfused && FUSED.has(op.name)) return undefined;
-    const k = inner(op);
-    if (!k || !args.kernels) return k;
-    return (inputs, out, attrs) => {
-      const t0 = performance.now();
-      const r = k(inputs, out, attrs);
-      const key = `${op.name} ${inputs.map((x) => `[${x.shape.join(',')}]${x.dtype === 'float32' ? '' : x.dtype}`).join(' ')}`;
-      const e = kernelTimes.get(key) ?? { ms: 0, calls: 0 };
-      e.ms += performance.now() - t0;
-      e.calls++;
-      kernelTimes.set(key, e);
-      return r;
-    };
-  };
   if (args.unfused) {
+    const FUSED = new Set(['gelu', 'geluBackward', 'layerNorm', 'layerNormBackward', 'rmsNorm', 'rmsNormBackward', 'scaledMaskedSoftmax', 'softmaxBackward', 'crossEntropy', 'crossEntropyBackward', 'dropout']);
+    const inner = core.cpuBackend.kernel.bind(core.cpuBackend);
+    core.cpuBackend.kernel = (op) => (FUSED.has(op.name) ? undefined : inner(op));
     Object.getPrototypeOf(train.AdamW.prototype).update = function update(p, grad, state, group) {
       const { param, state: next } = train.adamUpdate(p, grad, state, group.lr, group);
       p.copy_(param);
       return next;
     };
   }
+  if (args.kernels) timer = kernelTimer(core);
 }
 
 const weights = args.weights ? loadWeights(args.weights) : await referenceWeights(cfg);
@@ -112,7 +101,9 @@ const median = (a) => {
 
 for (let i = 0; i < WARMUP; i++) await step(false);
 const wall0 = performance.now();
+timer?.start();
 for (let i = 0; i < STEPS; i++) await step(true);
+const kernels = timer?.stop(STEPS);
 const wall = performance.now() - wall0;
 await new Promise((r) => setTimeout(r, 20)); // let the observer deliver the last entries
 obs.disconnect();
@@ -142,12 +133,7 @@ const result = {
   losses,
 };
 
-if (args.kernels) {
-  const rows = [...kernelTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(args.kernels) || 30);
-  const total = [...kernelTimes.values()].reduce((a, e) => a + e.ms, 0);
-  console.log(`kernel time per step (all ${(total / (STEPS + WARMUP)).toFixed(1)} ms; warm-up included):`);
-  for (const [k, e] of rows) console.log(`${(e.ms / (STEPS + WARMUP)).toFixed(2).padStart(8)} ms  ${String(e.calls / (STEPS + WARMUP)).padStart(4)}x  ${k}`);
-}
+if (kernels) console.log(kernelTable(kernels, Number(args.kernels) || 30));
 if (args.json) {
   console.log(JSON.stringify(result));
 } else {

@@ -8,9 +8,12 @@
 //   from the same weights, whose logits must agree;
 // each with tokens/s, GFLOP/s (6 x parameters x tokens + attention for training, 2 x for the
 // forward) and its share of the 2-thread 1024^3 GEMM rate measured in this same run.
+// `--kernels` adds, after the timed runs, each tsgrad step's per-kernel breakdown (lib/kernel-times.mjs).
 
 import { mdTable, textTable } from '../lib/harness.mjs';
+import { kernelTable, kernelTimer } from '../lib/kernel-times.mjs';
 import { tfjsClassifier } from '../lib/tfjs-classifier.mjs';
+import { REFERENCE, createTrainer, fixedBatch, referenceWeights } from '../lib/train-models.mjs';
 import { run as trainStep } from './train-step.mjs';
 
 const core = await import('../../packages/core/dist/index.js');
@@ -53,8 +56,8 @@ function timeSteps(step, n, warm = 2) {
   }));
 }
 
-/** The fine-tuning step and the inference forward of the recipe classifier, on random token batches. */
-async function classifierSteps(cfg, n) {
+/** The fine-tuning step and the inference forward of the recipe classifier, on random token batches; with `timer`, their kernel breakdowns too. */
+async function classifierSteps(cfg, n, timer) {
   core.manualSeed(0);
   const shape = { nLayer: cfg.nLayer, nHead: cfg.nHead, nEmbd: cfg.nEmbd, blockSize: cfg.seq, dropout: 0.1, dimFeedforward: cfg.dimFeedforward };
   const model = train.classifierFor({ objective: 'clm', vocabSize: cfg.vocab, padId: 0, shape }, 2, { pooling: 'mean+max' });
@@ -79,26 +82,30 @@ async function classifierSteps(cfg, n) {
   model.train();
   // the step as the recipe's train() runs it: one stepScope with CPU memory reuse on
   const reuseWas = core.setCpuMemoryReuse(true);
-  const ftMs = timeSteps(() => {
+  const ftStep = () => {
     core.scope(() => {
       core.crossEntropy(model.forward(ft.ids, { keyPaddingMask: ft.pad }), ft.labels).backward();
       train.clipGradNorm_(model.parameters(), 1);
       opt.step();
       for (const p of model.parameters()) p.grad = null;
     });
-  }, n);
+  };
+  const ftMs = timeSteps(ftStep, n);
+  const ftKernels = timer?.measure(ftStep, 10);
   core.setCpuMemoryReuse(reuseWas);
   model.eval();
   // inference as the recipe's predict() runs it: a scope per batch, CPU memory reuse on
   const infReuse = core.setCpuMemoryReuse(true);
-  const infMs = timeSteps(() => core.noGrad(() => core.scope(() => model.forward(inf.ids, { keyPaddingMask: inf.pad }).argmax(-1).dataSync())), n);
+  const infStep = () => core.noGrad(() => core.scope(() => model.forward(inf.ids, { keyPaddingMask: inf.pad }).argmax(-1).dataSync()));
+  const infMs = timeSteps(infStep, n);
+  const infKernels = timer?.measure(infStep, 10);
   core.setCpuMemoryReuse(infReuse);
   const nTf = Math.max(2, Math.ceil(n / 5));
   const ftTfMs = timeSteps(() => tfc.step(ftA), nTf, 1);
   const infTfMs = timeSteps(() => tfc.predict(infA), nTf, 1);
   return [
-    { workload: 'fine-tuning step (B 16 x T 24, AdamW)', tokens: 16 * 24, ms: ftMs, flops: 3 * forwardFlops(cfg, 16 * 24, 24, true) },
-    { workload: 'inference forward (B 64 x T 24)', tokens: 64 * 24, ms: infMs, flops: forwardFlops(cfg, 64 * 24, 24, true) },
+    { workload: 'fine-tuning step (B 16 x T 24, AdamW)', tokens: 16 * 24, ms: ftMs, flops: 3 * forwardFlops(cfg, 16 * 24, 24, true), kernels: ftKernels },
+    { workload: 'inference forward (B 64 x T 24)', tokens: 64 * 24, ms: infMs, flops: forwardFlops(cfg, 64 * 24, 24, true), kernels: infKernels },
     { workload: 'fine-tuning step (B 16 x T 24, AdamW), tfjs-wasm', tokens: 16 * 24, ms: ftTfMs, flops: 3 * forwardFlops(cfg, 16 * 24, 24, true), peerOf: 'fine-tuning' },
     { workload: 'inference forward (B 64 x T 24), tfjs-wasm', tokens: 64 * 24, ms: infTfMs, flops: forwardFlops(cfg, 64 * 24, 24, true), peerOf: 'inference', logitDiff },
   ];
@@ -108,8 +115,18 @@ async function classifierSteps(cfg, n) {
  * Runs the suite; prints its tables and returns the report section.
  * @returns {Promise<{ markdown: string, targets: string[] }>}
  */
+/** The tsgrad pretraining step's kernel breakdown (the suite's model, weights and batch, memory reuse on as train() runs it). */
+async function pretrainingKernels(cfg, timer) {
+  const c = { ...REFERENCE, ...cfg };
+  const impl = await createTrainer('tsgrad', c, await referenceWeights(c));
+  const { xs, ys } = fixedBatch(c);
+  for (let i = 0; i < 2; i++) impl.step(xs, ys);
+  return timer.measure(() => impl.step(xs, ys), 5);
+}
+
 export async function run({ quick = false, args = {} } = {}) {
   const presets = typeof args.presets === 'string' ? args.presets.split(',') : quick ? ['small'] : ['small', 'base'];
+  const timer = args.kernels ? kernelTimer(core) : null;
   const sections = [];
   const targets = [];
   for (const name of presets) {
@@ -118,8 +135,9 @@ export async function run({ quick = false, args = {} } = {}) {
     const pre = await trainStep({ quick, args: { impls: 'tsgrad,tfjs-wasm', rounds: quick ? 2 : 3, ...args }, config: cfg, title: `Recipe preset '${name}', pretraining step` });
     const rows = [];
     for (const s of pre.state) rows.push({ workload: `pretraining step (B ${cfg.batch} x T ${cfg.seq}), ${s.kind}`, tokens: cfg.batch * cfg.seq, ms: s.stepMs, flops: pre.flops, kind: s.kind });
-    rows.push(...(await classifierSteps(cfg, quick ? 5 : 15)));
+    rows.push(...(await classifierSteps(cfg, quick ? 5 : 15, timer)));
     const gemm = (gemmBefore + gemmRate()) / 2;
+    if (timer) rows.find((r) => r.kind === 'tsgrad').kernels = await pretrainingKernels(cfg, timer);
     const header = ['workload', 'ms (median)', 'tokens/s', 'GFLOP/s', `share of the 1024^3 GEMM (${gemm.toFixed(1)} GFLOP/s)`];
     const table = rows.map((r) => [r.workload, r.ms.toFixed(1), ((r.tokens * 1000) / r.ms).toFixed(0), (r.flops / r.ms / 1e6).toFixed(1), `${((100 * r.flops) / r.ms / 1e6 / gemm).toFixed(0)}%`]);
     console.log(`\nrecipe preset '${name}':\n${textTable(header, table)}`);
@@ -131,7 +149,9 @@ export async function run({ quick = false, args = {} } = {}) {
       targets.push(`- '${name}' ${own.workload}: tsgrad ${(peer.ms / own.ms).toFixed(2)}x tfjs-wasm's tokens/s (target >= 3x), ${((100 * own.flops) / own.ms / 1e6 / gemm).toFixed(0)}% of the GEMM rate (target >= 50%)` +
         (peer.logitDiff !== undefined ? `; tfjs-wasm's logits from the same weights within ${peer.logitDiff.toExponential(1)} of tsgrad's` : ''));
     }
-    sections.push(`### Preset '${name}'\n\n${mdTable(header, table)}\n\n${pre.markdown}`);
+    const breakdowns = rows.filter((r) => r.kernels).map((r) => `Per-kernel breakdown (\`--kernels\`, after the timed runs), ${r.workload}: ${kernelTable(r.kernels)}`);
+    for (const b of breakdowns) console.log(`\n${b}`);
+    sections.push([`### Preset '${name}'`, mdTable(header, table), pre.markdown, ...breakdowns].join('\n\n'));
   }
   console.log(`\n${targets.join('\n')}`);
   const markdown = `The recipe workloads (the main job's fine-tuning and inference, and pretraining), in one process; the GEMM rate is the median of the default threaded 1024^3 float32 matmul, measured before and after each preset and averaged. FLOPs count matrix products only: 2 x parameters x tokens (+ attention) for a forward, 3 x that for a training step; the classifier steps exclude the unused LM head.\n\n${sections.join('\n\n')}\n\n${targets.join('\n')}`;
