@@ -1,7 +1,9 @@
-// packedAttention and its backward on the CPU: the composite's own kernels (batched matmul, the
-// fused masked softmax, dropout, softmaxBackward) run back to back on strided views of qkv, with
-// no autograd nodes, no head-split copies and no slice scatters: the same products in the same
-// order as the composite, so the same bits. Intermediates go back to the memory pool at once.
+// packedAttention's weights, forward and backward on the CPU: the composite's own kernels (batched
+// matmul, the fused masked softmax, dropout, softmaxBackward) run back to back on strided views of
+// qkv, with no autograd nodes, no head-split copies and no slice scatters; the products that end
+// in heads write them straight into (B, L, H D) or (B, L, 3E) (the wasm GEMM's row stride per
+// matrix). The same products in the same order as the composite, so the same bits.
+// Intermediates go back to the memory pool at once.
 
 import type { Attrs, Kernel, KernelInput, Storage } from '../../backend.js';
 import type { DType } from '../../dtype.js';

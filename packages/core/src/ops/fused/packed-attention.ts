@@ -1,8 +1,9 @@
 // packedAttention: multi-head self-attention read straight from the packed in-projection output
 // qkv (B, L, 3E), as MultiheadAttention's in_proj_weight produces it in one product. The heads are
 // strided views of qkv (no split copies), the backward writes d(qkv) in the same packed layout (no
-// three slice scatters and adds), and the CPU runs forward and backward as one kernel each. Its
-// decompositions are the composite attention, so other backends and second derivatives use them.
+// three slice scatters and adds), and the CPU runs it as three kernels: the weights, the forward
+// and the backward. Its decompositions are the composite attention, which other backends and
+// second derivatives use.
 
 import { getBackend } from '../../backend.js';
 import { ShapeError, ValueError } from '../../errors.js';
@@ -44,7 +45,7 @@ const softmaxOf = (q: Tensor, k: Tensor, m: Tensor | null, { scale, isCausal }: 
 
 const dropped = (w: Tensor, keep: Tensor | null, p: number): Tensor => (keep ? apply(dropoutOp, [w, keep], { p }) : w);
 
-/** The output gradient's heads and d(qkv) as ops, from the weights w (and their dropped form wd). */
+/** d(qkv) as ops, from the output gradient g, the heads, the weights w and the keep mask. */
 function backwardOf(g: Tensor, q: Tensor, k: Tensor, v: Tensor, w: Tensor, keep: Tensor | null, a: PackedAttentionAttrs): Tensor {
   const gh = g.reshape([g.shape[0]!, g.shape[1]!, a.numHeads, -1]).transpose(1, 2); // (B, H, L, D)
   const ds = softmaxBackward(dropped(gh.matmul(v.mT), keep, a.p), w, -1, { scale: a.scale });
@@ -65,7 +66,7 @@ function checkShapes(op: string, qkv: Tensor, others: { w?: Tensor; keep?: Tenso
   }
 }
 
-/** @internal The attention weights of packedAttention (not differentiable: packedAttention's VJP differentiates through them). */
+/** @internal The attention weights of packedAttention. No VJP: inside packedAttention they are an intermediate its VJP accounts for; alone they are differentiated through the decomposition. */
 export const packedAttentionWeightsOp: PrimitiveDef<PackedAttentionAttrs> = definePrimitive<PackedAttentionAttrs>({
   name: 'packedAttentionWeights',
   kind: 'other',
@@ -152,10 +153,11 @@ export interface PackedAttentionOptions {
  * the heads concatenated to (B, L, E), what MultiheadAttention feeds its out_proj. The values are
  * those of the composite (split heads, attention, merge heads) and the dropout mask is the one
  * `dropout` would draw for the (B, H, L, L) weights from the same generator. On the CPU it runs as
- * one kernel forward and one backward: no copies of the heads, and the gradient arrives as one
- * (B, L, 3E) tensor. A row whose keys are all masked gives NaN, as scaledDotProductAttention does.
- * Gradient: that of the composite (the weights are recomputed in the backward, not stored); an
- * additive mask that requires grad runs the composite.
+ * three kernels (the weights, kept for the backward as the composite keeps its softmax; the
+ * output; the backward): no copies of the heads, and the gradient arrives as one (B, L, 3E)
+ * tensor. A row whose keys are all masked gives NaN, as scaledDotProductAttention does.
+ * Gradient: that of the composite (second derivatives through its ops); an additive mask that
+ * requires grad runs the composite.
  * @param qkv - The packed projection (B, L, 3E).
  * @param numHeads - H, dividing E.
  * @param opts - `attnMask`, `isCausal`, `scale`, `dropoutP`, `generator`.
