@@ -190,6 +190,9 @@ export class MultiheadAttention extends Module {
 
   /**
    * Attends from `query` over `key`/`value` (self-attention: pass the same tensor three times).
+   * Self-attention with the packed `in_proj_weight` and `needWeights: false` (as the Transformer
+   * layers call it; no cache, rope, staticKv or addBiasKv) projects Q, K and V with one product and
+   * runs `packedAttention` (core) on it: the same values, without copies of the heads.
    * @param query - (L, B, E), (B, L, E) with batchFirst, or (L, E).
    * @param key - (S, B, kdim), batch-first or unbatched alike.
    * @param value - (S, B, vdim), batch-first or unbatched alike.
