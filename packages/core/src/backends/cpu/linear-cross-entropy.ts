@@ -15,6 +15,7 @@ import { matmulKernel, wasmPlan } from './matmul.js';
 import { contiguousData, dataOf, wrap } from './storage.js';
 import { readyHelpers, runJobs } from './threads/pool.js';
 import { chunksOf, freeFrom } from './vector-wasm.js';
+import { TABLE_ENTRY_BYTES } from './wasm/gemm-module.js';
 import { align, ensureBytes, kernelIndex } from './wasm/runtime.js';
 import { allocOut } from './reuse.js';
 
@@ -30,7 +31,7 @@ function fusedF32(x: Float32Array, w: Float32Array, t: TypedArray, N: number, d:
   const { g, threads } = plan;
   const helpers = threads > 1 ? readyHelpers(g).slice(0, threads - 1) : []; // starts the pool first: its workspaces come before freeFrom()
   const tableAt = freeFrom();
-  const xAt = align(tableAt + 16);
+  const xAt = align(tableAt + TABLE_ENTRY_BYTES);
   const wAt = align(xAt + 4 * N * d);
   const lAt = align(wAt + 4 * V * d); // logits
   const eAt = align(lAt + 4 * N * V); // exp(logits - max), then the logits' gradient

@@ -8,7 +8,7 @@ import { gatherStrided, offsetsOf } from '../../strided.js';
 import { dataOf } from './storage.js';
 import { poolSize, readyHelpers, runJobs } from './threads/pool.js';
 import { chunksOf } from './vector-wasm.js';
-import { BLOCKING, type WasmKind } from './wasm/gemm-module.js';
+import { BLOCKING, TABLE_ENTRY_BYTES, type WasmKind } from './wasm/gemm-module.js';
 import { align, ensureBytes, kernelIndex, WORKSPACE_BYTES, type WasmGemm } from './wasm/runtime.js';
 
 /** The problem after broadcasting: `batch` products of [M, K] x [K, N]. */
@@ -50,10 +50,12 @@ function span(x: KernelInput): { lo: number; hi: number; distinct: number } {
  */
 const spanned = (s: { lo: number; hi: number; distinct: number }): boolean => s.hi - s.lo + 1 <= 4 * s.distinct + 64;
 
-/** Elements the union of two views' spans takes (stagePair's copy). */
-function pairElems(a: KernelInput, b: KernelInput): number {
+/** The union of the spans of two views of one storage, if it is dense enough to stage by one memcpy (the queries and keys of a packed projection); else null. */
+function pairSpan(a: KernelInput, b: KernelInput): { lo: number; hi: number; distinct: number } | null {
+  if (a.storage !== b.storage) return null;
   const [sa, sb] = [span(a), span(b)];
-  return Math.max(sa.hi, sb.hi) - Math.min(sa.lo, sb.lo) + 1;
+  const u = { lo: Math.min(sa.lo, sb.lo), hi: Math.max(sa.hi, sb.hi), distinct: sa.distinct + sb.distinct };
+  return spanned(u) ? u : null;
 }
 
 /** Bytes `x` takes once staged: its span when dense enough to memcpy, else its distinct elements. */
@@ -69,15 +71,10 @@ function placed(x: KernelInput, batch: readonly number[], lo: number, at: number
   return { ptrs, si: x.strides[r - 2]!, sj: x.strides[r - 1]! };
 }
 
-/**
- * A and B staged by one memcpy when they view the same storage closely (the queries and keys of
- * one packed projection): the union of their spans, if it is dense enough; else null.
- */
+/** A and B staged by one memcpy of their joint span where {@link pairSpan} allows it; else null. */
 function stagePair(a: KernelInput, b: KernelInput, batch: readonly number[], heap: TypedArray, at: number): [Staged, Staged] | null {
-  if (a.storage !== b.storage) return null;
-  const [sa, sb] = [span(a), span(b)];
-  const u = { lo: Math.min(sa.lo, sb.lo), hi: Math.max(sa.hi, sb.hi), distinct: sa.distinct + sb.distinct };
-  if (!spanned(u)) return null;
+  const u = pairSpan(a, b);
+  if (!u) return null;
   heap.set(dataOf(a.storage).subarray(u.lo, u.hi + 1) as never, at);
   return [placed(a, batch, u.lo, at), placed(b, batch, u.lo, at)];
 }
@@ -150,9 +147,13 @@ export function productsWasm(g: WasmGemm, kind: WasmKind, jobs: readonly Product
   const threads = helpers.length + 1;
   const most = (f: (j: ProductJob) => number) => Math.max(...jobs.map(f));
   const tableAt = WORKSPACE_BYTES * (threads === 1 ? 1 : poolSize() + 1); // a workspace per thread
-  const cAt = align(tableAt + 16 * most((j) => j.at.length));
+  const cAt = align(tableAt + TABLE_ENTRY_BYTES * most((j) => j.at.length));
   const aAt = align(cAt + es * res.length);
-  const bAt = align(aAt + es * most((j) => Math.max(stagedElems(j.p.a), j.p.a.storage === j.p.b.storage ? pairElems(j.p.a, j.p.b) : 0)));
+  const pairElems = (j: ProductJob): number => {
+    const u = pairSpan(j.p.a, j.p.b);
+    return u ? u.hi - u.lo + 1 : 0;
+  };
+  const bAt = align(aAt + es * most((j) => Math.max(stagedElems(j.p.a), pairElems(j))));
   const biasAt = align(bAt + es * most((j) => stagedElems(j.p.b)));
   const N = jobs[0]!.p.N;
   if (!ensureBytes(g, biasAt + (bias ? 4 * N : 0))) return false;
@@ -160,8 +161,9 @@ export function productsWasm(g: WasmGemm, kind: WasmKind, jobs: readonly Product
   for (const { p, at, ldc } of jobs) {
     const nb = at.length;
     const [A, B] = stagePair(p.a, p.b, p.batch, heap, aAt / es) ?? [stage(p.a, p.batch, heap, aAt / es), stage(p.b, p.batch, heap, bAt / es)];
-    const table = new Int32Array(g.memory.buffer, tableAt, 4 * nb);
-    for (let t = 0; t < nb; t++) table.set([A.ptrs[t]! * es, B.ptrs[t]! * es, cAt + at[t]! * es, ldc * es], 4 * t);
+    const words = TABLE_ENTRY_BYTES / 4;
+    const table = new Int32Array(g.memory.buffer, tableAt, words * nb);
+    for (let t = 0; t < nb; t++) table.set([A.ptrs[t]! * es, B.ptrs[t]! * es, cAt + at[t]! * es, ldc * es], words * t);
     const chunks = threads === 1 ? [[0, nb, 0, p.M, 0, p.N]] : splitWork(threads * chunksPerThread, nb, p.M, p.N, BLOCKING[kind]);
     runJobs(g, [KIND_INDEX[kind], tableAt, p.M, p.N, p.K, A.si, A.sj, B.si, B.sj], chunks, helpers);
   }
@@ -191,12 +193,12 @@ export function matmulWasm(g: WasmGemm, kind: WasmKind, p: MatmulProblem, res: T
 /**
  * The float32 product of operands already in wasm memory: C (at byte `cAt`, [M, N] contiguous) =
  * A B, A at `aAt` with strides (sam, sak), B at `bAt` with (sbk, sbn), in elements; the one-entry
- * batch table goes at `tableAt` (16 bytes). Runs on this thread and the `helpers` (readyHelpers'
+ * batch table goes at `tableAt` (TABLE_ENTRY_BYTES). Runs on this thread and the `helpers` (readyHelpers'
  * indices, taken before the layout: starting the pool moves freeFrom()).
  */
 export function gemmResidentF32(g: WasmGemm, tableAt: number, aAt: number, bAt: number, cAt: number, dims: { M: number; N: number; K: number; sam: number; sak: number; sbk: number; sbn: number }, helpers: readonly number[]): void {
   const { M, N, K, sam, sak, sbk, sbn } = dims;
   const chunks = helpers.length === 0 ? [[0, 1, 0, M, 0, N]] : splitWork((helpers.length + 1) * chunksPerThread, 1, M, N, BLOCKING.f32);
-  new Int32Array(g.memory.buffer, tableAt, 4).set([aAt, bAt, cAt, 4 * N]);
+  new Int32Array(g.memory.buffer, tableAt, TABLE_ENTRY_BYTES / 4).set([aAt, bAt, cAt, 4 * N]);
   runJobs(g, [KIND_INDEX.f32, tableAt, M, N, K, sam, sak, sbk, sbn], chunks, helpers);
 }

@@ -6,8 +6,7 @@ import { BackendError } from '../../errors.js';
 import { sizeOf } from '../../shape.js';
 import { gatherStrided } from '../../strided.js';
 import { trackStorage } from '../../memory.js';
-import { cpuMemoryReuse, holdArray, releaseArray } from './reuse.js';
-import { allocOut } from './reuse.js';
+import { allocOut, cpuMemoryReuse, holdArray, releaseArray } from './reuse.js';
 
 /** A CPU buffer: the TypedArray itself. */
 export class CpuStorage implements Storage {

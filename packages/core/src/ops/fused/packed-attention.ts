@@ -188,14 +188,20 @@ export function packedAttention(qkv: Tensor, numHeads: number, opts: PackedAtten
   return apply(packedAttentionOp, inputs, a);
 }
 
+/** Checks the head count and shapes (see checkShapes); returns the score scale, `scale` or 1/sqrt(D). */
+function checkHeads(op: string, qkv: Tensor, numHeads: number, others: Parameters<typeof checkShapes>[2], scale: number | undefined): number {
+  if (!Number.isInteger(numHeads) || numHeads <= 0) throw new ValueError(op, `numHeads must be a positive integer, got ${numHeads}`);
+  checkShapes(op, qkv, others, numHeads);
+  return scale ?? 1 / Math.sqrt(qkv.shape[2]! / 3 / numHeads);
+}
+
 /** Checks packedAttention's arguments and resolves its attrs (dropout probability `p`). */
 function resolve(qkv: Tensor, numHeads: number, opts: PackedAttentionWeightsOptions, p: number): PackedAttentionAttrs {
   const { attnMask = null, isCausal = false } = opts;
-  if (!Number.isInteger(numHeads) || numHeads <= 0) throw new ValueError('packedAttention', `numHeads must be a positive integer, got ${numHeads}`);
   if (isCausal && attnMask) throw new ValueError('packedAttention', 'give either attnMask or isCausal, not both');
-  checkShapes('packedAttention', qkv, { mask: attnMask }, numHeads);
+  const scale = checkHeads('packedAttention', qkv, numHeads, { mask: attnMask }, opts.scale);
   const mask = !attnMask ? 'none' : attnMask.dtype === 'bool' ? 'bool' : 'additive';
-  return { numHeads, scale: opts.scale ?? 1 / Math.sqrt(qkv.shape[2]! / 3 / numHeads), isCausal, mask, p };
+  return { numHeads, scale, isCausal, mask, p };
 }
 
 /** Options of {@link packedAttentionWeights}. */
@@ -239,9 +245,8 @@ export function packedAttentionWeights(qkv: Tensor, numHeads: number, opts: Pack
  */
 export function packedAttentionBackward(grad: Tensor, qkv: Tensor, weights: Tensor, numHeads: number, opts: { scale?: number; keep?: Tensor | null; dropoutP?: number } = {}): Tensor {
   const { keep = null, dropoutP: p = 0 } = opts;
-  if (!Number.isInteger(numHeads) || numHeads <= 0) throw new ValueError('packedAttentionBackward', `numHeads must be a positive integer, got ${numHeads}`);
   if (keep && !(p > 0 && p < 1)) throw new ValueError('packedAttentionBackward', `a keep mask needs dropoutP in (0, 1), got ${p}`);
-  checkShapes('packedAttentionBackward', qkv, { w: weights, keep }, numHeads);
-  const a: PackedAttentionAttrs = { numHeads, scale: opts.scale ?? 1 / Math.sqrt(qkv.shape[2]! / 3 / numHeads), isCausal: false, mask: 'none', p: keep ? p : 0 };
+  const scale = checkHeads('packedAttentionBackward', qkv, numHeads, { w: weights, keep }, opts.scale);
+  const a: PackedAttentionAttrs = { numHeads, scale, isCausal: false, mask: 'none', p: keep ? p : 0 };
   return apply(packedAttentionBackwardOp, keep ? [grad, qkv, weights, keep] : [grad, qkv, weights], a);
 }

@@ -10,6 +10,9 @@ import { vectorFuncs } from './vector-module.js';
 
 const f64c0: Code = [0x44, 0, 0, 0, 0, 0, 0, 0, 0]; // f64.const 0
 
+/** Bytes of one entry of the gemm's batch table: the byte addresses of A, B and C, then C's row stride in bytes. */
+export const TABLE_ENTRY_BYTES = 16;
+
 /** Element kinds the module computes in. */
 export type WasmKind = 'f32' | 'f64' | 'i32';
 
@@ -36,7 +39,7 @@ export function workspaceBytes(b: Blocking, es: number): number {
  *   base+2 micro(kc, pa, pb, pc, ldc, accum)  C[MR, NR] (+)= Ap Bp, ldc in bytes
  *   base+3 gemm(table, b0, b1, M, N, K, sam, sak, sbk, sbn, i0, i1, j0, j1, ws)   exported
  * Pointers are byte addresses, strides are in elements. The table holds per batch the byte addresses
- * of A, B and C and the row stride of C in bytes (16 bytes an entry).
+ * of A, B and C and the row stride of C in bytes (TABLE_ENTRY_BYTES an entry).
  */
 function kindFuncs(kind: WasmKind, bl: Blocking, base: number, relaxed: boolean): FuncDef[] {
   const U = bl.U ?? 1;
@@ -164,10 +167,10 @@ function kindFuncs(kind: WasmKind, bl: Blocking, base: number, relaxed: boolean)
       set(bpack, add(get(ws), i32c(bl.MC * bl.KC * es))),
       set(scratch, add(get(bpack), i32c(bl.KC * bl.NC * es))),
       forRange(t, get(b0), get(b1), i32c(1),
-        set(A, load(i32, add(get(table), mul(get(t), i32c(16))))),
-        set(B, load(i32, add(get(table), mul(get(t), i32c(16))), 4)),
-        set(C, load(i32, add(get(table), mul(get(t), i32c(16))), 8)),
-        set(ldcB, load(i32, add(get(table), mul(get(t), i32c(16))), 12)),
+        set(A, load(i32, add(get(table), mul(get(t), i32c(TABLE_ENTRY_BYTES))))),
+        set(B, load(i32, add(get(table), mul(get(t), i32c(TABLE_ENTRY_BYTES))), 4)),
+        set(C, load(i32, add(get(table), mul(get(t), i32c(TABLE_ENTRY_BYTES))), 8)),
+        set(ldcB, load(i32, add(get(table), mul(get(t), i32c(TABLE_ENTRY_BYTES))), 12)),
         forRange(jc, get(j0), get(j1), i32c(bl.NC),
           set(ncl, minS(i32c(bl.NC), sub(get(j1), get(jc)))),
           forRange(pc, i32c(0), get(K), i32c(bl.KC),
